@@ -1,0 +1,41 @@
+# Two commands set everything up: `make run` (demo on SQLite, tasks in-process) and `make test`.
+export UV_PYTHON_DOWNLOADS := never
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PY := $(UV) run --frozen python
+DEMO_PUPILS ?= 40000
+
+.PHONY: install run demo test test-fast lint format bench migrations-check clean
+
+$(UV):
+	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+install: $(UV)
+	$(UV) sync --frozen
+
+db.sqlite3: | install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --pupils $(DEMO_PUPILS)
+
+run: install db.sqlite3
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+demo: install
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	$(MAKE) db.sqlite3
+
+test: install
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+lint: install
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf .venv db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -1,0 +1,25 @@
+from django.conf import settings
+
+SITE_CONFIG = {
+    "site_title": "Sécuparcours",
+    "site_tagline": "Sécurisation des parcours et lutte contre le décrochage scolaire",
+    "header_brand_html": "Ministère<br>de l'Éducation<br>nationale",
+    "footer_brand_html": "Ministère<br>de l'Éducation<br>nationale",
+    "footer_description": "",
+    "beta_tag": False,
+    "mourning": False,
+    "notice_title": "",
+    "notice_description": "",
+    "accessibility_status": "PART",
+}
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    role = getattr(user, "active_role", None) if user and user.is_authenticated else None
+    return {
+        "SITE_CONFIG": SITE_CONFIG,
+        "ACADEMIE_NAME": settings.ACADEMIE_NAME,
+        "active_role": role,
+        "available_roles": user.roles if user and user.is_authenticated else [],
+    }

@@ -1,0 +1,46 @@
+from django.db import models
+
+
+class ScopeLevel(models.TextChoices):
+    ETABLISSEMENT = "etablissement", "Établissement"
+    BASSIN = "bassin", "Bassin (CIO)"
+    RESEAU = "reseau", "Réseau FoQualE"
+    DEPARTEMENT = "departement", "Département"
+    ACADEMIE = "academie", "Académie"
+
+
+class Role(models.TextChoices):
+    CHEF_ETABLISSEMENT = "chef_etablissement", "Chef d'établissement"
+    REFERENT_DECROCHAGE = "referent_decrochage", "Référent décrochage / membre du GPDS"
+    DIRECTEUR_CIO = "directeur_cio", "Directeur de CIO"
+    MEMBRE_COMMISSION = "membre_commission", "Membre de la commission d'affectation"
+    IEN_IO = "ien_io", "IEN-IO"
+    IA_DASEN = "ia_dasen", "IA-DASEN"
+    COORDONNATEUR_MLDS = "coordonnateur_mlds", "Coordonnateur MLDS"
+    RESPONSABLE_FOQUALE = "responsable_foquale", "Responsable FoQualE"
+    PILOTE_ACADEMIQUE = "pilote_academique", "Pilote académique (SAIO / DRAIO)"
+    ADMINISTRATEUR = "administrateur", "Administrateur"
+
+
+ROLE_SCOPE_LEVEL = {
+    Role.CHEF_ETABLISSEMENT: ScopeLevel.ETABLISSEMENT,
+    Role.REFERENT_DECROCHAGE: ScopeLevel.ETABLISSEMENT,
+    Role.DIRECTEUR_CIO: ScopeLevel.BASSIN,
+    Role.MEMBRE_COMMISSION: ScopeLevel.DEPARTEMENT,
+    Role.IEN_IO: ScopeLevel.DEPARTEMENT,
+    Role.IA_DASEN: ScopeLevel.DEPARTEMENT,
+    Role.COORDONNATEUR_MLDS: ScopeLevel.DEPARTEMENT,
+    Role.RESPONSABLE_FOQUALE: ScopeLevel.RESEAU,
+    Role.PILOTE_ACADEMIQUE: ScopeLevel.ACADEMIE,
+    Role.ADMINISTRATEUR: ScopeLevel.ACADEMIE,
+}
+
+SCHOOL_ROLES = {Role.CHEF_ETABLISSEMENT, Role.REFERENT_DECROCHAGE}
+DEPARTEMENT_ROLES = {
+    Role.MEMBRE_COMMISSION,
+    Role.IEN_IO,
+    Role.IA_DASEN,
+    Role.COORDONNATEUR_MLDS,
+}
+# The académie pilot sees aggregates only, never a named pupil.
+AGGREGATE_ONLY_ROLES = {Role.PILOTE_ACADEMIQUE}

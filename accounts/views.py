@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from .forms import LoginForm
+from .middleware import ACTIVE_ROLE_SESSION_KEY
+from .perms import AUTHENTICATED, PUBLIC, access
+
+
+@access(AUTHENTICATED)
+def home(request):
+    panels = []
+    if request.user.active_role is not None:
+        for dotted in settings.DASHBOARD_PANELS:
+            html = import_string(dotted)(request)
+            if html:
+                panels.append(mark_safe(html))
+    return render(request, "accounts/home.html", {"panels": panels})
+
+
+@access(PUBLIC)
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+class LoginView(auth_views.LoginView):
+    access_scope = PUBLIC
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    access_scope = AUTHENTICATED
+
+
+@access(AUTHENTICATED)
+@require_POST
+def switch_role(request):
+    wanted = request.POST.get("role_id", "")
+    role = next((r for r in request.user.roles if str(r.id) == wanted), None)
+    if role is None:
+        messages.error(request, "Ce rôle ne vous est pas attribué.")
+    else:
+        request.session[ACTIVE_ROLE_SESSION_KEY] = role.id
+        messages.success(request, f"Rôle actif : {role}.")
+    return redirect("home")
+
+
+def page_not_found(request, exception=None):
+    html = loader.render_to_string("404.html", {}, request)
+    return HttpResponseNotFound(html)
+
+
+def permission_denied(request, exception=None):
+    html = loader.render_to_string("403.html", {}, request)
+    return HttpResponse(html, status=403)
+
+
+def server_error(request):
+    html = loader.render_to_string("500.html", {})
+    return HttpResponseServerError(html)

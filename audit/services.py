@@ -1,0 +1,15 @@
+from .models import AccessLog
+
+
+def log_read(*, request, obj, channel: str = AccessLog.Channel.PAGE) -> None:
+    """Record that the requesting account read `obj` (one insert, no extra read)."""
+    user = request.user
+    role = getattr(user, "active_role", None)
+    AccessLog.objects.create(
+        user=user,
+        role=str(role) if role else "",
+        channel=channel,
+        object_type=obj._meta.model_name,
+        object_id=str(getattr(obj, "public_id", obj.pk)),
+        path=request.path[:300],
+    )

@@ -1,0 +1,30 @@
+"""Test settings: same code paths as production, strict templates, fast hashing."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-insecure-key")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+from .base import *  # noqa: E402,F403
+from .base import REST_FRAMEWORK, STORAGES, TEMPLATES  # noqa: E402
+
+DEBUG = False
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/secuparcours-test-media")
+AXES_ENABLED = True
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"user": "100000/hour", "anon": "100000/hour"}
+
+
+class InvalidTemplateVariable(str):
+    """Makes an undefined variable in {{ }} fail the test instead of rendering ''."""
+
+    def __mod__(self, other):
+        raise NameError(f"Variable de gabarit indéfinie : {other}")
+
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
+WHITENOISE_AUTOREFRESH = True
+AXES_VERBOSE = False
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FoqualeConfig(AppConfig):
+    name = "foquale"
+    verbose_name = "Réseaux FoQualE"

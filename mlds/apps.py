@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MldsConfig(AppConfig):
+    name = "mlds"
+    verbose_name = "MLDS"

@@ -1,0 +1,223 @@
+"""Pupils and young people followed, their representatives and enrolment history."""
+
+import datetime as dt
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from territories.enums import Voie
+
+from . import rules
+from .enums import ExitReason, LegalStatus, Level, Sex
+from .validators import validate_ine
+
+
+class StudentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Pupils whose current school is inside the active role's scope.
+
+        Aggregate-only roles and accounts without a role get nothing.
+        """
+        role = getattr(user, "active_role", None)
+        if role is None or not role.is_nominative:
+            return self.none()
+        return self.filter(role.school_q("current_school__"))
+
+    def born_between(self, oldest: dt.date, youngest: dt.date):
+        return self.filter(birth_date__gte=oldest, birth_date__lte=youngest)
+
+    def in_age_band(self, band: str, today: dt.date):
+        """Age bands by birth date, so the filter uses the index, not a computed age."""
+        sixteen_ago = rules.birthday(today, -rules.COMPULSORY_INSTRUCTION_END_AGE)
+        eighteen_ago = rules.birthday(today, -rules.MAJORITY_AGE)
+        if band == "moins_16":
+            return self.filter(birth_date__gt=sixteen_ago)
+        if band == "16_18":
+            return self.filter(birth_date__lte=sixteen_ago, birth_date__gt=eighteen_ago)
+        if band == "majeur":
+            return self.filter(birth_date__lte=eighteen_ago)
+        return self
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        q = Q()
+        for word in text.split():
+            q &= (
+                Q(last_name__istartswith=word)
+                | Q(first_name__istartswith=word)
+                | Q(ine=word.upper())
+            )
+        return self.filter(q)
+
+
+class Student(models.Model):
+    """A pupil or a young person followed. The INE may be missing (young people from outside)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ine = models.CharField(
+        "INE", max_length=11, unique=True, null=True, blank=True, validators=[validate_ine]
+    )
+    last_name = models.CharField("nom", max_length=100)
+    first_name = models.CharField("prénom", max_length=100)
+    birth_date = models.DateField("date de naissance")
+    sex = models.CharField("sexe", max_length=1, choices=Sex.choices, blank=True)
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    address = models.CharField("adresse", max_length=250, blank=True)
+    current_school = models.ForeignKey(
+        "territories.Etablissement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="students",
+        verbose_name="établissement actuel",
+    )
+    level = models.CharField("niveau", max_length=10, choices=Level.choices, blank=True)
+    mef = models.CharField("code MEF", max_length=11, blank=True)
+    division = models.CharField("division", max_length=30, blank=True)
+    voie = models.CharField("voie", max_length=20, choices=Voie.choices, blank=True)
+    anonymized_at = models.DateTimeField("anonymisé le", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = StudentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "élève"
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            models.Index(fields=["current_school", "last_name", "first_name", "id"]),
+            models.Index(fields=["last_name", "first_name", "birth_date"]),
+            models.Index(fields=["birth_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.last_name.upper()} {self.first_name}"
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+    @property
+    def has_ine(self) -> bool:
+        return bool(self.ine)
+
+    def age_on(self, day: dt.date) -> int:
+        return rules.age_on(self.birth_date, day)
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    def legal_status_on(self, day: dt.date) -> str:
+        age = self.age_on(day)
+        if age < rules.COMPULSORY_INSTRUCTION_END_AGE:
+            return LegalStatus.COMPULSORY_INSTRUCTION
+        if age < rules.OBLIGATION_FORMATION_END_AGE:
+            return LegalStatus.OBLIGATION_FORMATION
+        return LegalStatus.ADULT
+
+    @property
+    def legal_status(self) -> str:
+        return self.legal_status_on(timezone.localdate())
+
+    @property
+    def legal_status_label(self) -> str:
+        return LegalStatus(self.legal_status).label
+
+    def is_adult_on(self, day: dt.date) -> bool:
+        return self.age_on(day) >= rules.MAJORITY_AGE
+
+    def letter_recipients(self, day: dt.date | None = None) -> list[dict]:
+        """Who receives letters: the representatives of a minor, the young person once adult."""
+        day = day or timezone.localdate()
+        if self.is_adult_on(day):
+            return [{"name": self.full_name, "address": self.address, "email": self.email}]
+        return [
+            {"name": rep.full_name, "address": rep.address, "email": rep.email}
+            for rep in self.representatives.all()
+        ] or [{"name": f"Aux représentants légaux de {self.full_name}", "address": "", "email": ""}]
+
+
+class LegalRepresentative(models.Model):
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="representatives", verbose_name="élève"
+    )
+    last_name = models.CharField("nom", max_length=100)
+    first_name = models.CharField("prénom", max_length=100, blank=True)
+    relationship = models.CharField("lien", max_length=50, blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("courriel", blank=True)
+    address = models.CharField("adresse", max_length=250, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "représentant légal"
+        verbose_name_plural = "représentants légaux"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "last_name", "first_name"], name="representative_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Enrolment(models.Model):
+    """One school year in one school."""
+
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="enrolments", verbose_name="élève"
+    )
+    school = models.ForeignKey(
+        "territories.Etablissement",
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        verbose_name="établissement",
+    )
+    school_year = models.PositiveSmallIntegerField(
+        "année scolaire", help_text="Année de la rentrée : 2025 pour 2025-2026."
+    )
+    level = models.CharField("niveau", max_length=10, choices=Level.choices, blank=True)
+    division = models.CharField("division", max_length=30, blank=True)
+    voie = models.CharField("voie", max_length=20, choices=Voie.choices, blank=True)
+    entry_date = models.DateField("date d'entrée", null=True, blank=True)
+    exit_date = models.DateField("date de sortie", null=True, blank=True)
+    exit_reason = models.CharField(
+        "motif de sortie", max_length=20, choices=ExitReason.choices, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "inscription"
+        ordering = ["-school_year", "-entry_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "school", "school_year"], name="enrolment_unique_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(exit_date__isnull=True)
+                | Q(entry_date__isnull=True)
+                | Q(exit_date__gte=models.F("entry_date")),
+                name="enrolment_exit_after_entry",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school_year}-{self.school_year + 1} — {self.school}"
+
+    @property
+    def school_year_label(self) -> str:
+        return f"{self.school_year}-{self.school_year + 1}"

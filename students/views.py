@@ -1,0 +1,95 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.perms import SCOPED, access
+from audit.services import log_read
+from territories.models import Etablissement
+
+from .forms import StudentFilterForm
+from .models import Student
+from .perms import can_write_students, get_student_for_user
+
+PAGE_SIZE = 50
+
+
+def filtered_students(user, params):
+    """The pupil list of the active scope, filtered by the list form (shared by page and export)."""
+    schools = Etablissement.objects.visible_to(user).only("id", "name", "uai")
+    form = StudentFilterForm(params or None, schools=schools)
+    qs = Student.objects.visible_to(user)
+    if form.is_valid():
+        data = form.cleaned_data
+        qs = qs.search(data["q"])
+        if data["school"]:
+            qs = qs.filter(current_school=data["school"])
+        if data["level"]:
+            qs = qs.filter(level=data["level"])
+        if data["voie"]:
+            qs = qs.filter(voie=data["voie"])
+        if data["age_band"]:
+            qs = qs.in_age_band(data["age_band"], timezone.localdate())
+    return form, qs
+
+
+@access(SCOPED)
+def student_list(request):
+    form, qs = filtered_students(request.user, request.GET)
+    qs = qs.select_related("current_school").only(
+        "public_id",
+        "ine",
+        "last_name",
+        "first_name",
+        "birth_date",
+        "level",
+        "voie",
+        "current_school__name",
+        "current_school__uai",
+    )
+    paginator = Paginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "students/student_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "students": page.object_list,
+            "querystring": query.urlencode(),
+            "can_import": can_write_students(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@access(SCOPED)
+def student_detail(request, public_id):
+    student = get_student_for_user(request.user, public_id)
+    log_read(request=request, obj=student)
+    history = student.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "students/student_detail.html",
+        {
+            "student": student,
+            "representatives": student.representatives.all(),
+            "enrolments": student.enrolments.select_related("school"),
+            "history": history,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def dashboard_panel(request) -> str:
+    role = request.user.active_role
+    if not role.is_nominative:
+        return ""
+    count = Student.objects.visible_to(request.user).count()
+    return render_to_string(
+        "students/_dashboard.html",
+        {"count": count, "can_import": can_write_students(request.user)},
+        request=request,
+    )

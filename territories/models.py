@@ -1,0 +1,163 @@
+"""The administrative hierarchy of the Éducation nationale (domain.md §1.1)."""
+
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .enums import SchoolType, Voie
+from .validators import normalize_uai, validate_uai
+
+
+class RegionAcademique(models.Model):
+    code = models.CharField("code", max_length=10, unique=True)
+    name = models.CharField("nom", max_length=120)
+
+    class Meta:
+        verbose_name = "région académique"
+        verbose_name_plural = "régions académiques"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Academie(models.Model):
+    code = models.CharField("code", max_length=10, unique=True)
+    name = models.CharField("nom", max_length=120)
+    region = models.ForeignKey(
+        RegionAcademique, on_delete=models.PROTECT, related_name="academies", verbose_name="région"
+    )
+
+    class Meta:
+        verbose_name = "académie"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Departement(models.Model):
+    """A DSDEN. `code` is the three-character prefix of its schools' UAI (077, 620 for 2A)."""
+
+    code = models.CharField("code", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=120)
+    academie = models.ForeignKey(
+        Academie, on_delete=models.PROTECT, related_name="departements", verbose_name="académie"
+    )
+
+    class Meta:
+        verbose_name = "département (DSDEN)"
+        verbose_name_plural = "départements (DSDEN)"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Bassin(models.Model):
+    code = models.CharField("code", max_length=20, unique=True)
+    name = models.CharField("nom", max_length=120)
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="bassins", verbose_name="département"
+    )
+
+    class Meta:
+        verbose_name = "bassin d'éducation et de formation"
+        verbose_name_plural = "bassins d'éducation et de formation"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CIO(models.Model):
+    """A guidance centre; it covers the schools of its bassin."""
+
+    uai = models.CharField("UAI", max_length=8, unique=True, validators=[validate_uai])
+    name = models.CharField("nom", max_length=160)
+    commune = models.CharField("commune", max_length=120, blank=True)
+    bassin = models.OneToOneField(
+        Bassin, on_delete=models.PROTECT, related_name="cio", verbose_name="bassin"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "CIO"
+        verbose_name_plural = "CIO"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.uai = normalize_uai(self.uai)
+        super().save(*args, **kwargs)
+
+
+class EtablissementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Schools inside the active role's scope; nothing without a role."""
+        role = getattr(user, "active_role", None)
+        if role is None:
+            return self.none()
+        return self.filter(role.school_q())
+
+
+class Etablissement(models.Model):
+    uai = models.CharField("UAI", max_length=8, unique=True, validators=[validate_uai])
+    name = models.CharField("nom", max_length=200)
+    school_type = models.CharField("type", max_length=20, choices=SchoolType.choices)
+    commune = models.CharField("commune", max_length=120)
+    bassin = models.ForeignKey(
+        Bassin, on_delete=models.PROTECT, related_name="etablissements", verbose_name="bassin"
+    )
+    # Denormalised from the bassin so that scope filters need no join.
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        related_name="etablissements",
+        verbose_name="département",
+    )
+    voie_generale = models.BooleanField("voie générale", default=False)
+    voie_technologique = models.BooleanField("voie technologique", default=False)
+    voie_professionnelle = models.BooleanField("voie professionnelle", default=False)
+    voie_apprentissage = models.BooleanField("apprentissage", default=False)
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    address = models.CharField("adresse", max_length=250, blank=True)
+    history = HistoricalRecords()
+
+    objects = EtablissementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "établissement"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(uai__regex=r"^[0-9]{7}[A-Z]$"), name="etablissement_uai_shape"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.uai})"
+
+    def save(self, *args, **kwargs):
+        self.uai = normalize_uai(self.uai)
+        if self.bassin_id and not self.departement_id:
+            self.departement_id = self.bassin.departement_id
+        super().save(*args, **kwargs)
+
+    @property
+    def voies(self) -> list[str]:
+        pairs = [
+            (self.school_type == "college", Voie.COLLEGE),
+            (self.voie_generale, Voie.GENERALE),
+            (self.voie_technologique, Voie.TECHNOLOGIQUE),
+            (self.voie_professionnelle, Voie.PROFESSIONNELLE),
+            (self.voie_apprentissage, Voie.APPRENTISSAGE),
+        ]
+        return [voie for present, voie in pairs if present]
+
+    @property
+    def voies_display(self) -> str:
+        return ", ".join(Voie(v).label for v in self.voies)

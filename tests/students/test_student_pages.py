@@ -1,0 +1,74 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit.models import AccessLog
+
+from .factories import LegalRepresentativeFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_owner_sees_own_pupils_only(world, client_for):
+    mine = StudentFactory(current_school=world.school_a, last_name="Martin")
+    other = StudentFactory(current_school=world.school_b, last_name="Durand")
+    response = client_for(world.users.chef_a).get(reverse("students:list"))
+    assert response.status_code == 200
+    assert mine.last_name.upper() in response.text
+    assert other.last_name.upper() not in response.text
+
+
+def test_cio_director_sees_the_bassin_schools(world, client_for):
+    a = StudentFactory(current_school=world.school_a, last_name="Martin")
+    b = StudentFactory(current_school=world.school_b, last_name="Durand")
+    c = StudentFactory(current_school=world.school_c, last_name="Petit")
+    text = client_for(world.users.cio1).get(reverse("students:list")).text
+    assert a.last_name.upper() in text and b.last_name.upper() in text
+    assert c.last_name.upper() not in text
+
+
+def test_outsider_gets_404_on_detail(world, client_for):
+    student = StudentFactory(current_school=world.school_a)
+    url = reverse("students:detail", args=[student.public_id])
+    assert client_for(world.users.chef_d).get(url).status_code == 404
+    assert client_for(world.users.norole).get(url).status_code == 404
+    assert client_for(world.users.pilot).get(url).status_code == 404
+
+
+def test_owner_and_colleague_read_detail_and_reads_are_logged(world, client_for):
+    student = StudentFactory(current_school=world.school_a)
+    LegalRepresentativeFactory(student=student, last_name="Bernard")
+    url = reverse("students:detail", args=[student.public_id])
+    for user in (world.users.chef_a, world.users.cio1, world.users.dasen1):
+        response = client_for(user).get(url)
+        assert response.status_code == 200
+        assert "BERNARD" in response.text.upper()
+    assert AccessLog.objects.filter(object_id=str(student.public_id)).count() == 3
+
+
+def test_list_query_count_is_constant(world, client_for):
+    client = client_for(world.users.chef_a)
+    StudentFactory.create_batch(3, current_school=world.school_a)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("students:list"))
+    StudentFactory.create_batch(40, current_school=world.school_a)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("students:list"))
+    assert len(few) == len(many)
+
+
+def test_anonymous_is_sent_to_login(world, client):
+    response = client.get(reverse("students:list"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_api_is_scoped(world, api_for):
+    mine = StudentFactory(current_school=world.school_a)
+    StudentFactory(current_school=world.school_d)
+    data = api_for(world.users.chef_a).get("/api/v1/eleves/").json()
+    assert [row["id"] for row in data["results"]] == [str(mine.public_id)]
+    other = StudentFactory(current_school=world.school_d)
+    assert api_for(world.users.chef_a).get(f"/api/v1/eleves/{other.public_id}/").status_code == 404
+    assert api_for(world.users.norole).get("/api/v1/eleves/").status_code == 404
