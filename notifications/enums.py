@@ -1,0 +1,34 @@
+from django.db import models
+
+
+class DeadlineKind(models.TextChoices):
+    """Every obligation with a due date. Add a kind here when its capability lands."""
+
+    # Re-preparation (seed 000)
+    ENTRETIEN_SITUATION = "entretien_situation", "Entretien de situation"
+    DECISION_REINSCRIPTION = "decision_reinscription", "Décision de réinscription"
+    COMMISSION_SESSION = "commission_session", "Passage en commission d'affectation"
+    FAMILY_INFORMED = "famille_informee", "Information de la famille"
+    REPREPARATION_RIGHT_END = "reprepa_fin_droit", "Fin du droit à la re-préparation"
+    SANS_SOLUTION_SWEEP = "sans_solution", "Élève sans solution avant la rentrée"
+    # Prevention (seeds 002, 003, 004)
+    GPDS_REVIEW = "gpds_revue", "Revue en GPDS"
+    PAFI_REVIEW = "pafi_bilan", "Bilan de PAFI"
+    PAFI_END = "pafi_fin", "Fin de PAFI"
+    DEROGATOIRE_VALIDATION = "derogatoire_validation", "Validation du parcours dérogatoire"
+    DEROGATOIRE_REVIEW = "derogatoire_bilan", "Bilan d'étape du parcours dérogatoire"
+    DEROGATOIRE_VISIT = "derogatoire_visite", "Visite de stage"
+    TDO_END = "tdo_fin", "Fin de Tous droits ouverts"
+    TDO_BILAN = "tdo_bilan", "Bilan de Tous droits ouverts"
+    # MLDS (seeds 001, 002, 004)
+    MLDS_CONTACT = "mlds_contact", "Premier contact MLDS"
+    MLDS_BILAN = "mlds_bilan", "Temps de bilan MLDS"
+    MLDS_TRANSITION = "mlds_suivi", "Suivi conjoint de la transition"
+    AMBITION_EMPLOI_END = "ambition_emploi_fin", "Fin du Parcours Ambition emploi"
+    AMBITION_EMPLOI_BILAN = "ambition_emploi_bilan", "Bilan du Parcours Ambition emploi"
+    DROIT_RETOUR_ENTRETIEN = "droit_retour_entretien", "Entretien du droit au retour (15 jours)"
+    # Age events
+    AGE_15 = "age_15", "15 ans (PAFI possible)"
+    AGE_16 = "age_16", "16 ans (obligation de formation)"
+    AGE_18 = "age_18", "18 ans (majorité, fin de l'obligation de formation)"
+    AGE_25 = "age_25", "25 ans (fin du suivi MLDS)"
