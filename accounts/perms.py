@@ -82,6 +82,8 @@ class HasScopedRole(BasePermission):
     message = "Ressource introuvable ou hors de votre périmètre."
 
     def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
         roles = getattr(view, "access_roles", None)
         nominative = getattr(view, "access_nominative", True)
         require_role(request.user, roles, nominative=nominative)

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "territories"
-urlpatterns = []
+urlpatterns = [
+    path("", views.school_list, name="school_list"),
+    path("<str:uai>/", views.school_detail, name="school_detail"),
+]

@@ -1,0 +1,31 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from accounts.enums import Role
+from accounts.perms import SCOPED, access
+
+from .models import AccessLog
+
+
+@access(SCOPED, roles={Role.ADMINISTRATEUR})
+def access_log(request):
+    """Reads of personal records, for the académie's administrators (and the DPO through them)."""
+    qs = AccessLog.objects.select_related("user").order_by("-at", "-id")
+    object_id = request.GET.get("objet", "").strip()
+    username = request.GET.get("compte", "").strip()
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if username:
+        qs = qs.filter(user__username=username)
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/access_log.html",
+        {
+            "page_obj": page,
+            "entries": page.object_list,
+            "objet": object_id,
+            "compte": username,
+            "querystring": f"objet={object_id}&compte={username}",
+        },
+    )

@@ -1,0 +1,46 @@
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+
+from accounts.perms import SCOPED, access
+
+from .models import Etablissement
+
+PAGE_SIZE = 50
+
+
+@access(SCOPED, nominative=False)
+def school_list(request):
+    qs = (
+        Etablissement.objects.visible_to(request.user)
+        .select_related("bassin", "departement")
+        .order_by("departement__code", "name")
+    )
+    text = request.GET.get("q", "").strip()
+    if text:
+        qs = qs.filter(name__icontains=text) | qs.filter(uai=text.upper())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "territories/school_list.html",
+        {"page_obj": page, "schools": page.object_list, "q": text, "querystring": f"q={text}"},
+    )
+
+
+@access(SCOPED, nominative=False)
+def school_detail(request, uai):
+    qs = Etablissement.objects.visible_to(request.user).select_related(
+        "bassin__cio", "departement__academie"
+    )
+    school = get_object_or_404(qs, uai=uai.upper())
+    pupils_by_level = (
+        school.students.values("level").annotate(n=Count("id")).order_by("level")
+        if request.user.active_role.is_nominative
+        else []
+    )
+    history = school.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "territories/school_detail.html",
+        {"school": school, "pupils_by_level": pupils_by_level, "history": history},
+    )
