@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 
 from accounts.perms import SCOPED, access
 from audit.services import log_read
@@ -70,6 +71,10 @@ def student_detail(request, public_id):
     student = get_student_for_user(request.user, public_id)
     log_read(request=request, obj=student)
     history = student.history.select_related("history_user").order_by("-history_date")[:20]
+    try:
+        at = parse_date(request.GET.get("date", ""))
+    except ValueError:
+        at = None
     return render(
         request,
         "students/student_detail.html",
@@ -79,6 +84,9 @@ def student_detail(request, public_id):
             "enrolments": student.enrolments.select_related("school"),
             "history": history,
             "today": timezone.localdate(),
+            "at": at,
+            "age_at": student.age_on(at) if at and at >= student.birth_date else None,
+            "status_at": student.legal_status_on(at) if at and at >= student.birth_date else None,
         },
     )
 
