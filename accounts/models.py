@@ -37,6 +37,19 @@ class User(AbstractUser):
     def active_role(self, value):
         self._active_role = value
 
+    @cached_property
+    def exceptional_school_ids(self) -> list[int]:
+        """Schools opened to this account by a running exceptional access ("bris de glace")."""
+        from django.utils import timezone
+
+        if not self.is_authenticated or self.pk is None:
+            return []
+        return list(
+            self.exceptional_accesses.filter(
+                expires_at__gt=timezone.now(), revoked_at__isnull=True
+            ).values_list("etablissement_id", flat=True)
+        )
+
     @property
     def is_administrator(self) -> bool:
         return self.is_superuser or any(r.role == Role.ADMINISTRATEUR for r in self.roles)
@@ -182,7 +195,18 @@ class RoleAssignment(models.Model):
         return self.role in roles
 
     def school_q(self, prefix: str = "") -> Q:
-        """Q over Etablissement rows (through `prefix`) that this role covers."""
+        """Q over Etablissement rows (through `prefix`) that this role covers.
+
+        A running exceptional access of the account adds its school, for nominative roles only.
+        """
+        q = self._structure_q(prefix)
+        if self.is_nominative and self.user_id:
+            extra = self.user.exceptional_school_ids
+            if extra:
+                q |= Q(**{f"{prefix}id__in": extra})
+        return q
+
+    def _structure_q(self, prefix: str) -> Q:
         level = self.scope_level
         if level == ScopeLevel.ETABLISSEMENT:
             return Q(**{f"{prefix}id": self.etablissement_id})
@@ -214,3 +238,37 @@ class RoleAssignment(models.Model):
         if level == ScopeLevel.BASSIN:
             return [self.bassin.departement_id]
         return list(self.network.schools.values_list("departement_id", flat=True).distinct())
+
+
+class ExceptionalAccess(models.Model):
+    """Temporary, justified access to one school outside the account's scope ("bris de glace").
+
+    Time-boxed by a database constraint, never silent: each grant is listed for the
+    administrators and every read made with it is in the access log like any other.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="exceptional_accesses", verbose_name="compte"
+    )
+    role_label = models.CharField("rôle au moment de la demande", max_length=200)
+    etablissement = models.ForeignKey(
+        "territories.Etablissement", on_delete=models.CASCADE, verbose_name="établissement"
+    )
+    reason = models.TextField("justification")
+    granted_at = models.DateTimeField("ouvert le", auto_now_add=True)
+    expires_at = models.DateTimeField("expire le")
+    revoked_at = models.DateTimeField("clos le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "accès exceptionnel"
+        verbose_name_plural = "accès exceptionnels"
+        ordering = ["-granted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("granted_at")),
+                name="exceptional_access_expires_after_grant",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.etablissement} jusqu'au {self.expires_at:%d/%m/%Y %H:%M}"

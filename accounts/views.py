@@ -1,16 +1,19 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from .forms import LoginForm
+from .forms import ExceptionalAccessForm, LoginForm
 from .middleware import ACTIVE_ROLE_SESSION_KEY
 from .perms import AUTHENTICATED, PUBLIC, access
+from .services import close_exceptional_access, open_exceptional_access
 
 
 @access(AUTHENTICATED)
@@ -66,3 +69,42 @@ def permission_denied(request, exception=None):
 def server_error(request):
     html = loader.render_to_string("500.html", {})
     return HttpResponseServerError(html)
+
+
+@access(AUTHENTICATED)
+def exceptional_access(request):
+    """Open or close a justified, time-boxed access outside the scope ("bris de glace")."""
+    form = ExceptionalAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = open_exceptional_access(
+                user=request.user,
+                etablissement=form.cleaned_data["uai"],
+                reason=form.cleaned_data["reason"],
+                hours=form.cleaned_data["hours"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.warning(
+                request,
+                f"Accès exceptionnel ouvert sur {grant.etablissement} jusqu'au "
+                f"{timezone.localtime(grant.expires_at):%d/%m/%Y à %H:%M}. "
+                "Chaque consultation est journalisée.",
+            )
+            return redirect("accounts:exceptional_access")
+    grants = request.user.exceptional_accesses.select_related("etablissement")[:20]
+    return render(
+        request,
+        "accounts/exceptional_access.html",
+        {"form": form, "grants": grants, "now": timezone.now()},
+    )
+
+
+@access(AUTHENTICATED)
+@require_POST
+def close_access(request, pk):
+    grant = get_object_or_404(request.user.exceptional_accesses, pk=pk)
+    close_exceptional_access(grant=grant)
+    messages.success(request, "Accès exceptionnel clos.")
+    return redirect("accounts:exceptional_access")

@@ -7,9 +7,16 @@ def log_read(*, request, obj, channel: str = AccessLog.Channel.PAGE) -> None:
     role = getattr(user, "active_role", None)
     AccessLog.objects.create(
         user=user,
-        role=str(role) if role else "",
+        role=_role_label(user, role),
         channel=channel,
         object_type=obj._meta.model_name,
         object_id=str(getattr(obj, "public_id", obj.pk)),
         path=request.path[:300],
     )
+
+
+def _role_label(user, role) -> str:
+    label = str(role) if role else ""
+    if role is not None and getattr(user, "exceptional_school_ids", None):
+        label += " [accès exceptionnel en cours]"
+    return label[:200]

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from accounts.enums import Role
+from accounts.models import ExceptionalAccess
 from accounts.perms import SCOPED, access
 
 from .models import AccessLog
@@ -18,12 +19,14 @@ def access_log(request):
     if username:
         qs = qs.filter(user__username=username)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    grants = ExceptionalAccess.objects.select_related("user", "etablissement")[:50]
     return render(
         request,
         "audit/access_log.html",
         {
             "page_obj": page,
             "entries": page.object_list,
+            "grants": grants,
             "objet": object_id,
             "compte": username,
             "querystring": f"objet={object_id}&compte={username}",
