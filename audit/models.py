@@ -30,3 +30,25 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.object_type} {self.object_id}"
+
+
+class RetentionNotice(models.Model):
+    """A record due for anonymisation: the warning comes first, the anonymisation later."""
+
+    student = models.OneToOneField(
+        "students.Student",
+        on_delete=models.CASCADE,
+        related_name="retention_notice",
+        verbose_name="élève",
+    )
+    warned_on = models.DateField("avertissement le")
+    anonymise_on = models.DateField("anonymisation prévue le")
+    last_activity_on = models.DateField("dernière activité")
+
+    class Meta:
+        verbose_name = "anonymisation programmée"
+        verbose_name_plural = "anonymisations programmées"
+        ordering = ["anonymise_on"]
+
+    def __str__(self):
+        return f"{self.student_id} → {self.anonymise_on:%d/%m/%Y}"

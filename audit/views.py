@@ -5,7 +5,7 @@ from accounts.enums import Role
 from accounts.models import ExceptionalAccess
 from accounts.perms import SCOPED, access
 
-from .models import AccessLog
+from .models import AccessLog, RetentionNotice
 
 
 @access(SCOPED, roles={Role.ADMINISTRATEUR})
@@ -19,6 +19,7 @@ def access_log(request):
     if username:
         qs = qs.filter(user__username=username)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    notices = RetentionNotice.objects.count()
     grants = ExceptionalAccess.objects.select_related("user", "etablissement")[:50]
     return render(
         request,
@@ -27,6 +28,7 @@ def access_log(request):
             "page_obj": page,
             "entries": page.object_list,
             "grants": grants,
+            "notices": notices,
             "objet": object_id,
             "compte": username,
             "querystring": f"objet={object_id}&compte={username}",

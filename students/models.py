@@ -17,14 +17,22 @@ from .validators import validate_ine
 
 class StudentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Pupils whose current school is inside the active role's scope.
+        """Pupils whose current school is inside the active role's scope, and those who left
+        school (no current school) after an enrolment in one of the scope's schools.
 
         Aggregate-only roles and accounts without a role get nothing.
         """
         role = getattr(user, "active_role", None)
         if role is None or not role.is_nominative:
             return self.none()
-        return self.filter(role.school_q("current_school__"))
+        left_from_scope = models.Exists(
+            Enrolment.objects.filter(student=models.OuterRef("pk")).filter(
+                role.school_q("school__")
+            )
+        )
+        return self.alias(left_from_scope=left_from_scope).filter(
+            role.school_q("current_school__") | Q(current_school__isnull=True, left_from_scope=True)
+        )
 
     def born_between(self, oldest: dt.date, youngest: dt.date):
         return self.filter(birth_date__gte=oldest, birth_date__lte=youngest)

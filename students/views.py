@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from accounts.perms import SCOPED, access
+from audit.models import RetentionNotice
 from audit.services import log_read
 from territories.models import Etablissement
 
@@ -84,6 +85,7 @@ def student_detail(request, public_id):
             "enrolments": student.enrolments.select_related("school"),
             "history": history,
             "today": timezone.localdate(),
+            "retention": RetentionNotice.objects.filter(student=student).first(),
             "at": at,
             "age_at": student.age_on(at) if at and at >= student.birth_date else None,
             "status_at": student.legal_status_on(at) if at and at >= student.birth_date else None,

@@ -72,3 +72,18 @@ def test_api_is_scoped(world, api_for):
     other = StudentFactory(current_school=world.school_d)
     assert api_for(world.users.chef_a).get(f"/api/v1/eleves/{other.public_id}/").status_code == 404
     assert api_for(world.users.norole).get("/api/v1/eleves/").status_code == 404
+
+
+def test_pupil_who_left_stays_visible_to_the_last_school_only(world, client_for):
+    from students.models import Student
+
+    from .factories import EnrolmentFactory
+
+    student = StudentFactory(current_school=world.school_a, last_name="Parti")
+    EnrolmentFactory(student=student, school=world.school_a)
+    Student.objects.filter(pk=student.pk).update(current_school=None)
+    url = reverse("students:detail", args=[student.public_id])
+    assert client_for(world.users.chef_a).get(url).status_code == 200
+    assert client_for(world.users.cio1).get(url).status_code == 200
+    assert client_for(world.users.chef_b).get(url).status_code == 404
+    assert client_for(world.users.chef_d).get(url).status_code == 404
