@@ -1,4 +1,19 @@
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
-router = SimpleRouter()
-urlpatterns = router.urls
+from . import views
+
+urlpatterns = [
+    path("indicateurs/", views.FamilyListView.as_view(), name="indicator-families"),
+    path("indicateurs/<slug:famille>/", views.IndicatorView.as_view(), name="indicator"),
+    path("indicateurs/<slug:famille>/csv/", views.IndicatorCsvView.as_view(), name="indicator-csv"),
+    path(
+        "decrochage/inscriptions/",
+        views.DropoutEnrolmentListView.as_view(),
+        name="dropout-enrolments",
+    ),
+    path(
+        "decrochage/inscriptions/csv/",
+        views.DropoutEnrolmentCsvView.as_view(),
+        name="dropout-enrolments-csv",
+    ),
+]

@@ -1,0 +1,233 @@
+"""Indicator families, each computed by one GROUP BY query in the database.
+
+A family knows its base rows (enrolments, dossiers, paths…), where the school, voie, level
+and school year of a row are, and its counts (conditional COUNTs). Rates are ratios of two
+counts of the same aggregated row. Scope, filters and grouping are applied the same way for
+every family, so the API, the CSV export, the dashboards and the diagnosis page show the
+same figures.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Count, DateField, Exists, F, Func, OuterRef, Q
+
+from . import conf, rules
+from .enums import Dimension, TerritoryLevel
+
+
+class AddYears(Func):
+    """date + n years, in SQL (PostgreSQL interval, SQLite date modifier)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, years: int, **extra):
+        self.years = int(years)
+        super().__init__(expression, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template=f"date(%(expressions)s, '{self.years:+d} years')"
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template=f"(%(expressions)s + interval '{self.years} years')::date",
+        )
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    label: str
+    # A count of pupils (maskable), or a rate in % of `numerator` over `denominator`.
+    numerator: str | None = None
+    denominator: str | None = None
+
+    @property
+    def is_rate(self) -> bool:
+        return self.denominator is not None
+
+
+@dataclass
+class Family:
+    slug: str
+    label: str
+    definition: str
+    base: Callable[[], models.QuerySet]
+    # name -> filter of the conditional COUNT (None: every row); built when queried.
+    counts: Callable[[], dict[str, Q | None]]
+    measures: list[Measure]
+    school: str = "school"
+    voie: str = "voie"
+    level: str = "level"
+    year: str = "school_year"
+    available: Callable[[], bool] = field(default=lambda: True)
+
+    def path(self, dimension: str) -> str:
+        return {
+            Dimension.VOIE: self.voie,
+            Dimension.NIVEAU: self.level,
+            Dimension.ANNEE: self.year,
+        }[dimension]
+
+
+TERRITORY_KEYS = {
+    TerritoryLevel.ACADEMIE: ("departement__academie__code", "departement__academie__name"),
+    TerritoryLevel.DEPARTEMENT: ("departement__code", "departement__name"),
+    TerritoryLevel.BASSIN: ("bassin__code", "bassin__name"),
+    TerritoryLevel.RESEAU: ("foquale_networks__public_id", "foquale_networks__name"),
+    TerritoryLevel.ETABLISSEMENT: ("uai", "name"),
+}
+
+# Columns of an aggregated row, in CSV order, before the family's measures.
+ROW_KEYS = ["territoire_niveau", "territoire_code", "territoire_nom", "voie", "niveau", "annee"]
+
+
+# --- Dropouts (décrochage) from the enrolment history -------------------------------------
+
+
+def dropout_q() -> Q:
+    """An enrolment that ended in a dropout (SIEI definition, domain.md §4.10 and §4.17).
+
+    The enrolment has an exit date; the pupil was 16 or older on that date; the exit reason
+    means leaving training without the cycle's diploma (abandon, job, other or unrecorded —
+    not end of cycle, change of school, move or apprenticeship, which continue initial
+    training or complete it); and no later enrolment of the pupil exists (a later school year,
+    or the same year starting on or after the exit date).
+    """
+    from students.models import Enrolment
+
+    following = Enrolment.objects.filter(student_id=OuterRef("student_id")).filter(
+        Q(school_year__gt=OuterRef("school_year"))
+        | Q(school_year=OuterRef("school_year"), entry_date__gte=OuterRef("exit_date"))
+    )
+    return (
+        Q(exit_date__isnull=False)
+        & Q(exit_reason__in=rules.DROPOUT_EXIT_REASONS)
+        & Q(student__birth_date__lte=AddYears(F("exit_date"), -rules.DROPOUT_MIN_AGE))
+        & ~Exists(following)
+    )
+
+
+def _enrolments():
+    from students.models import Enrolment
+
+    return Enrolment.objects.all()
+
+
+DROPOUTS = Family(
+    slug="decrochage",
+    label="Décrochage scolaire",
+    definition=(
+        "Effectif : inscriptions de l'année dans l'établissement, la voie et le niveau. "
+        "Décrocheur (définition du SIEI) : jeune de 16 ans ou plus à la date de sortie, sorti "
+        "sans le diplôme du cycle (motif de sortie : abandon, entrée dans l'emploi, autre ou "
+        "non renseigné) et sans inscription ultérieure (année suivante, ou même année après la "
+        "sortie). Les sorties en fin de cycle, vers l'apprentissage, pour changement "
+        "d'établissement ou déménagement ne sont pas comptées. Taux : décrocheurs / effectif."
+    ),
+    base=_enrolments,
+    counts=lambda: {"effectif": None, "decrocheurs": dropout_q()},
+    measures=[
+        Measure("effectif", "Effectif"),
+        Measure("decrocheurs", "Décrocheurs"),
+        Measure("taux_decrochage", "Taux de décrochage (%)", "decrocheurs", "effectif"),
+    ],
+)
+
+
+REGISTRY: dict[str, Family] = {DROPOUTS.slug: DROPOUTS}
+
+
+def register(family: Family) -> None:
+    REGISTRY[family.slug] = family
+
+
+def families() -> list[Family]:
+    return list(REGISTRY.values())
+
+
+def get_family(slug: str) -> Family | None:
+    return REGISTRY.get(slug)
+
+
+# --- The engine ---------------------------------------------------------------------------
+
+
+def aggregate(
+    family: Family,
+    queryset: models.QuerySet,
+    *,
+    territory: str = TerritoryLevel.ETABLISSEMENT,
+    dimensions: Iterable[str] = (Dimension.VOIE, Dimension.NIVEAU, Dimension.ANNEE),
+) -> models.QuerySet:
+    """One GROUP BY query: `queryset` (already scoped and filtered) grouped by territory and
+    the chosen dimensions, with the family's counts. Returns a values() QuerySet."""
+    code_path, name_path = (f"{family.school}__{p}" for p in TERRITORY_KEYS[territory])
+    group = {"territoire_code": F(code_path), "territoire_nom": F(name_path)}
+    dims = list(dimensions)
+    for dim, key in ((Dimension.VOIE, "voie"), (Dimension.NIVEAU, "niveau")):
+        if dim in dims:
+            group[key] = F(family.path(dim))
+    if Dimension.ANNEE in dims:
+        group["annee"] = F(family.year)
+    aggregates = {
+        name: Count("pk", filter=condition) if condition is not None else Count("pk")
+        for name, condition in family.counts().items()
+    }
+    qs = queryset
+    if territory == TerritoryLevel.RESEAU:
+        qs = qs.filter(**{f"{family.school}__foquale_networks__isnull": False})
+    return qs.annotate(**group).values(*group.keys()).annotate(**aggregates).order_by(*group.keys())
+
+
+def present(
+    family: Family, row: dict, *, territory: str, masked: bool, threshold: int | None = None
+) -> dict:
+    """An aggregated row as published: rates computed, small cells masked when asked.
+
+    Masking rule: a count under the threshold (5 pupils, zero included) becomes null, and
+    a rate is null when its numerator or denominator is masked.
+    """
+    threshold = conf.mask_threshold() if threshold is None else threshold
+    values, hidden = {}, []
+    for measure in family.measures:
+        if measure.is_rate:
+            continue
+        value = row.get(measure.name) or 0
+        if masked and value < threshold:
+            values[measure.name] = None
+            hidden.append(measure.name)
+        else:
+            values[measure.name] = value
+    for measure in family.measures:
+        if not measure.is_rate:
+            continue
+        num, den = row.get(measure.numerator) or 0, row.get(measure.denominator) or 0
+        if measure.numerator in hidden or measure.denominator in hidden:
+            values[measure.name] = None
+            hidden.append(measure.name)
+        else:
+            values[measure.name] = round(100 * num / den, 1) if den else None
+    return {
+        "territoire_niveau": territory,
+        "territoire_code": str(row["territoire_code"]),
+        "territoire_nom": row["territoire_nom"],
+        "voie": row.get("voie"),
+        "niveau": row.get("niveau"),
+        "annee": row.get("annee"),
+        "valeurs": values,
+        "masquees": hidden,
+    }
+
+
+def scoped(family: Family, user) -> models.QuerySet:
+    """The family's rows whose school lies in the active role's scope."""
+    role = getattr(user, "active_role", None)
+    if role is None:
+        return family.base().none()
+    return family.base().filter(role.school_q(f"{family.school}__"))

@@ -1,0 +1,245 @@
+"""Report clients of the REST API (rectorat BI, partner systems): a key tied to a territory
+and to rights, acting through a scope object shaped like accounts.RoleAssignment."""
+
+import hashlib
+import hmac
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.enums import ScopeLevel
+
+from .enums import ClientRights
+
+API_CLIENT_ROLE = "client_api"
+KEY_PREFIX_BYTES = 4
+
+
+def hash_secret(secret: str) -> str:
+    # The secret is 256 random bits: a fast hash is enough (no dictionary to fear).
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiClientQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only the administrator manages report clients, within the académie."""
+        role = getattr(user, "active_role", None)
+        if role is None or role.role != "administrateur":
+            return self.none()
+        return self.filter(
+            Q(academie_id=role.academie_id)
+            | Q(departement__academie_id=role.academie_id)
+            | Q(bassin__departement__academie_id=role.academie_id)
+            | Q(etablissement__departement__academie_id=role.academie_id)
+            | Q(network__departements__academie_id=role.academie_id)
+        ).distinct()
+
+
+class ApiClient(models.Model):
+    """A report client. Its key is shown once at creation; only a hash is stored.
+
+    Exactly one territory is set; it is the client's scope, like a staff role's structure.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField("nom du client", max_length=150)
+    contact_email = models.EmailField("courriel du responsable", blank=True)
+    rights = models.CharField(
+        "droits", max_length=20, choices=ClientRights.choices, default=ClientRights.AGGREGATES
+    )
+    academie = models.ForeignKey(
+        "territories.Academie", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name="académie",
+    )  # fmt: skip
+    departement = models.ForeignKey(
+        "territories.Departement", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name="département",
+    )  # fmt: skip
+    bassin = models.ForeignKey(
+        "territories.Bassin", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name="bassin",
+    )  # fmt: skip
+    network = models.ForeignKey(
+        "foquale.Network", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name="réseau FoQualE",
+    )  # fmt: skip
+    etablissement = models.ForeignKey(
+        "territories.Etablissement", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name="établissement",
+    )  # fmt: skip
+    # Reads are traced in audit.AccessLog, which points at an account: each client has its
+    # own inactive account (no password, no login), also the identity used for throttling.
+    service_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_client",
+        verbose_name="compte technique", editable=False,
+    )  # fmt: skip
+    key_prefix = models.CharField("préfixe de la clé", max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    throttle_rate = models.CharField(
+        "débit maximal", max_length=20, blank=True,
+        help_text="Syntaxe « 1000/hour » ; vide : débit par défaut.",
+    )  # fmt: skip
+    is_active = models.BooleanField("actif", default=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="créé par",
+    )  # fmt: skip
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+
+    objects = ApiClientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "client de l'API"
+        verbose_name_plural = "clients de l'API"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="api_client_has_exactly_one_territory",
+                violation_error_message="Choisissez exactement un territoire pour ce client.",
+                condition=(
+                    Q(
+                        academie__isnull=False,
+                        departement__isnull=True,
+                        bassin__isnull=True,
+                        network__isnull=True,
+                        etablissement__isnull=True,
+                    )
+                    | Q(
+                        academie__isnull=True,
+                        departement__isnull=False,
+                        bassin__isnull=True,
+                        network__isnull=True,
+                        etablissement__isnull=True,
+                    )
+                    | Q(
+                        academie__isnull=True,
+                        departement__isnull=True,
+                        bassin__isnull=False,
+                        network__isnull=True,
+                        etablissement__isnull=True,
+                    )
+                    | Q(
+                        academie__isnull=True,
+                        departement__isnull=True,
+                        bassin__isnull=True,
+                        network__isnull=False,
+                        etablissement__isnull=True,
+                    )
+                    | Q(
+                        academie__isnull=True,
+                        departement__isnull=True,
+                        bassin__isnull=True,
+                        network__isnull=True,
+                        etablissement__isnull=False,
+                    )
+                ),
+            ),  # fmt: skip
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def new_key() -> tuple[str, str, str]:
+        """(full key, prefix, hash). The full key is `prefix.secret`."""
+        prefix = secrets.token_hex(KEY_PREFIX_BYTES)
+        secret = secrets.token_urlsafe(32)
+        return f"{prefix}.{secret}", prefix, hash_secret(secret)
+
+    def matches(self, secret: str) -> bool:
+        return hmac.compare_digest(self.key_hash, hash_secret(secret))
+
+    @property
+    def territory(self):
+        return (
+            self.etablissement or self.bassin or self.network or self.departement or self.academie
+        )
+
+    @property
+    def scope(self) -> "ApiClientScope":
+        return ApiClientScope(self)
+
+
+class ApiClientScope:
+    """Duck-types accounts.RoleAssignment, so `visible_to(user)` QuerySets and HasScopedRole
+    treat a report client like a staff role over the same territory."""
+
+    role = API_CLIENT_ROLE
+
+    def __init__(self, client: ApiClient):
+        self.client = client
+        self.id = None
+        for name in ("etablissement", "bassin", "network", "departement", "academie"):
+            setattr(self, name, getattr(client, name))
+            setattr(self, f"{name}_id", getattr(client, f"{name}_id"))
+
+    def __str__(self):
+        return f"Client de l'API « {self.client.name} » — {self.structure}"
+
+    def get_role_display(self) -> str:
+        return "Client de l'API"
+
+    @property
+    def scope_level(self) -> str:
+        if self.etablissement_id:
+            return ScopeLevel.ETABLISSEMENT
+        if self.bassin_id:
+            return ScopeLevel.BASSIN
+        if self.network_id:
+            return ScopeLevel.RESEAU
+        if self.departement_id:
+            return ScopeLevel.DEPARTEMENT
+        return ScopeLevel.ACADEMIE
+
+    @property
+    def structure(self):
+        return self.client.territory
+
+    @property
+    def structure_label(self) -> str:
+        return str(self.structure)
+
+    @property
+    def is_nominative(self) -> bool:
+        return self.client.rights != ClientRights.AGGREGATES
+
+    @property
+    def can_write(self) -> bool:
+        return self.client.rights == ClientRights.READ_WRITE
+
+    def has_role(self, *roles) -> bool:
+        return self.role in roles
+
+    def school_q(self, prefix: str = "") -> Q:
+        level = self.scope_level
+        if level == ScopeLevel.ETABLISSEMENT:
+            return Q(**{f"{prefix}id": self.etablissement_id})
+        if level == ScopeLevel.BASSIN:
+            return Q(**{f"{prefix}bassin_id": self.bassin_id})
+        if level == ScopeLevel.RESEAU:
+            return Q(**{f"{prefix}foquale_networks": self.network_id})
+        if level == ScopeLevel.DEPARTEMENT:
+            return Q(**{f"{prefix}departement_id": self.departement_id})
+        return Q(**{f"{prefix}departement__academie_id": self.academie_id})
+
+    def departement_ids(self) -> list[int]:
+        from territories.models import Departement
+
+        level = self.scope_level
+        if level == ScopeLevel.DEPARTEMENT:
+            return [self.departement_id]
+        if level == ScopeLevel.ACADEMIE:
+            return list(
+                Departement.objects.filter(academie_id=self.academie_id).values_list(
+                    "id", flat=True
+                )
+            )
+        if level == ScopeLevel.ETABLISSEMENT:
+            return [self.etablissement.departement_id]
+        if level == ScopeLevel.BASSIN:
+            return [self.bassin.departement_id]
+        return list(self.network.schools.values_list("departement_id", flat=True).distinct())
