@@ -1,12 +1,16 @@
 """Deadlines are data: one row per (case, kind), recomputed whenever the case changes."""
 
+import datetime as dt
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .enums import DeadlineKind
+from .enums import ClosureKind, DeadlineKind, ExamKind, ReminderStage, SendState, Zone
 
 
 class DeadlineQuerySet(models.QuerySet):
@@ -93,3 +97,368 @@ class Deadline(models.Model):
 
     def __str__(self):
         return f"{self.label} — {self.due_date:%d/%m/%Y}"
+
+
+# --- Calendar per académie -------------------------------------------------------------------
+
+
+class SchoolCalendar(models.Model):
+    """One school year of one académie: rentrée, holidays, results days (admin-editable)."""
+
+    academie = models.ForeignKey(
+        "territories.Academie",
+        on_delete=models.CASCADE,
+        related_name="calendars",
+        verbose_name="académie",
+    )
+    school_year = models.PositiveSmallIntegerField(
+        "année scolaire", help_text="Année de la rentrée : 2025 pour 2025-2026."
+    )
+    zone = models.CharField("zone de vacances", max_length=10, choices=Zone.choices)
+    rentree = models.DateField("date de la rentrée des élèves")
+    sans_solution_sweep_date = models.DateField(
+        "date du repérage des élèves sans solution",
+        null=True,
+        blank=True,
+        help_text="Vide : une semaine avant la rentrée (hypothèse, domaine §8).",
+    )
+
+    class Meta:
+        verbose_name = "calendrier scolaire"
+        verbose_name_plural = "calendriers scolaires"
+        ordering = ["academie", "-school_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["academie", "school_year"], name="calendar_one_per_academie_and_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(school_year__gte=2000, school_year__lte=2100),
+                name="calendar_school_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.academie} — {self.school_year}-{self.school_year + 1}"
+
+
+class ExamSession(models.Model):
+    calendar = models.ForeignKey(
+        SchoolCalendar, on_delete=models.CASCADE, related_name="exam_sessions"
+    )
+    exam = models.CharField("examen", max_length=10, choices=ExamKind.choices)
+    session_year = models.PositiveSmallIntegerField("session")
+    results_day = models.DateField("publication des résultats")
+
+    class Meta:
+        verbose_name = "session d'examen"
+        verbose_name_plural = "sessions d'examen"
+        ordering = ["results_day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["calendar", "exam", "session_year"], name="exam_session_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_exam_display()} {self.session_year} — {self.results_day:%d/%m/%Y}"
+
+
+class CalendarClosure(models.Model):
+    """School holidays (of the académie's zone) and public holidays: days without e-mails."""
+
+    calendar = models.ForeignKey(SchoolCalendar, on_delete=models.CASCADE, related_name="closures")
+    kind = models.CharField("type", max_length=10, choices=ClosureKind.choices)
+    name = models.CharField("nom", max_length=120)
+    start_date = models.DateField("premier jour")
+    end_date = models.DateField("dernier jour")
+
+    class Meta:
+        verbose_name = "fermeture (vacances, jour férié)"
+        verbose_name_plural = "fermetures (vacances, jours fériés)"
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="closure_end_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.start_date:%d/%m/%Y} – {self.end_date:%d/%m/%Y})"
+
+
+# --- Case state seen by reminders: human actions and suspensions -----------------------------
+
+
+class CaseActivity(models.Model):
+    """The latest human action on a case, bumped by the apps via `record_human_action`."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    last_human_action_at = models.DateTimeField("dernière action humaine")
+    last_human_action_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "activité d'un dossier"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="case_activity_one_per_case"
+            )
+        ]
+
+    def __str__(self):
+        return f"Dernière action humaine le {self.last_human_action_at:%d/%m/%Y}"
+
+
+class SuspensionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(resumed_at__isnull=True)
+
+
+class Suspension(models.Model):
+    """Reminders of one case paused by a person, with a reason, until resumed."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    reason = models.CharField("motif de la suspension", max_length=500)
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="suspendu par",
+    )
+    suspended_at = models.DateTimeField("suspendu le", auto_now_add=True)
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="repris par",
+    )
+    resumed_at = models.DateTimeField("repris le", null=True, blank=True)
+    resume_reason = models.CharField("motif de la reprise", max_length=500, blank=True)
+
+    objects = SuspensionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "suspension des rappels"
+        verbose_name_plural = "suspensions des rappels"
+        ordering = ["-suspended_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=Q(resumed_at__isnull=True),
+                name="suspension_one_active_per_case",
+            ),
+            models.CheckConstraint(
+                condition=Q(resumed_at__isnull=True) | Q(resumed_by__isnull=False),
+                name="suspension_resumed_by_someone",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Rappels suspendus le {self.suspended_at:%d/%m/%Y} : {self.reason}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.resumed_at is None
+
+
+# --- Reminders (inbox items) and the daily e-mail digest --------------------------------------
+
+
+class ReminderQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Reminder(models.Model):
+    """One notice to one person about one deadline: an inbox item, e-mailed in a digest.
+
+    Unique per (deadline, stage, due date, recipient), so a sweep that runs twice or dies
+    mid-run creates it once. `due_date` is the date the stage counts from: the deadline's
+    due date, or the latest human action on the case for kinds that count from it.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    stage = models.CharField("rappel", max_length=20, choices=ReminderStage.choices)
+    due_date = models.DateField("date de référence")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name="destinataire",
+    )
+    academie = models.ForeignKey(
+        "territories.Academie",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="académie",
+    )
+    is_urgent = models.BooleanField("urgent", default=False)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    read_at = models.DateTimeField("lu le", null=True, blank=True)
+    state = models.CharField(
+        "envoi par courriel", max_length=12, choices=SendState.choices, default=SendState.PENDING
+    )
+    digest = models.ForeignKey(
+        "Digest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reminders",
+        verbose_name="synthèse",
+    )
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rappel"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "stage", "due_date", "recipient"],
+                name="reminder_exactly_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="envoye") | Q(digest__isnull=False),
+                name="reminder_sent_in_a_digest",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="reminder_unread"
+            ),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(state="en_attente", digest__isnull=True),
+                name="reminder_to_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} — {self.deadline.label}"
+
+
+class Digest(models.Model):
+    """The one e-mail a person receives on a day, listing their new reminders.
+
+    State machine in DIGEST_TRANSITIONS; the unique (recipient, day) makes "at most one digest
+    per person per day" a database fact. Sending holds the row lock until the state is saved.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digests",
+        verbose_name="destinataire",
+    )
+    day = models.DateField("jour")
+    state = models.CharField(
+        "état", max_length=12, choices=SendState.choices, default=SendState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    next_attempt_at = models.DateTimeField("prochaine tentative", null=True, blank=True)
+    last_error = models.TextField("dernière erreur", blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "synthèse quotidienne"
+        verbose_name_plural = "synthèses quotidiennes"
+        ordering = ["-day", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "day"], name="digest_one_per_user_per_day"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="envoye") | Q(sent_at__isnull=False),
+                name="digest_sent_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state__in=["en_attente", "echec"]),
+                name="digest_to_send",
+            )
+        ]
+
+    def __str__(self):
+        return f"Synthèse du {self.day:%d/%m/%Y} pour {self.recipient}"
+
+    @property
+    def message_id(self) -> str:
+        """Stable Message-ID: a resend after a crash is recognisable as the same message."""
+        return f"<synthese-{self.pk}-{self.day:%Y%m%d}@secuparcours>"
+
+    def _transition(self, to: str, *, error: str = "", now=None):
+        if to not in DIGEST_TRANSITIONS[self.state]:
+            raise ValidationError(
+                f"Transition impossible de « {self.get_state_display()} » "
+                f"vers « {SendState(to).label} »."
+            )
+        previous = self.state
+        self.state = to
+        DigestLog.objects.create(digest=self, from_state=previous, to_state=to, error=error[:2000])
+
+    def mark_sent(self, *, now):
+        self._transition(SendState.SENT)
+        self.sent_at = now
+        self.next_attempt_at = None
+        self.last_error = ""
+        self.save(update_fields=["state", "sent_at", "next_attempt_at", "last_error"])
+
+    def mark_failed(self, *, now, error: str, retry_in_seconds: int | None):
+        self._transition(SendState.FAILED, error=error)
+        self.last_error = error[:2000]
+        self.next_attempt_at = (
+            now + dt.timedelta(seconds=retry_in_seconds) if retry_in_seconds is not None else None
+        )
+        self.save(update_fields=["state", "last_error", "next_attempt_at", "attempts"])
+
+    def retry_now(self, *, now, by=None):
+        """An administrator asks for another try; the next send happens at once."""
+        if self.state != SendState.FAILED:
+            raise ValidationError("Seule une synthèse en échec peut être relancée.")
+        self.next_attempt_at = now
+        self.save(update_fields=["next_attempt_at"])
+
+    def cancel(self):
+        self._transition(SendState.CANCELLED)
+        self.next_attempt_at = None
+        self.save(update_fields=["state", "next_attempt_at"])
+
+
+DIGEST_TRANSITIONS = {
+    SendState.PENDING: {SendState.SENT, SendState.FAILED, SendState.CANCELLED},
+    SendState.FAILED: {SendState.SENT, SendState.FAILED, SendState.CANCELLED},
+    SendState.SENT: set(),
+    SendState.CANCELLED: set(),
+}
+
+
+class DigestLog(models.Model):
+    """History of a digest: each state change with its error."""
+
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="logs")
+    at = models.DateTimeField("le", auto_now_add=True)
+    from_state = models.CharField("de", max_length=12, choices=SendState.choices)
+    to_state = models.CharField("vers", max_length=12, choices=SendState.choices)
+    error = models.TextField("erreur", blank=True)
+
+    class Meta:
+        verbose_name = "historique d'envoi"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"

@@ -1,13 +1,32 @@
 """The one entry point other apps call when a case changes: `sync_deadlines`."""
 
 import datetime as dt
+import logging
+import smtplib
+import time
+from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import Deadline
+from accounts.enums import DEPARTEMENT_ROLES, SCHOOL_ROLES, Role
+from accounts.models import RoleAssignment
+from students import rules as student_rules
+
+from . import calendar, conf
+from .enums import ESCALATION_STAGES, DeadlineKind, ReminderStage, SendState
+from .models import CaseActivity, Deadline, Digest, Reminder, Suspension
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,3 +100,546 @@ def sync_deadlines(*, subject, specs: list[DeadlineSpec]) -> None:
 def clear_deadlines(*, subject) -> None:
     ct = ContentType.objects.get_for_model(subject)
     Deadline.objects.filter(content_type=ct, object_id=subject.pk).delete()
+
+
+# --- Human actions and suspensions ------------------------------------------------------------
+
+
+def record_human_action(*, subject, by=None, at: dt.datetime | None = None) -> None:
+    """Note that a person acted on `subject` (interview held, call made, document filed).
+
+    Reminders of kinds with `count_from_human_action` count their overdue delays from it.
+    Keeps the latest date when called out of order.
+    """
+    ct = ContentType.objects.get_for_model(subject)
+    at = at or timezone.now()
+    activity, created = CaseActivity.objects.get_or_create(
+        content_type=ct,
+        object_id=subject.pk,
+        defaults={"last_human_action_at": at, "last_human_action_by": by},
+    )
+    if not created:
+        CaseActivity.objects.filter(pk=activity.pk, last_human_action_at__lt=at).update(
+            last_human_action_at=at, last_human_action_by=by
+        )
+
+
+def active_suspension(*, subject) -> Suspension | None:
+    ct = ContentType.objects.get_for_model(subject)
+    return (
+        Suspension.objects.active()
+        .filter(content_type=ct, object_id=subject.pk)
+        .select_related("suspended_by")
+        .first()
+    )
+
+
+def suspend_reminders(*, subject, by, reason: str) -> Suspension:
+    """Pause every reminder of one case until someone resumes them; a reason is required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Indiquez le motif de la suspension des rappels.")
+    ct = ContentType.objects.get_for_model(subject)
+    try:
+        with transaction.atomic():
+            return Suspension.objects.create(
+                content_type=ct, object_id=subject.pk, reason=reason[:500], suspended_by=by
+            )
+    except IntegrityError:
+        raise ValidationError("Les rappels de ce dossier sont déjà suspendus.") from None
+
+
+def resume_reminders(*, subject, by, reason: str = "") -> Suspension:
+    ct = ContentType.objects.get_for_model(subject)
+    with transaction.atomic():
+        suspension = (
+            Suspension.objects.active()
+            .select_for_update()
+            .filter(content_type=ct, object_id=subject.pk)
+            .first()
+        )
+        if suspension is None:
+            raise ValidationError("Les rappels de ce dossier ne sont pas suspendus.")
+        suspension.resumed_at = timezone.now()
+        suspension.resumed_by = by
+        suspension.resume_reason = (reason or "").strip()[:500]
+        suspension.save(update_fields=["resumed_at", "resumed_by", "resume_reason"])
+    return suspension
+
+
+# --- The daily sweep --------------------------------------------------------------------------
+
+AGE_KINDS = {
+    DeadlineKind.AGE_15: student_rules.PAFI_MIN_AGE,
+    DeadlineKind.AGE_16: student_rules.COMPULSORY_INSTRUCTION_END_AGE,
+    DeadlineKind.AGE_18: student_rules.MAJORITY_AGE,
+    DeadlineKind.AGE_25: student_rules.MLDS_END_AGE,
+}
+AGE_LABELS = {
+    DeadlineKind.AGE_15: "a 15 ans : un PAFI devient possible",
+    DeadlineKind.AGE_16: "a 16 ans : fin de l'instruction obligatoire, obligation de formation",
+    DeadlineKind.AGE_18: "a 18 ans : majorité, fin de l'obligation de formation",
+    DeadlineKind.AGE_25: "a 25 ans : fin du droit au retour et du suivi MLDS",
+}
+
+
+@dataclass
+class SweepResult:
+    day: dt.date
+    age_deadlines_created: int = 0
+    age_deadlines_completed: int = 0
+    due_deadlines: int = 0
+    reminders_created: int = 0
+
+
+def _shift_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return dt.date(day.year + years, 2, 28)
+
+
+def sync_age_deadlines(*, today: dt.date) -> tuple[int, int]:
+    """Age events (15, 16, 18, 25) as deadlines of the Student, for birthdays in the window.
+
+    Selects pupils by birth-date range (indexed), so the cost follows the pupils whose
+    birthday falls in [today, today + NOTIFICATIONS_AGE_NOTICE_DAYS], not the whole roll.
+    Past events are marked completed: they happened. Returns (created, completed).
+    """
+    from students.models import Student
+
+    horizon = today + dt.timedelta(days=conf.age_notice_days())
+    ct = ContentType.objects.get_for_model(Student)
+    rows = []
+    for kind, age in AGE_KINDS.items():
+        low = _shift_years(today, -age) - dt.timedelta(days=1)
+        high = _shift_years(horizon, -age) + dt.timedelta(days=1)
+        pupils = Student.objects.filter(
+            birth_date__gte=low, birth_date__lte=high, anonymized_at__isnull=True
+        ).values_list(
+            "id",
+            "public_id",
+            "last_name",
+            "first_name",
+            "birth_date",
+            "current_school_id",
+            "current_school__departement_id",
+        )
+        pupils = [p for p in pupils if today <= student_rules.birthday(p[4], age) <= horizon]
+        existing = set(
+            Deadline.objects.filter(
+                content_type=ct, kind=kind, object_id__in=[p[0] for p in pupils]
+            ).values_list("object_id", flat=True)
+        )
+        for pk, public_id, last, first, born, school_id, dep_id in pupils:
+            if pk in existing:
+                continue
+            rows.append(
+                Deadline(
+                    kind=kind,
+                    content_type=ct,
+                    object_id=pk,
+                    label=f"{last.upper()} {first} {AGE_LABELS[kind]}"[:250],
+                    url=reverse("students:detail", args=[public_id]),
+                    due_date=student_rules.birthday(born, age),
+                    student_id=pk,
+                    school_id=school_id,
+                    departement_id=dep_id,
+                )
+            )
+    Deadline.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    created = len(rows)
+    completed = (
+        Deadline.objects.open()
+        .filter(kind__in=AGE_KINDS, due_date__lt=today)
+        .update(completed_at=timezone.now())
+    )
+    return created, completed
+
+
+def stages_due(
+    *, kind: str, due_date: dt.date, today: dt.date, last_action: dt.date | None
+) -> list[tuple[str, dt.date]]:
+    """Which reminders of one open deadline are due today, as (stage, date counted from).
+
+    Before the due date: the early notice. From the due date: "échéance du jour", then
+    "dépassée" and the escalation levels, counted from the due date or, for kinds that say so,
+    from the latest human action when it came later. Only the latest school-level stage is
+    returned, so a sweep catching up after days of downtime does not send stale notices.
+    """
+    policy = conf.policy_for(kind)
+    if today < due_date:
+        if policy.before_days is not None and today >= due_date - dt.timedelta(
+            days=policy.before_days
+        ):
+            return [(ReminderStage.BEFORE, due_date)]
+        return []
+    ref = due_date
+    if policy.count_from_human_action and last_action and last_action > due_date:
+        ref = last_action
+    stages = []
+    if policy.overdue_after_days is not None and today >= ref + dt.timedelta(
+        days=policy.overdue_after_days
+    ):
+        stages.append((ReminderStage.OVERDUE, ref))
+    elif ref == due_date:
+        stages.append((ReminderStage.DUE, due_date))
+    for stage, days in zip(ESCALATION_STAGES, policy.escalation_days, strict=False):
+        if today >= ref + dt.timedelta(days=days):
+            stages.append((stage, ref))
+    return stages
+
+
+class _Directory:
+    """Who holds which role where, loaded in one query for the schools of the due deadlines."""
+
+    def __init__(self, *, school_ids, bassin_ids, departement_ids):
+        self.by_school = defaultdict(lambda: defaultdict(list))
+        self.by_bassin = defaultdict(list)
+        self.by_departement = defaultdict(lambda: defaultdict(list))
+        rows = RoleAssignment.objects.filter(
+            Q(etablissement_id__in=school_ids, role__in=SCHOOL_ROLES)
+            | Q(bassin_id__in=bassin_ids, role=Role.DIRECTEUR_CIO)
+            | Q(departement_id__in=departement_ids, role__in=DEPARTEMENT_ROLES),
+            user__is_active=True,
+        ).values_list("user_id", "role", "etablissement_id", "bassin_id", "departement_id")
+        for user_id, role, school_id, bassin_id, dep_id in rows:
+            if school_id:
+                self.by_school[school_id][role].append(user_id)
+            elif bassin_id:
+                self.by_bassin[bassin_id].append(user_id)
+            else:
+                self.by_departement[dep_id][role].append(user_id)
+
+    def school_staff(self, school_id, roles) -> list[int]:
+        staff = self.by_school.get(school_id, {})
+        found = [u for r in roles for u in staff.get(r, [])]
+        return found or [u for users in staff.values() for u in users]
+
+    def departement_staff(self, dep_id, roles) -> list[int]:
+        staff = self.by_departement.get(dep_id, {})
+        return [u for r in roles for u in staff.get(r, [])]
+
+    def recipients(self, *, stage, policy, row) -> list[int]:
+        school_id, dep_id = row["school_id"], row["dep_id"]
+        if stage == ReminderStage.ESCALATION_1:
+            if school_id:
+                return self.by_bassin.get(row["bassin_id"], []) or self.departement_staff(
+                    dep_id, [Role.IEN_IO]
+                )
+            return self.departement_staff(dep_id, [Role.IEN_IO])
+        if stage == ReminderStage.ESCALATION_2:
+            if school_id:
+                return self.departement_staff(dep_id, [Role.IEN_IO])
+            return self.departement_staff(dep_id, [Role.IA_DASEN])
+        if row["assignee_id"]:
+            return [row["assignee_id"]]
+        if school_id:
+            return self.school_staff(school_id, policy.school_roles)
+        return self.departement_staff(dep_id, policy.departement_roles)
+
+
+def due_deadlines(*, today: dt.date):
+    """Open, unsuspended deadlines that may owe a reminder today, as dicts.
+
+    Uses the partial index on open deadlines' due date: rows due later than the longest early
+    notice are never read, so the cost follows the due items, not the number of cases.
+    """
+    horizon = today + dt.timedelta(days=max_before_days())
+    case = {"content_type": OuterRef("content_type"), "object_id": OuterRef("object_id")}
+    return (
+        Deadline.objects.due_by(horizon)
+        .filter(~Exists(Suspension.objects.active().filter(**case)))
+        .annotate(
+            last_action=Subquery(
+                CaseActivity.objects.filter(**case).values("last_human_action_at")[:1]
+            ),
+            bassin_id=F("school__bassin_id"),
+            dep_id=Coalesce("departement_id", "school__departement_id"),
+            academie_id=Coalesce("departement__academie_id", "school__departement__academie_id"),
+        )
+        .values(
+            "id",
+            "kind",
+            "due_date",
+            "school_id",
+            "bassin_id",
+            "dep_id",
+            "academie_id",
+            "assignee_id",
+            "last_action",
+        )
+        .order_by()
+    )
+
+
+def max_before_days() -> int:
+    return max(
+        [conf.policy_for(k).before_days or 0 for k in DeadlineKind.values] + [0],
+    )
+
+
+def create_due_reminders(*, today: dt.date) -> tuple[int, int]:
+    """One Reminder per (deadline, stage, date, recipient) due today. Returns (due, created).
+
+    Safe to run twice or concurrently: existing keys are skipped, and the unique constraint
+    settles races (ON CONFLICT DO NOTHING).
+    """
+    rows = list(due_deadlines(today=today))
+    if not rows:
+        return 0, 0
+    directory = _Directory(
+        school_ids={r["school_id"] for r in rows if r["school_id"]},
+        bassin_ids={r["bassin_id"] for r in rows if r["bassin_id"]},
+        departement_ids={r["dep_id"] for r in rows if r["dep_id"]},
+    )
+    tz = timezone.get_current_timezone()
+    wanted = {}
+    for row in rows:
+        policy = conf.policy_for(row["kind"])
+        last = row["last_action"]
+        last_day = last.astimezone(tz).date() if last else None
+        for stage, ref in stages_due(
+            kind=row["kind"], due_date=row["due_date"], today=today, last_action=last_day
+        ):
+            for user_id in directory.recipients(stage=stage, policy=policy, row=row):
+                key = (row["id"], stage, ref, user_id)
+                wanted[key] = Reminder(
+                    deadline_id=row["id"],
+                    stage=stage,
+                    due_date=ref,
+                    recipient_id=user_id,
+                    academie_id=row["academie_id"],
+                    is_urgent=policy.urgent,
+                )
+    ids = sorted({key[0] for key in wanted})
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        for key in Reminder.objects.filter(deadline_id__in=chunk).values_list(
+            "deadline_id", "stage", "due_date", "recipient_id"
+        ):
+            wanted.pop(key, None)
+    Reminder.objects.bulk_create(wanted.values(), ignore_conflicts=True, batch_size=2000)
+    return len(rows), len(wanted)
+
+
+def run_daily_sweep(*, today: dt.date | None = None) -> SweepResult:
+    """Everything the morning needs, recomputed from PostgreSQL: age events, then reminders.
+
+    Idempotent; a sweep that was missed (broker down, worker dead) is caught up by the next.
+    """
+    today = today or timezone.localdate()
+    result = SweepResult(day=today)
+    result.age_deadlines_created, result.age_deadlines_completed = sync_age_deadlines(today=today)
+    result.due_deadlines, result.reminders_created = create_due_reminders(today=today)
+    logger.info("Balayage du %s : %s", today, result)
+    return result
+
+
+# --- E-mail digests ---------------------------------------------------------------------------
+
+RETRYABLE_MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def _stale_reminders():
+    """Pending e-mails that no longer apply: deadline done, or the case's reminders suspended."""
+    case = {
+        "content_type": OuterRef("deadline__content_type"),
+        "object_id": OuterRef("deadline__object_id"),
+    }
+    return Q(deadline__completed_at__isnull=False) | Q(
+        Exists(Suspension.objects.active().filter(**case))
+    )
+
+
+def prepare_digests(*, today: dt.date, now: dt.datetime | None = None) -> list[int]:
+    """Attach each person's sendable reminders to their digest of `today`; return the digests
+    to deliver now.
+
+    Sendable: pending, the case neither done nor suspended, and today a working day in the
+    case's académie unless the kind is urgent. Reminders left in an undelivered digest of an
+    earlier day move to today's, so a person never gets two digests on one day.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        old = list(
+            Digest.objects.select_for_update()
+            .filter(day__lt=today, state__in=[SendState.PENDING, SendState.FAILED])
+            .order_by("id")
+        )
+        if old:
+            Reminder.objects.filter(
+                digest__in=old, state__in=[SendState.PENDING, SendState.FAILED]
+            ).update(digest=None, state=SendState.PENDING)
+            for digest in old:
+                digest.cancel()
+    Reminder.objects.filter(state=SendState.PENDING, digest__isnull=True).filter(
+        _stale_reminders() | Q(recipient__email="")
+    ).update(state=SendState.CANCELLED)
+
+    sendable = Reminder.objects.filter(state=SendState.PENDING, digest__isnull=True)
+    if not calendar.is_working_day(today):
+        sendable = sendable.filter(is_urgent=True)
+    else:
+        closed = calendar.closed_academies(today)
+        if closed:
+            sendable = sendable.filter(Q(is_urgent=True) | ~Q(academie_id__in=closed))
+    recipients = sorted(set(sendable.values_list("recipient_id", flat=True)))
+    if recipients:
+        with transaction.atomic():
+            Digest.objects.bulk_create(
+                [Digest(recipient_id=r, day=today) for r in recipients], ignore_conflicts=True
+            )
+            # Lock the day's digests (in id order: no deadlock between two sweeps) so none is
+            # being delivered while reminders join it.
+            open_digests = {
+                d.recipient_id: d.pk
+                for d in Digest.objects.select_for_update()
+                .filter(
+                    day=today,
+                    recipient_id__in=recipients,
+                    state__in=[SendState.PENDING, SendState.FAILED],
+                )
+                .order_by("id")
+            }
+            sendable.filter(recipient_id__in=list(open_digests)).update(
+                digest_id=Subquery(
+                    Digest.objects.filter(
+                        day=today,
+                        recipient_id=OuterRef("recipient_id"),
+                        state__in=[SendState.PENDING, SendState.FAILED],
+                    ).values("id")[:1]
+                )
+            )
+    return list(
+        Digest.objects.filter(day=today)
+        .filter(Q(state=SendState.PENDING) | Q(state=SendState.FAILED, next_attempt_at__lte=now))
+        .filter(reminders__state__in=[SendState.PENDING, SendState.FAILED])
+        .values_list("id", flat=True)
+        .distinct()
+        .order_by("id")
+    )
+
+
+def build_digest_message(*, digest: Digest, reminders: list[Reminder]) -> EmailMultiAlternatives:
+    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    items = []
+    for reminder in reminders:
+        deadline = reminder.deadline
+        link = deadline.url if deadline.url.startswith("http") else f"{site}{deadline.url}"
+        items.append({"reminder": reminder, "deadline": deadline, "link": link})
+    order = {s: i for i, s in enumerate(reversed(ReminderStage.values))}
+    items.sort(key=lambda i: (order[i["reminder"].stage], i["deadline"].due_date))
+    context = {
+        "digest": digest,
+        "recipient": digest.recipient,
+        "items": items,
+        "inbox_url": f"{site}{reverse('notifications:inbox')}",
+        "site_url": site,
+    }
+    count = len(items)
+    subject = f"Sécuparcours — {count} rappel{'s' if count > 1 else ''} au {digest.day:%d/%m/%Y}"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("notifications/email/digest.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[digest.recipient.email],
+        headers={"Message-ID": digest.message_id},
+        connection=get_connection(conf.email_backend()),
+    )
+    message.attach_alternative(
+        render_to_string("notifications/email/digest.html", context), "text/html"
+    )
+    return message
+
+
+def deliver_digest(*, digest_id: int, now: dt.datetime | None = None) -> str:
+    """Send one digest at most once. Returns what happened (sent, failed, skipped…).
+
+    The row stays locked from the check to the recorded result, so two workers never send it
+    twice; a worker killed before the commit leaves it pending for the next run. The only
+    window left (the server accepted the mail, the process died before COMMIT) resends the
+    same Message-ID, which mail clients recognise.
+    """
+    now = now or timezone.now()
+    lock = {"skip_locked": connection.features.has_select_for_update_skip_locked}
+    with transaction.atomic():
+        digest = (
+            Digest.objects.select_for_update(**lock)
+            .select_related("recipient")
+            .filter(pk=digest_id)
+            .first()
+        )
+        if digest is None:
+            return "busy"
+        if digest.state not in (SendState.PENDING, SendState.FAILED):
+            return "already"
+        if digest.state == SendState.FAILED and (
+            digest.next_attempt_at is None or digest.next_attempt_at > now
+        ):
+            return "later"
+        attached = digest.reminders.filter(state__in=[SendState.PENDING, SendState.FAILED])
+        attached.filter(_stale_reminders()).update(state=SendState.CANCELLED)
+        reminders = list(attached.exclude(state=SendState.CANCELLED).select_related("deadline"))
+        if not reminders:
+            digest.cancel()
+            return "empty"
+        message = build_digest_message(digest=digest, reminders=reminders)
+        pause = conf.mail_pause_seconds()
+        if pause:
+            time.sleep(pause)
+        digest.attempts += 1
+        ids = [r.pk for r in reminders]
+        try:
+            message.send()
+        except RETRYABLE_MAIL_ERRORS as exc:
+            retry = (
+                conf.backoff_seconds(digest.attempts)
+                if digest.attempts < conf.max_attempts()
+                else None
+            )
+            digest.mark_failed(
+                now=now, error=f"{type(exc).__name__}: {exc}", retry_in_seconds=retry
+            )
+            Reminder.objects.filter(pk__in=ids).update(state=SendState.FAILED)
+            logger.warning("Échec d'envoi de la synthèse %s : %s", digest.pk, exc)
+            return "failed"
+        digest.mark_sent(now=now)
+        digest.save(update_fields=["attempts"])
+        Reminder.objects.filter(pk__in=ids).update(state=SendState.SENT)
+    return "sent"
+
+
+def send_digests(*, today: dt.date | None = None, now: dt.datetime | None = None) -> dict:
+    """Prepare and deliver today's digests in this process (command, eager mode)."""
+    today = today or timezone.localdate()
+    outcomes = defaultdict(int)
+    for digest_id in prepare_digests(today=today, now=now):
+        outcomes[deliver_digest(digest_id=digest_id, now=now)] += 1
+    return dict(outcomes)
+
+
+def retry_failed_now(*, by=None, academie_id: int | None = None) -> list[int]:
+    """An administrator's "retry failed sends": due at once, whatever the backoff."""
+    now = timezone.now()
+    qs = Digest.objects.filter(state=SendState.FAILED)
+    if academie_id is not None:
+        qs = qs.filter(reminders__academie_id=academie_id).distinct()
+    ids = list(qs.values_list("id", flat=True))
+    Digest.objects.filter(pk__in=ids).update(next_attempt_at=now)
+    return ids
+
+
+def digests_to_retry(*, now: dt.datetime | None = None) -> list[int]:
+    """Today's digests still owed: failed ones whose backoff has elapsed, and pending ones
+    whose delivery task was lost (worker killed, broker down). Delivery skips any digest
+    another worker holds, so overlapping runs send nothing twice."""
+    now = now or timezone.now()
+    return list(
+        Digest.objects.filter(day=timezone.localdate(now))
+        .filter(Q(state=SendState.PENDING) | Q(state=SendState.FAILED, next_attempt_at__lte=now))
+        .filter(reminders__state__in=[SendState.PENDING, SendState.FAILED])
+        .values_list("id", flat=True)
+        .distinct()
+        .order_by("id")
+    )

@@ -1,0 +1,32 @@
+import datetime as dt
+
+import factory
+from django.contrib.contenttypes.models import ContentType
+from factory.django import DjangoModelFactory
+
+from notifications.enums import DeadlineKind
+from notifications.models import Deadline
+from students.models import Student
+
+from ..students.factories import StudentFactory
+
+
+class DeadlineFactory(DjangoModelFactory):
+    """A deadline whose case is a pupil (the subject may be any model)."""
+
+    class Meta:
+        model = Deadline
+
+    class Params:
+        subject = factory.SubFactory(StudentFactory)
+        done = factory.Trait(completed_at=factory.LazyFunction(lambda: dt.datetime.now(dt.UTC)))
+
+    kind = DeadlineKind.ENTRETIEN_SITUATION
+    content_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(Student))
+    object_id = factory.LazyAttribute(lambda o: o.subject.pk)
+    student = factory.LazyAttribute(lambda o: o.subject if isinstance(o.subject, Student) else None)
+    school = factory.LazyAttribute(lambda o: getattr(o.subject, "current_school", None))
+    departement = factory.LazyAttribute(lambda o: o.school.departement if o.school else None)
+    label = factory.LazyAttribute(lambda o: f"Entretien de situation de {o.subject}")
+    url = factory.LazyAttribute(lambda o: f"/eleves/{o.subject.public_id}/")
+    due_date = dt.date(2026, 7, 10)
