@@ -1,0 +1,400 @@
+"""Import of exam results (Cyclades-like CSV): all-or-nothing, idempotent, row-level errors.
+
+Columns (docs/dossiers.md): ine, examen, serie_specialite, session, resultat, moyenne, then one
+`note_<CODE>` column per épreuve (codes in rules.DIPLOMA_RULES). A mark cell holds `12,5`,
+`ABS` (absent) or is empty (épreuve not sat); `12,5@2024` gives the session the mark was
+obtained in (a mark kept from an earlier session).
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from students.models import Student
+from students.validators import ine_format, normalize_ine
+
+from . import conf, rules
+from .enums import DossierState, Exam, ExamOutcome
+from .models import (
+    DossierTransition,
+    EpreuveMark,
+    ExamResult,
+    RepreparationDossier,
+    ResultsDay,
+)
+from .models.results import normalize_specialty
+
+REQUIRED_COLUMNS = ["ine", "examen", "session", "resultat"]
+OPTIONAL_COLUMNS = ["serie_specialite", "moyenne"]
+MARK_PREFIX = "note_"
+
+EXAM_ALIASES = {
+    "bac_general": Exam.BAC_GENERAL,
+    "bac_g": Exam.BAC_GENERAL,
+    "baccalaureat_general": Exam.BAC_GENERAL,
+    "bac_techno": Exam.BAC_TECHNO,
+    "bac_technologique": Exam.BAC_TECHNO,
+    "baccalaureat_technologique": Exam.BAC_TECHNO,
+    "bac_pro": Exam.BAC_PRO,
+    "bac_professionnel": Exam.BAC_PRO,
+    "baccalaureat_professionnel": Exam.BAC_PRO,
+    "bt": Exam.BT,
+    "bts": Exam.BTS,
+    "cap": Exam.CAP,
+}
+OUTCOME_ALIASES = {
+    "admis": ExamOutcome.ADMIS,
+    "admis_controle": ExamOutcome.ADMIS_APRES_CONTROLE,
+    "admis_apres_controle": ExamOutcome.ADMIS_APRES_CONTROLE,
+    "admis_second_groupe": ExamOutcome.ADMIS_APRES_CONTROLE,
+    "admis_apres_second_groupe": ExamOutcome.ADMIS_APRES_CONTROLE,
+    "second_groupe": ExamOutcome.EN_ATTENTE_SECOND_GROUPE,
+    "en_attente_second_groupe": ExamOutcome.EN_ATTENTE_SECOND_GROUPE,
+    "ajourne": ExamOutcome.AJOURNE,
+    "refuse": ExamOutcome.AJOURNE,
+    "absent": ExamOutcome.ABSENT,
+}
+
+
+def _key(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
+
+
+@dataclass
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self):
+        return f"Ligne {self.line} : {self.message}"
+
+
+@dataclass
+class ImportReport:
+    results_created: int = 0
+    results_updated: int = 0
+    dossiers_opened: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{self.results_created} résultat(s) créé(s), {self.results_updated} mis à jour, "
+            f"{self.dossiers_opened} dossier(s) de re-préparation ouvert(s)."
+        )
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    ine: str
+    exam: str
+    specialty: str
+    session_year: int
+    outcome: str
+    average: Decimal | None
+    marks: list[tuple[str, Decimal | None, int]]
+
+
+def decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError("Encodage du fichier non reconnu : enregistrez-le en UTF-8.")
+
+
+def _parse_decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", ".").strip())
+    except InvalidOperation as exc:
+        raise ValueError(f"« {text} » n'est pas une note") from exc
+    if not value.is_finite():
+        raise ValueError(f"« {text} » n'est pas une note")
+    return value
+
+
+def _parse_mark(text: str, session_year: int):
+    text = text.strip()
+    obtained = session_year
+    if "@" in text:
+        text, _, year = text.partition("@")
+        if not year.strip().isdigit():
+            raise ValueError(f"session d'obtention « {year} » invalide")
+        obtained = int(year)
+        if obtained > session_year:
+            raise ValueError(f"session d'obtention {obtained} postérieure à la session")
+        text = text.strip()
+    if text.upper() in {"ABS", "ABSENT", "AB"}:
+        return None, obtained
+    value = _parse_decimal(text)
+    if not rules.MARK_MIN <= value <= rules.MARK_MAX:
+        raise ValueError(f"note {text} hors de l'intervalle 0 à 20")
+    return value, obtained
+
+
+def parse(text: str, *, today: dt.date) -> tuple[list[ParsedRow], list[RowError]]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [RowError(1, "fichier vide.")]
+    columns = [_key(h) for h in header]
+    raw_header = [h.strip() for h in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        return [], [RowError(1, f"colonne(s) manquante(s) : {', '.join(missing)}.")]
+    mark_columns = [
+        (i, raw_header[i][len(MARK_PREFIX) :].strip().upper())
+        for i, c in enumerate(columns)
+        if c.startswith(MARK_PREFIX)
+    ]
+    index = {c: i for i, c in enumerate(columns)}
+    rows, errors, seen = [], [], {}
+    for number, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        cells = cells + [""] * (len(columns) - len(cells))
+
+        def cell(name, cells=cells):
+            i = index.get(name)
+            return cells[i].strip() if i is not None else ""
+
+        problems = []
+        ine = normalize_ine(cell("ine")) if cell("ine") else ""
+        if not ine:
+            problems.append("INE manquant")
+        elif ine_format(ine) is None:
+            problems.append(f"INE « {ine} » invalide")
+        exam = EXAM_ALIASES.get(_key(cell("examen")))
+        if exam is None:
+            problems.append(f"examen « {cell('examen')} » inconnu")
+        outcome = OUTCOME_ALIASES.get(_key(cell("resultat")))
+        if outcome is None:
+            problems.append(f"résultat « {cell('resultat')} » inconnu")
+        session_year = None
+        if not re.fullmatch(r"(19|20)[0-9]{2}", cell("session")):
+            problems.append(f"session « {cell('session')} » invalide (année attendue)")
+        else:
+            session_year = int(cell("session"))
+            if session_year > today.year:
+                problems.append(f"la session {session_year} est dans le futur")
+        specialty = normalize_specialty(cell("serie_specialite"))
+        rule = rules.DIPLOMA_RULES.get(exam) if exam else None
+        if rule and rule.needs_specialty and not specialty:
+            problems.append(f"série ou spécialité manquante pour le {Exam(exam).label}")
+        average = None
+        if cell("moyenne"):
+            try:
+                average = _parse_decimal(cell("moyenne"))
+                if not rules.MARK_MIN <= average <= rules.MARK_MAX:
+                    problems.append(f"moyenne {cell('moyenne')} hors de l'intervalle 0 à 20")
+            except ValueError as exc:
+                problems.append(f"moyenne : {exc}")
+        marks = []
+        if session_year is not None:
+            for i, code in mark_columns:
+                value = cells[i].strip()
+                if not value:
+                    continue
+                if rule is not None and rule.epreuve(code) is None:
+                    problems.append(f"épreuve « {code} » inconnue pour le {Exam(exam).label}")
+                    continue
+                try:
+                    mark, obtained = _parse_mark(value, session_year)
+                except ValueError as exc:
+                    problems.append(f"{code} : {exc}")
+                    continue
+                marks.append((code, mark, obtained))
+        key = (ine, exam, session_year)
+        if ine and exam and session_year and key in seen:
+            problems.append(
+                f"ligne en double (déjà vue ligne {seen[key]} pour cet INE, examen et session)"
+            )
+        elif ine and exam and session_year:
+            seen[key] = number
+        if problems:
+            errors.append(RowError(number, " ; ".join(problems) + "."))
+            continue
+        rows.append(ParsedRow(number, ine, exam, specialty, session_year, outcome, average, marks))
+    return rows, errors
+
+
+def import_results(raw: bytes, *, by=None, scope_user=None, today=None) -> ImportReport:
+    """Parse, check every row, then write everything in one transaction (or nothing).
+
+    `scope_user` limits the pupils to that account's scope (browser upload); the management
+    command passes None for a whole académie.
+    """
+    today = today or timezone.localdate()
+    report = ImportReport()
+    rows, report.errors = parse(decode(raw), today=today)
+    ines = {r.ine for r in rows}
+    students = {
+        s.ine: s
+        for s in Student.objects.filter(ine__in=ines).select_related("current_school__departement")
+    }
+    in_scope = None
+    if scope_user is not None:
+        in_scope = set(
+            Student.objects.visible_to(scope_user).filter(ine__in=ines).values_list("id", flat=True)
+        )
+    results_days = {
+        (a, y): d
+        for a, y, d in ResultsDay.objects.values_list("academie_id", "session_year", "date")
+    }
+    valid = []
+    for row in rows:
+        student = students.get(row.ine)
+        if student is None:
+            report.errors.append(
+                RowError(row.line, f"INE {row.ine} inconnu : importez d'abord l'élève.")
+            )
+            continue
+        if in_scope is not None and student.id not in in_scope:
+            report.errors.append(
+                RowError(row.line, f"l'élève {row.ine} est hors de votre périmètre.")
+            )
+            continue
+        if student.current_school is None:
+            report.errors.append(
+                RowError(row.line, f"l'élève {row.ine} n'a pas d'établissement actuel.")
+            )
+            continue
+        academie_id = student.current_school.departement.academie_id
+        results_day = results_days.get((academie_id, row.session_year)) or dt.date(
+            row.session_year, *conf.RESULTS_DAY
+        )
+        if results_day > today:
+            report.errors.append(
+                RowError(
+                    row.line,
+                    f"la session {row.session_year} n'a pas encore de résultats (publication le "
+                    f"{results_day:%d/%m/%Y}).",
+                )
+            )
+            continue
+        valid.append((row, student, results_day))
+    if report.errors:
+        report.errors.sort(key=lambda e: e.line)
+        return report
+    try:
+        _write(valid, report, by=by)
+    except IntegrityError as exc:
+        raise ValidationError(
+            "Un autre import des mêmes résultats a eu lieu au même moment : rien n'a été "
+            "enregistré, relancez l'import."
+        ) from exc
+    return report
+
+
+@transaction.atomic
+def _write(valid, report: ImportReport, *, by) -> None:
+    student_ids = {s.id for _, s, _ in valid}
+    existing = {
+        (r.student_id, r.exam, r.session_year): r
+        for r in ExamResult.objects.select_for_update().filter(student_id__in=student_ids)
+    }
+    to_create, to_update = [], []
+    for row, student, _ in valid:
+        result = existing.get((student.id, row.exam, row.session_year))
+        values = {
+            "school_id": student.current_school_id,
+            "specialty": row.specialty,
+            "outcome": row.outcome,
+            "average": row.average,
+        }
+        if result is None:
+            result = ExamResult(
+                student=student, exam=row.exam, session_year=row.session_year, **values
+            )
+            to_create.append(result)
+        else:
+            for k, v in values.items():
+                setattr(result, k, v)
+            to_update.append(result)
+    ExamResult.objects.bulk_create(to_create)
+    if to_update:
+        ExamResult.objects.bulk_update(to_update, ["school_id", "specialty", "outcome", "average"])
+        EpreuveMark.objects.filter(result__in=to_update).delete()
+    report.results_created, report.results_updated = len(to_create), len(to_update)
+    results = {(r.student_id, r.exam, r.session_year): r for r in [*to_create, *to_update]}
+
+    marks = []
+    for row, student, _ in valid:
+        result = results[(student.id, row.exam, row.session_year)]
+        rule = rules.DIPLOMA_RULES[row.exam]
+        for code, mark, obtained in row.marks:
+            marks.append(
+                EpreuveMark(
+                    result=result,
+                    code=code,
+                    label=rule.epreuve(code).label,
+                    mark=mark,
+                    session_year=obtained,
+                )
+            )
+    EpreuveMark.objects.bulk_create(marks, batch_size=2000)
+
+    with_dossier = dict(
+        RepreparationDossier.objects.filter(exam_result__in=results.values()).values_list(
+            "exam_result_id", "id"
+        )
+    )
+    new_dossiers, refreshed = [], []
+    for row, student, results_day in valid:
+        result = results[(student.id, row.exam, row.session_year)]
+        below_ten = sum(1 for _, m, _ in row.marks if m is None or m < rules.KEEP_MARK_THRESHOLD)
+        if result.pk in with_dossier:
+            refreshed.append(
+                RepreparationDossier(
+                    pk=with_dossier[result.pk], average=row.average, below_ten_count=below_ten
+                )
+            )
+        elif row.outcome == ExamOutcome.AJOURNE:
+            dossier = RepreparationDossier(
+                student=student,
+                school_id=student.current_school_id,
+                exam_result=result,
+                opened_on=results_day,
+                average=row.average,
+                below_ten_count=below_ten,
+            )
+            dossier.school = student.current_school
+            new_dossiers.append(dossier)
+    RepreparationDossier.objects.bulk_create(new_dossiers, batch_size=1000)
+    if refreshed:
+        RepreparationDossier.objects.bulk_update(refreshed, ["average", "below_ten_count"])
+    DossierTransition.objects.bulk_create(
+        [
+            DossierTransition(
+                dossier=d,
+                action="open",
+                from_state="",
+                to_state=DossierState.REMIS,
+                by=by,
+                comment="Dossier ouvert à l'import des résultats (élève ajourné).",
+            )
+            for d in new_dossiers
+        ],
+        batch_size=1000,
+    )
+    for dossier in new_dossiers:
+        dossier.sync_deadlines()
+    report.dossiers_opened = len(new_dossiers)

@@ -1,0 +1,180 @@
+"""The departmental commission d'affectation: sessions, capacities, decisions."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from accounts.enums import Role
+
+from ..enums import DecisionOutcome, DossierState
+from ..perms import COMMISSION_ROLES
+from .dossier import RepreparationDossier
+
+S = DossierState
+
+
+# --- Commission d'affectation ---------------------------------------------------------------
+
+
+def _commission_departements(user):
+    role = getattr(user, "active_role", None)
+    if role is None or not role.is_nominative:
+        return None
+    if role.role in COMMISSION_ROLES or role.role == Role.ADMINISTRATEUR:
+        return role.departement_ids()
+    return None
+
+
+class Commission(models.Model):
+    """The commission d'affectation of one département (seed 000)."""
+
+    departement = models.OneToOneField(
+        "territories.Departement", on_delete=models.CASCADE, verbose_name="département"
+    )
+
+    class Meta:
+        verbose_name = "commission d'affectation"
+        verbose_name_plural = "commissions d'affectation"
+
+    def __str__(self):
+        return f"Commission d'affectation — {self.departement}"
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        deps = _commission_departements(user)
+        if deps is None:
+            return self.none()
+        return self.filter(commission__departement_id__in=deps)
+
+
+class CommissionSession(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    commission = models.ForeignKey(
+        Commission, on_delete=models.CASCADE, related_name="sessions", verbose_name="commission"
+    )
+    date = models.DateField("date de la séance")
+    place = models.CharField("lieu", max_length=200, blank=True)
+    members = models.TextField("membres", help_text="Un membre par ligne : nom et qualité.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "séance de commission"
+        verbose_name_plural = "séances de commission"
+        ordering = ["-date", "id"]
+
+    def __str__(self):
+        return f"Séance du {self.date:%d/%m/%Y} — {self.commission.departement}"
+
+    def get_absolute_url(self):
+        return reverse("dossiers:session_detail", args=[self.public_id])
+
+    @property
+    def members_list(self) -> list[str]:
+        return [line.strip() for line in self.members.splitlines() if line.strip()]
+
+    def pending_dossiers(self):
+        """The agenda: the département's transmitted dossiers not yet decided, by priority."""
+        return RepreparationDossier.objects.filter(
+            state=S.TRANSMIS_COMMISSION, school__departement_id=self.commission.departement_id
+        ).by_priority()
+
+
+class CapacityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        deps = _commission_departements(user)
+        if deps is None:
+            return self.none()
+        return self.filter(commission__departement_id__in=deps)
+
+
+class Capacity(models.Model):
+    """Places offered by a receiving school for a formation; never exceeded (DB check)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    commission = models.ForeignKey(
+        Commission, on_delete=models.CASCADE, related_name="capacities", verbose_name="commission"
+    )
+    school = models.ForeignKey(
+        "territories.Etablissement",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="établissement d'accueil",
+    )
+    formation = models.CharField("formation", max_length=160)
+    places = models.PositiveSmallIntegerField("places")
+    assigned = models.PositiveSmallIntegerField("places attribuées", default=0)
+
+    objects = CapacityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "capacité d'accueil"
+        verbose_name_plural = "capacités d'accueil"
+        ordering = ["school__name", "formation"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "formation"], name="capacity_once"),
+            models.CheckConstraint(
+                condition=Q(assigned__lte=models.F("places")), name="capacity_never_exceeded"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school.name} — {self.formation} ({self.remaining} place(s) libre(s))"
+
+    @property
+    def remaining(self) -> int:
+        return self.places - self.assigned
+
+
+class CommissionDecision(models.Model):
+    """The commission's decision on one dossier: exactly once (one-to-one)."""
+
+    dossier = models.OneToOneField(
+        RepreparationDossier, on_delete=models.PROTECT, related_name="decision"
+    )
+    session = models.ForeignKey(
+        CommissionSession, on_delete=models.PROTECT, related_name="decisions"
+    )
+    outcome = models.CharField("décision", max_length=20, choices=DecisionOutcome.choices)
+    capacity = models.ForeignKey(
+        Capacity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name="affectation",
+    )
+    reason = models.TextField("motif", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "décision de la commission"
+        verbose_name_plural = "décisions de la commission"
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(outcome=DecisionOutcome.AFFECTE) & Q(capacity__isnull=False))
+                | (~Q(outcome=DecisionOutcome.AFFECTE) & Q(capacity__isnull=True) & ~Q(reason="")),
+                name="decision_assigned_has_capacity_else_reason",
+            )
+        ]
+
+    def __str__(self):
+        return self.summary
+
+    @property
+    def summary(self) -> str:
+        if self.outcome == DecisionOutcome.AFFECTE:
+            return f"Affecté : {self.capacity.school.name} — {self.capacity.formation}"
+        return f"{self.get_outcome_display()} : {self.reason}"

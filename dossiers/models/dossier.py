@@ -1,0 +1,789 @@
+"""The re-preparation dossier of an ajourné, its timeline, trail, entretien and planner.
+
+Seed 000 (instruction DRAIO Créteil, 3 July 2025) and domain.md §4.1–4.6, §5.
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.enums import DeadlineKind
+from notifications.models import Deadline
+from notifications.services import DeadlineSpec, sync_deadlines
+
+from .. import conf, rules
+from ..enums import (
+    BEFORE_DECISION_STATES,
+    NEXT_STEP,
+    NO_ENTRETIEN_STATES,
+    Channel,
+    DecisionOutcome,
+    DossierState,
+    OtherRoute,
+    PlanChoiceKind,
+    TrailKind,
+    Wish,
+)
+from ..perms import MLDS_ROLES, READ_ROLES
+from .results import ExamResult, normalize_specialty
+from .trail import DossierTransition, Entretien, PlanChoice, RightUse
+
+S = DossierState
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    sources: tuple
+    target: str
+
+
+# The one table of allowed transitions (domain.md §4.5, derived from seed 000).
+TRANSITIONS = {
+    "plan_entretien": Transition(
+        "Planifier l'entretien",
+        (S.REMIS, S.ENTRETIEN_PLANIFIE, S.CONTACT_IMPOSSIBLE),
+        S.ENTRETIEN_PLANIFIE,
+    ),
+    "record_entretien": Transition(
+        "Enregistrer l'entretien de situation",
+        (S.REMIS, S.ENTRETIEN_PLANIFIE, S.CONTACT_IMPOSSIBLE),
+        S.ENTRETIEN_REALISE,
+    ),
+    "mark_contact_impossible": Transition(
+        "Constater le contact impossible ou le refus d'entretien",
+        (S.REMIS, S.ENTRETIEN_PLANIFIE),
+        S.CONTACT_IMPOSSIBLE,
+    ),
+    "express_wish": Transition(
+        "Enregistrer le souhait",
+        (S.ENTRETIEN_REALISE, S.CONTACT_IMPOSSIBLE, S.SOUHAIT_EXPRIME),
+        S.SOUHAIT_EXPRIME,
+    ),
+    "reenrol": Transition(
+        "Réinscrire dans l'établissement d'origine", (S.SOUHAIT_EXPRIME,), S.REINSCRIT
+    ),
+    "transmit_to_commission": Transition(
+        "Transmettre à la commission d'affectation", (S.SOUHAIT_EXPRIME,), S.TRANSMIS_COMMISSION
+    ),
+    "orient_elsewhere": Transition(
+        "Orienter vers une autre voie", (S.SOUHAIT_EXPRIME,), S.ORIENTE_AILLEURS
+    ),
+    "record_commission_decision": Transition(
+        "Décision de la commission", (S.TRANSMIS_COMMISSION,), S.DECIDE_COMMISSION
+    ),
+    "inform_family": Transition(
+        "Famille informée de la décision",
+        (S.REINSCRIT, S.DECIDE_COMMISSION, S.ORIENTE_AILLEURS),
+        S.FAMILLE_INFORMEE,
+    ),
+    "confirm_enrolment": Transition(
+        "Confirmer l'inscription à la rentrée",
+        (S.FAMILLE_INFORMEE, S.SANS_SOLUTION),
+        S.INSCRIT_RENTREE,
+    ),
+    "declare_without_solution": Transition(
+        "Déclarer sans solution à la rentrée",
+        (
+            S.REMIS,
+            S.ENTRETIEN_PLANIFIE,
+            S.CONTACT_IMPOSSIBLE,
+            S.ENTRETIEN_REALISE,
+            S.SOUHAIT_EXPRIME,
+            S.REINSCRIT,
+            S.DECIDE_COMMISSION,
+            S.ORIENTE_AILLEURS,
+            S.FAMILLE_INFORMEE,
+        ),
+        S.SANS_SOLUTION,
+    ),
+}
+
+
+class DossierQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Dossiers whose school of origin lies in the active scope.
+
+        The MLDS coordinator sees only the département's pupils without solution; the
+        aggregate-only pilot and roles outside re-preparation see nothing.
+        """
+        role = getattr(user, "active_role", None)
+        if role is None or not role.is_nominative or role.role not in READ_ROLES:
+            return self.none()
+        qs = self.filter(role.school_q("school__"))
+        if role.role in MLDS_ROLES:
+            qs = qs.filter(state=S.SANS_SOLUTION)
+        return qs
+
+    def by_priority(self):
+        """Furthest from success first (rules.PRIORITY_RULE_TEXT)."""
+        return self.order_by(
+            models.F("average").asc(nulls_first=True),
+            "-below_ten_count",
+            "student__last_name",
+            "student__first_name",
+            "id",
+        )
+
+    def _overdue_q(self, today):
+        deadlines = Deadline.objects.filter(
+            content_type=ContentType.objects.get_for_model(RepreparationDossier),
+            object_id=OuterRef("pk"),
+            completed_at__isnull=True,
+            due_date__lt=today,
+        )
+        return Exists(deadlines)
+
+    def with_overdue(self, today):
+        return self.annotate(is_overdue=self._overdue_q(today))
+
+    def overdue(self, today):
+        """Dossiers with at least one open deadline past its due date."""
+        return self.filter(self._overdue_q(today))
+
+    def without_entretien_after(self, today, days: int):
+        return self.filter(
+            state__in=NO_ENTRETIEN_STATES, opened_on__lt=today - dt.timedelta(days=days)
+        )
+
+
+class RepreparationDossier(models.Model):
+    """The re-preparation dossier of one ajourné for one exam session (seed 000)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey(
+        "students.Student",
+        on_delete=models.CASCADE,
+        related_name="repreparation_dossiers",
+        verbose_name="élève",
+    )
+    school = models.ForeignKey(
+        "territories.Etablissement",
+        on_delete=models.PROTECT,
+        related_name="repreparation_dossiers",
+        verbose_name="établissement d'origine",
+    )
+    exam_result = models.OneToOneField(
+        ExamResult, on_delete=models.PROTECT, related_name="dossier", verbose_name="résultat"
+    )
+    opened_on = models.DateField("ouvert le (jour des résultats)")
+    state = models.CharField(
+        "état", max_length=30, choices=DossierState.choices, default=S.REMIS, db_index=True
+    )
+    # Priority (rules.PRIORITY_RULE_TEXT), copied from the result so lists sort in SQL.
+    average = models.DecimalField("moyenne générale", max_digits=4, decimal_places=2, null=True)
+    below_ten_count = models.PositiveSmallIntegerField("épreuves sous 10/20", default=0)
+    entretien_planned_on = models.DateField("entretien prévu le", null=True, blank=True)
+    wish = models.CharField("souhait", max_length=20, choices=Wish.choices, blank=True)
+    other_route = models.CharField(
+        "autre voie", max_length=20, choices=OtherRoute.choices, blank=True
+    )
+    wish_note = models.TextField("précisions sur le souhait", blank=True)
+    impossibility_reason = models.TextField(
+        "motif d'impossibilité dans l'établissement d'origine", blank=True
+    )
+    proposed_school = models.ForeignKey(
+        "territories.Etablissement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="établissement de proximité proposé",
+    )
+    requested_formation = models.CharField("formation demandée", max_length=160, blank=True)
+    transmitted_on = models.DateField("transmis à la commission le", null=True, blank=True)
+    decided_on = models.DateField("décision le", null=True, blank=True)
+    family_informed_on = models.DateField("famille informée le", null=True, blank=True)
+    family_informed_channel = models.CharField(
+        "moyen d'information", max_length=20, choices=Channel.choices, blank=True
+    )
+    enrolled_school = models.ForeignKey(
+        "territories.Etablissement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="établissement d'inscription à la rentrée",
+    )
+    enrolled_on = models.DateField("inscrit le", null=True, blank=True)
+    without_solution_on = models.DateField("sans solution depuis le", null=True, blank=True)
+    mlds_transmitted_at = models.DateTimeField("transmis à la MLDS le", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dossier de re-préparation"
+        verbose_name_plural = "dossiers de re-préparation"
+        ordering = ["-opened_on", "id"]
+        indexes = [
+            models.Index(fields=["school", "state"]),
+            models.Index(fields=["school", "average", "below_ten_count"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state=S.SOUHAIT_EXPRIME) | ~Q(wish=""),
+                name="dossier_wish_when_expressed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=S.TRANSMIS_COMMISSION)
+                | Q(transmitted_on__isnull=False, proposed_school__isnull=False),
+                name="dossier_transmitted_has_school_and_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=S.INSCRIT_RENTREE) | Q(enrolled_school__isnull=False),
+                name="dossier_enrolled_has_school",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=S.FAMILLE_INFORMEE) | Q(family_informed_on__isnull=False),
+                name="dossier_family_informed_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Dossier {self.student} — {self.exam_result.exam_label} {self.session_year}"
+
+    def get_absolute_url(self):
+        return reverse("dossiers:detail", args=[self.public_id])
+
+    # --- derived values -------------------------------------------------------------------
+    @property
+    def session_year(self) -> int:
+        return self.opened_on.year
+
+    @property
+    def next_step(self) -> str:
+        return NEXT_STEP[DossierState(self.state)]
+
+    @property
+    def entretien_due_on(self) -> dt.date:
+        return self.opened_on + dt.timedelta(days=conf.ENTRETIEN_DAYS)
+
+    @property
+    def decision_due_on(self) -> dt.date:
+        return max(dt.date(self.session_year, *conf.DECISION_DAY), self.entretien_due_on)
+
+    @property
+    def rentree(self) -> dt.date:
+        return dt.date(self.session_year, *conf.RENTREE_DAY)
+
+    @property
+    def right_end(self) -> dt.date:
+        """Last day the D.331-61 right may be used: the rentrée right after the failure."""
+        return self.rentree + dt.timedelta(days=conf.RIGHT_GRACE_DAYS)
+
+    @property
+    def sweep_on(self) -> dt.date:
+        return dt.date(self.session_year, *conf.SWEEP_DAY)
+
+    @property
+    def decided_school(self):
+        if self.state == S.REINSCRIT or self.wish == Wish.REINSCRIPTION_ORIGINE and self.decided_on:
+            return self.school
+        decision = getattr(self, "decision", None)
+        if decision is not None and decision.capacity_id:
+            return decision.capacity.school
+        return None
+
+    def deadline_specs(self) -> list[DeadlineSpec]:
+        url = self.get_absolute_url()
+        who = f"{self.student.last_name.upper()} {self.student.first_name}"
+        common = {
+            "url": url,
+            "student_id": self.student_id,
+            "school_id": self.school_id,
+            "departement_id": self.school.departement_id,
+        }
+        closed = self.state in (S.INSCRIT_RENTREE, S.SANS_SOLUTION)
+        specs = [
+            DeadlineSpec(
+                kind=DeadlineKind.ENTRETIEN_SITUATION,
+                due_date=self.entretien_due_on,
+                label=f"Entretien de situation — {who}",
+                done=self.state not in NO_ENTRETIEN_STATES,
+                **common,
+            ),
+            DeadlineSpec(
+                kind=DeadlineKind.DECISION_REINSCRIPTION,
+                due_date=self.decision_due_on,
+                label=f"Décision de réinscription — {who}",
+                done=self.state not in BEFORE_DECISION_STATES,
+                **common,
+            ),
+            DeadlineSpec(
+                kind=DeadlineKind.REPREPARATION_RIGHT_END,
+                due_date=self.right_end,
+                label=f"Fin du droit à la re-préparation (D.331-61) — {who}",
+                done=self.state not in (*BEFORE_DECISION_STATES, S.TRANSMIS_COMMISSION),
+                **common,
+            ),
+            DeadlineSpec(
+                kind=DeadlineKind.SANS_SOLUTION_SWEEP,
+                due_date=self.sweep_on,
+                label=f"Solution à confirmer avant la rentrée — {who}",
+                done=closed,
+                **common,
+            ),
+        ]
+        if self.transmitted_on:
+            specs.append(
+                DeadlineSpec(
+                    kind=DeadlineKind.COMMISSION_SESSION,
+                    due_date=self.transmitted_on + dt.timedelta(days=conf.COMMISSION_DAYS),
+                    label=f"Passage en commission d'affectation — {who}",
+                    done=self.state != S.TRANSMIS_COMMISSION,
+                    **common,
+                )
+            )
+        if self.decided_on:
+            specs.append(
+                DeadlineSpec(
+                    kind=DeadlineKind.FAMILY_INFORMED,
+                    due_date=self.decided_on + dt.timedelta(days=conf.FAMILY_INFORMED_DAYS),
+                    label=f"Informer la famille de la décision — {who}",
+                    done=self.family_informed_on is not None or self.state == S.SANS_SOLUTION,
+                    **common,
+                )
+            )
+        return specs
+
+    def pending_deadlines(self, today) -> list[dict]:
+        """Open deadlines with an overdue flag, computed without a query."""
+        rows = []
+        for spec in self.deadline_specs():
+            if spec.done:
+                continue
+            rows.append(
+                {
+                    "kind": spec.kind,
+                    "label": DeadlineKind(spec.kind).label,
+                    "due_date": spec.due_date,
+                    "overdue": spec.due_date < today,
+                }
+            )
+        return sorted(rows, key=lambda r: r["due_date"])
+
+    def next_deadline(self, today):
+        rows = self.pending_deadlines(today)
+        return rows[0] if rows else None
+
+    def sync_deadlines(self) -> None:
+        sync_deadlines(subject=self, specs=self.deadline_specs())
+
+    # --- the once-only right (D.331-61) ---------------------------------------------------
+    def previous_right_use(self):
+        result = self.exam_result
+        return (
+            RightUse.objects.filter(
+                student_id=self.student_id,
+                exam=result.exam,
+                specialty=normalize_specialty(result.specialty),
+            )
+            .exclude(dossier_id=self.pk)
+            .select_related("dossier")
+            .first()
+        )
+
+    def check_right_available(self, today: dt.date) -> None:
+        used = self.previous_right_use()
+        if used is not None:
+            raise ValidationError(
+                "Le droit à une nouvelle préparation de cet examen a déjà été utilisé "
+                f"(session {used.session_year}, année scolaire {used.school_year}-"
+                f"{used.school_year + 1}) : il ne s'exerce qu'une fois (code de l'éducation, "
+                "art. D.331-61). Orientez l'élève vers une autre voie (droit au retour en "
+                "formation, MLDS)."
+            )
+        if today > self.right_end:
+            raise ValidationError(
+                "Le droit à une nouvelle préparation ne vaut que pour la rentrée qui suit "
+                f"immédiatement l'échec (code de l'éducation, art. D.331-61) : il a pris fin le "
+                f"{self.right_end:%d/%m/%Y}."
+            )
+
+    def use_right(self, today: dt.date) -> None:
+        result = self.exam_result
+        try:
+            with transaction.atomic():
+                RightUse.objects.create(
+                    student_id=self.student_id,
+                    exam=result.exam,
+                    specialty=normalize_specialty(result.specialty),
+                    dossier=self,
+                    session_year=result.session_year,
+                    school_year=self.session_year,
+                    used_on=today,
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                "Le droit à une nouvelle préparation de cet examen a déjà été utilisé : il ne "
+                "s'exerce qu'une fois (code de l'éducation, art. D.331-61)."
+            ) from exc
+
+    # --- transitions ---------------------------------------------------------------------
+    def available_transitions(self) -> list[str]:
+        return [name for name, t in TRANSITIONS.items() if self.state in t.sources]
+
+    def _apply(self, action: str, *, by, comment: str = "", guard=None, changes=None):
+        """Lock the row, check the source state and the guard, save, log, sync deadlines."""
+        transition = TRANSITIONS[action]
+        changes = changes or {}
+        with transaction.atomic():
+            current = (type(self).objects.select_for_update().values_list("state", flat=True)).get(
+                pk=self.pk
+            )
+            self.state = current
+            if current not in transition.sources:
+                allowed = ", ".join(f"« {DossierState(s).label} »" for s in transition.sources)
+                raise ValidationError(
+                    f"Action impossible : « {transition.label} » n'est possible que si le "
+                    f"dossier est {allowed} ; il est actuellement « "
+                    f"{DossierState(current).label} »."
+                )
+            if guard is not None:
+                guard()
+            for field, value in changes.items():
+                setattr(self, field, value)
+            self.state = transition.target
+            self.save(update_fields=[*changes, "state", "updated_at"])
+            DossierTransition.objects.create(
+                dossier=self,
+                action=action,
+                from_state=current,
+                to_state=transition.target,
+                by=by,
+                comment=comment,
+            )
+            self.sync_deadlines()
+        return self
+
+    def plan_entretien(self, *, on: dt.date, by, comment: str = "", today=None):
+        today = today or timezone.localdate()
+
+        def guard():
+            if on < self.opened_on:
+                raise ValidationError(
+                    "L'entretien ne peut pas avoir lieu avant le jour des résultats "
+                    f"({self.opened_on:%d/%m/%Y})."
+                )
+            if on < today:
+                raise ValidationError("La date prévue de l'entretien est déjà passée.")
+            if on > today + dt.timedelta(days=conf.ENTRETIEN_MAX_AHEAD_DAYS):
+                raise ValidationError(
+                    "L'entretien doit être prévu dans les "
+                    f"{conf.ENTRETIEN_MAX_AHEAD_DAYS} jours : l'élève doit être reçu dès "
+                    "la publication des résultats."
+                )
+
+        return self._apply(
+            "plan_entretien",
+            by=by,
+            comment=comment or f"Entretien prévu le {on:%d/%m/%Y}",
+            guard=guard,
+            changes={"entretien_planned_on": on},
+        )
+
+    def record_entretien(
+        self,
+        *,
+        by,
+        held_on: dt.date,
+        participants: str,
+        expectations: str = "",
+        needs: str = "",
+        options: str = "",
+        outcome: str = "",
+        today=None,
+    ):
+        today = today or timezone.localdate()
+        holder = {}
+
+        def guard():
+            Entretien.validate_date(held_on, opened_on=self.opened_on, today=today)
+            if not participants.strip():
+                raise ValidationError("Indiquez les participants à l'entretien.")
+            holder["entretien"] = Entretien.objects.create(
+                dossier=self,
+                held_on=held_on,
+                participants=participants,
+                expectations=expectations,
+                needs=needs,
+                options=options,
+                outcome=outcome,
+                recorded_by=by,
+            )
+
+        self._apply(
+            "record_entretien",
+            by=by,
+            comment=f"Entretien tenu le {held_on:%d/%m/%Y}",
+            guard=guard,
+        )
+        return holder["entretien"]
+
+    def mark_contact_impossible(self, *, by, comment: str = ""):
+        def guard():
+            if not self.trail.filter(
+                kind__in=[TrailKind.INVITATION, TrailKind.CONTACT, TrailKind.REFUSAL]
+            ).exists():
+                raise ValidationError(
+                    "Enregistrez d'abord dans le suivi au moins une invitation, une tentative de "
+                    "contact ou un refus : l'accompagnement est dû à chaque élève ajourné, "
+                    "volontaire ou non."
+                )
+
+        return self._apply("mark_contact_impossible", by=by, comment=comment, guard=guard)
+
+    def express_wish(
+        self, *, by, wish: str, other_route: str = "", note: str = "", comment: str = ""
+    ):
+        def guard():
+            if wish not in Wish.values:
+                raise ValidationError("Souhait inconnu.")
+            if wish == Wish.AUTRE_VOIE and other_route not in OtherRoute.values:
+                raise ValidationError(
+                    "Précisez l'autre voie envisagée (Ambition emploi, apprentissage, MLDS…)."
+                )
+
+        return self._apply(
+            "express_wish",
+            by=by,
+            comment=comment or f"Souhait : {Wish(wish).label if wish in Wish.values else wish}",
+            guard=guard,
+            changes={
+                "wish": wish,
+                "other_route": other_route if wish == Wish.AUTRE_VOIE else "",
+                "wish_note": note,
+            },
+        )
+
+    def reenrol(self, *, by, comment: str = "", today=None):
+        today = today or timezone.localdate()
+
+        def guard():
+            if self.wish != Wish.REINSCRIPTION_ORIGINE:
+                raise ValidationError(
+                    "La réinscription dans l'établissement d'origine suppose que l'élève l'ait "
+                    "demandée : enregistrez d'abord ce souhait."
+                )
+            self.check_right_available(today)
+            self.use_right(today)
+
+        return self._apply(
+            "reenrol", by=by, comment=comment, guard=guard, changes={"decided_on": today}
+        )
+
+    def transmit_to_commission(
+        self,
+        *,
+        by,
+        proposed_school,
+        impossibility_reason: str = "",
+        requested_formation: str = "",
+        comment: str = "",
+        today=None,
+    ):
+        today = today or timezone.localdate()
+
+        def guard():
+            if self.wish not in (Wish.CHANGEMENT, Wish.REINSCRIPTION_ORIGINE):
+                raise ValidationError(
+                    "Seule une demande de changement d'établissement, ou une réinscription "
+                    "impossible dans l'établissement d'origine, passe en commission."
+                )
+            if self.wish == Wish.REINSCRIPTION_ORIGINE and not impossibility_reason.strip():
+                raise ValidationError(
+                    "L'élève demande sa réinscription : indiquez le motif de l'impossibilité "
+                    "dans l'établissement d'origine."
+                )
+            if proposed_school is None:
+                raise ValidationError("Indiquez l'établissement de proximité proposé.")
+            if proposed_school.pk == self.school_id:
+                raise ValidationError(
+                    "L'établissement proposé doit être différent de l'établissement d'origine."
+                )
+            if proposed_school.departement_id != self.school.departement_id:
+                raise ValidationError(
+                    "L'établissement proposé doit relever du même département : la commission "
+                    "d'affectation est départementale."
+                )
+            self.check_right_available(today)
+
+        return self._apply(
+            "transmit_to_commission",
+            by=by,
+            comment=comment or f"Établissement proposé : {proposed_school}",
+            guard=guard,
+            changes={
+                "proposed_school": proposed_school,
+                "impossibility_reason": impossibility_reason,
+                "requested_formation": requested_formation,
+                "transmitted_on": today,
+            },
+        )
+
+    def orient_elsewhere(self, *, by, comment: str = "", today=None):
+        today = today or timezone.localdate()
+
+        def guard():
+            if self.wish not in (Wish.AUTRE_VOIE, Wish.REFUS):
+                raise ValidationError(
+                    "L'orientation vers une autre voie suppose un souhait « autre voie » ou un "
+                    "refus de re-préparer l'examen."
+                )
+
+        return self._apply(
+            "orient_elsewhere", by=by, comment=comment, guard=guard, changes={"decided_on": today}
+        )
+
+    def record_commission_decision(self, *, by, decision, today=None):
+        """Called by services.decide() only, inside its transaction."""
+        today = today or timezone.localdate()
+
+        def guard():
+            if decision.outcome == DecisionOutcome.AFFECTE:
+                self.use_right(today)
+
+        return self._apply(
+            "record_commission_decision",
+            by=by,
+            comment=decision.summary,
+            guard=guard,
+            changes={"decided_on": today},
+        )
+
+    def inform_family(self, *, by, on: dt.date, channel: str, comment: str = "", today=None):
+        today = today or timezone.localdate()
+
+        def guard():
+            if channel not in Channel.values:
+                raise ValidationError("Indiquez comment la famille a été informée.")
+            if on > today:
+                raise ValidationError("La date d'information ne peut pas être dans le futur.")
+            if self.decided_on and on < self.decided_on:
+                raise ValidationError(
+                    "La famille ne peut pas avoir été informée avant la décision "
+                    f"({self.decided_on:%d/%m/%Y})."
+                )
+
+        return self._apply(
+            "inform_family",
+            by=by,
+            comment=comment,
+            guard=guard,
+            changes={"family_informed_on": on, "family_informed_channel": channel},
+        )
+
+    def confirm_enrolment(
+        self, *, by, school=None, on: dt.date | None = None, comment: str = "", today=None
+    ):
+        today = today or timezone.localdate()
+        on = on or today
+        school = school or self.decided_school
+
+        def guard():
+            if school is None:
+                raise ValidationError("Indiquez l'établissement d'inscription à la rentrée.")
+            if on > today:
+                raise ValidationError("La date d'inscription ne peut pas être dans le futur.")
+
+        return self._apply(
+            "confirm_enrolment",
+            by=by,
+            comment=comment or (f"Inscrit à {school}" if school else ""),
+            guard=guard,
+            changes={"enrolled_school": school, "enrolled_on": on},
+        )
+
+    def declare_without_solution(self, *, by, comment: str = "", today=None):
+        today = today or timezone.localdate()
+        return self._apply(
+            "declare_without_solution",
+            by=by,
+            comment=comment,
+            changes={"without_solution_on": today},
+        )
+
+    # --- planner (domain.md §4.6 and §5) -------------------------------------------------
+    def plan_rows(self, marks=None, choices=None) -> list[dict]:
+        """Per épreuve: keepable or not (rules), the pupil's recorded choice, weekly hours."""
+        result = self.exam_result
+        rule = result.rule
+        marks = list(result.marks.all()) if marks is None else marks
+        if choices is None:
+            choices = {c.mark_id: c for c in self.plan_choices.all()}
+        for_session = result.session_year + 1
+        rows = []
+        for mark in marks:
+            keepable, reason = rules.is_keepable(
+                rule=rule,
+                epreuve_code=mark.code,
+                mark=mark.mark,
+                mark_session=mark.session_year,
+                for_session=for_session,
+            )
+            epreuve = rule.epreuve(mark.code)
+            choice = choices.get(mark.pk)
+            chosen = choice.choice if choice else ""
+            reprepare = not keepable or chosen != PlanChoiceKind.KEEP
+            rows.append(
+                {
+                    "mark": mark,
+                    "keepable": keepable,
+                    "reason": reason,
+                    "choice": chosen,
+                    "choice_label": PlanChoiceKind(chosen).label if chosen else "",
+                    "undecided": keepable and not chosen,
+                    "reprepare": reprepare,
+                    "weekly_hours": epreuve.weekly_hours if epreuve else None,
+                }
+            )
+        return rows
+
+    @staticmethod
+    def timetable(rows) -> dict:
+        subjects = [r for r in rows if r["reprepare"]]
+        total = sum((r["weekly_hours"] or 0) for r in subjects)
+        return {"subjects": subjects, "total_hours": total}
+
+    def set_plan_choice(self, *, by, mark, choice: str):
+        rule = self.exam_result.rule
+        if mark.result_id != self.exam_result_id:
+            raise ValidationError("Cette épreuve n'appartient pas à ce dossier.")
+        if choice not in PlanChoiceKind.values:
+            raise ValidationError("Choix inconnu.")
+        keepable, reason = rules.is_keepable(
+            rule=rule,
+            epreuve_code=mark.code,
+            mark=mark.mark,
+            mark_session=mark.session_year,
+            for_session=self.exam_result.session_year + 1,
+        )
+        if choice == PlanChoiceKind.KEEP and not keepable:
+            raise ValidationError(f"{mark.label} : note non conservable. {reason}")
+        with transaction.atomic():
+            existing = (
+                PlanChoice.objects.select_for_update().filter(dossier=self, mark=mark).first()
+            )
+            if (
+                existing
+                and existing.choice == PlanChoiceKind.REPREPARE
+                and choice == PlanChoiceKind.KEEP
+                and keepable
+                and rule.renunciation_definitive
+            ):
+                raise ValidationError(
+                    f"{mark.label} : pour le baccalauréat général et technologique, la "
+                    "renonciation au bénéfice d'une note est définitive."
+                )
+            PlanChoice.objects.update_or_create(
+                dossier=self, mark=mark, defaults={"choice": choice, "chosen_by": by}
+            )

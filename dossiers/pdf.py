@@ -1,0 +1,31 @@
+"""PDF rendering with WeasyPrint: académie letterhead, DejaVu fonts, page numbers."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+
+def _html(template: str, context: dict) -> str:
+    base = {
+        "ACADEMIE_NAME": getattr(settings, "ACADEMIE_NAME", "Académie"),
+        "today": timezone.localdate(),
+    }
+    return render_to_string(template, {**base, **context})
+
+
+def render_document(template: str, context: dict):
+    """A laid-out WeasyPrint document (pages can be combined before writing)."""
+    from weasyprint import HTML
+
+    return HTML(string=_html(template, context), base_url=str(settings.BASE_DIR)).render()
+
+
+def write(documents) -> tuple[bytes, int]:
+    """Combine laid-out documents into one PDF; returns (bytes, page count)."""
+    documents = list(documents)
+    pages = [page for doc in documents for page in doc.pages]
+    return documents[0].copy(pages).write_pdf(), len(pages)
+
+
+def render_pdf(template: str, context: dict) -> tuple[bytes, int]:
+    return write([render_document(template, context)])

@@ -1,0 +1,63 @@
+"""Who may read and write re-preparation dossiers and commission sessions."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.enums import Role
+from accounts.perms import active_role
+
+# School side: the head decides; the référent décrochage records the accompaniment.
+HEAD_ROLES = {Role.CHEF_ETABLISSEMENT}
+TRAIL_ROLES = {Role.CHEF_ETABLISSEMENT, Role.REFERENT_DECROCHAGE}
+# Département side: the commission d'affectation decides (IA-DASEN by delegation of the recteur).
+COMMISSION_ROLES = {Role.MEMBRE_COMMISSION, Role.IEN_IO, Role.IA_DASEN}
+MLDS_ROLES = {Role.COORDONNATEUR_MLDS}
+# Roles that read the dossiers of their scope (the MLDS coordinator only the sans-solution ones).
+READ_ROLES = TRAIL_ROLES | COMMISSION_ROLES | MLDS_ROLES | {Role.DIRECTEUR_CIO, Role.ADMINISTRATEUR}
+IMPORT_ROLES = HEAD_ROLES | COMMISSION_ROLES | {Role.ADMINISTRATEUR}
+MLDS_HANDOVER_ROLES = HEAD_ROLES | MLDS_ROLES
+CIO_ROLES = {Role.DIRECTEUR_CIO}
+
+
+def role_in(user, roles) -> bool:
+    role = active_role(user)
+    return role is not None and role.is_nominative and role.role in roles
+
+
+def get_dossier_for_user(user, public_id, write: bool = False, roles=None):
+    """The dossier if inside the active scope (and the role may write it when asked), else 404."""
+    from .models import RepreparationDossier
+
+    qs = RepreparationDossier.objects.visible_to(user).select_related(
+        "student",
+        "school__departement",
+        "exam_result",
+        "proposed_school",
+        "enrolled_school",
+        "decision__capacity__school",
+        "decision__session",
+    )
+    if write and not role_in(user, roles or HEAD_ROLES):
+        raise Http404("Page introuvable.")
+    return get_object_or_404(qs, public_id=public_id)
+
+
+def get_session_for_user(user, public_id, write: bool = False):
+    from .models import CommissionSession
+
+    qs = CommissionSession.objects.visible_to(user).select_related("commission__departement")
+    if write and not role_in(user, COMMISSION_ROLES):
+        raise Http404("Page introuvable.")
+    return get_object_or_404(qs, public_id=public_id)
+
+
+def get_document_for_user(user, public_id):
+    from .models import GeneratedDocument
+
+    return get_object_or_404(GeneratedDocument.objects.visible_to(user), public_id=public_id)
+
+
+def get_batch_for_user(user, public_id):
+    from .models import BatchJob
+
+    return get_object_or_404(BatchJob.objects.visible_to(user), public_id=public_id)

@@ -1,0 +1,401 @@
+"""Workflows across models: commission decisions, bulk actions, documents, MLDS hand-over."""
+
+import time
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from students.models import LegalRepresentative
+
+from . import conf, pdf
+from .enums import BatchState, DecisionOutcome, DocumentKind, DossierState, TrailKind, Wish
+from .models import (
+    AccompanimentEntry,
+    BatchJob,
+    Capacity,
+    Commission,
+    CommissionDecision,
+    CommissionSession,
+    GeneratedDocument,
+    RepreparationDossier,
+)
+
+S = DossierState
+LETTER_STATES = [
+    S.REINSCRIT,
+    S.DECIDE_COMMISSION,
+    S.ORIENTE_AILLEURS,
+    S.FAMILLE_INFORMEE,
+    S.INSCRIT_RENTREE,
+]
+
+
+def commission_for(departement) -> Commission:
+    commission, _ = Commission.objects.get_or_create(departement=departement)
+    return commission
+
+
+def decide(
+    *,
+    session: CommissionSession,
+    dossier: RepreparationDossier,
+    outcome: str,
+    by,
+    capacity: Capacity | None = None,
+    reason: str = "",
+) -> CommissionDecision:
+    """Decide one transmitted dossier, exactly once, without ever exceeding a capacity.
+
+    Race: the dossier row is locked first, so two members deciding the same dossier are
+    serialised and the second one sees the decision; the capacity row is locked before its
+    counter moves, and a CHECK constraint backs the count.
+    """
+    if outcome not in DecisionOutcome.values:
+        raise ValidationError("Décision inconnue.")
+    if outcome == DecisionOutcome.AFFECTE and capacity is None:
+        raise ValidationError("Choisissez l'établissement et la formation d'accueil.")
+    if outcome != DecisionOutcome.AFFECTE and not reason.strip():
+        raise ValidationError("Indiquez le motif de la décision.")
+    departement_id = session.commission.departement_id
+    try:
+        with transaction.atomic():
+            locked = (
+                RepreparationDossier.objects.select_for_update(of=("self",))
+                .select_related("school", "student", "exam_result")
+                .get(pk=dossier.pk)
+            )
+            previous = (
+                CommissionDecision.objects.filter(dossier=locked)
+                .select_related("session", "decided_by")
+                .first()
+            )
+            if previous is not None:
+                raise ValidationError(
+                    "Ce dossier a déjà été décidé en séance du "
+                    f"{previous.session.date:%d/%m/%Y} par {previous.decided_by} "
+                    f"({previous.summary}). Votre saisie n'a pas été enregistrée."
+                )
+            if locked.state != S.TRANSMIS_COMMISSION:
+                raise ValidationError(
+                    "Ce dossier n'est pas en attente de la commission (état : "
+                    f"« {DossierState(locked.state).label} »)."
+                )
+            if locked.school.departement_id != departement_id:
+                raise ValidationError("Ce dossier relève de la commission d'un autre département.")
+            if capacity is not None:
+                cap = (
+                    Capacity.objects.select_for_update()
+                    .select_related("school")
+                    .get(pk=capacity.pk)
+                )
+                if cap.commission_id != session.commission_id:
+                    raise ValidationError("Cette capacité relève d'une autre commission.")
+                if cap.assigned >= cap.places:
+                    raise ValidationError(
+                        f"Plus aucune place en {cap.formation} au {cap.school.name} "
+                        f"({cap.places} place(s), toutes attribuées). Choisissez une autre "
+                        "capacité ou placez l'élève sur liste d'attente."
+                    )
+                Capacity.objects.filter(pk=cap.pk).update(assigned=F("assigned") + 1)
+                capacity = cap
+            decision = CommissionDecision.objects.create(
+                dossier=locked,
+                session=session,
+                outcome=outcome,
+                capacity=capacity if outcome == DecisionOutcome.AFFECTE else None,
+                reason=reason.strip(),
+                decided_by=by,
+            )
+            locked.record_commission_decision(by=by, decision=decision)
+    except IntegrityError as exc:
+        raise ValidationError(
+            "Ce dossier vient d'être décidé par un autre membre de la commission, ou la "
+            "capacité est atteinte : votre saisie n'a pas été enregistrée. Rechargez la page."
+        ) from exc
+    return decision
+
+
+def invite_all(*, school, by, channel: str, note: str = "", today=None) -> int:
+    """Record an invitation to the entretien for every dossier of the school still waiting."""
+    today = today or timezone.localdate()
+    dossiers = list(
+        RepreparationDossier.objects.filter(
+            school=school, state__in=[S.REMIS, S.ENTRETIEN_PLANIFIE, S.CONTACT_IMPOSSIBLE]
+        ).only("id", "opened_on")
+    )
+    entries = [
+        AccompanimentEntry(
+            dossier=d,
+            kind=TrailKind.INVITATION,
+            channel=channel,
+            occurred_on=max(today, d.opened_on),
+            note=note or "Invitation à l'entretien de situation",
+            recorded_by=by,
+        )
+        for d in dossiers
+    ]
+    AccompanimentEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+def _letter_queryset():
+    return RepreparationDossier.objects.select_related(
+        "student",
+        "school__departement",
+        "exam_result",
+        "decision__capacity__school",
+        "decision__session",
+    ).prefetch_related(
+        Prefetch("student__representatives", queryset=LegalRepresentative.objects.order_by("id"))
+    )
+
+
+def _letter_context(dossier: RepreparationDossier, today) -> RepreparationDossier:
+    """Attach what the letter template needs (recipients, decision) to the dossier."""
+    student = dossier.student
+    dossier.recipients = student.letter_recipients(today)
+    dossier.adult = student.is_adult_on(today)
+    try:
+        dossier.letter_decision = dossier.decision
+    except CommissionDecision.DoesNotExist:
+        dossier.letter_decision = None
+    dossier.state_reenrolled = (
+        dossier.letter_decision is None
+        and dossier.wish == Wish.REINSCRIPTION_ORIGINE
+        and dossier.decided_on is not None
+    )
+    return dossier
+
+
+def check_letter_possible(dossier: RepreparationDossier) -> None:
+    if dossier.state not in LETTER_STATES and dossier.decided_on is None:
+        raise ValidationError(
+            "Aucune décision à annoncer : la lettre à la famille se prépare après la "
+            "réinscription, l'orientation ou la décision de la commission."
+        )
+
+
+def _store(
+    *,
+    kind,
+    title,
+    content: bytes,
+    pages: int,
+    by,
+    departement_id,
+    school_id=None,
+    session=None,
+    dossier_ids=(),
+) -> GeneratedDocument:
+    doc = GeneratedDocument(
+        kind=kind,
+        title=title,
+        pages=pages,
+        created_by=by,
+        departement_id=departement_id,
+        school_id=school_id,
+        session=session,
+    )
+    doc.file.save(f"{doc.public_id}.pdf", ContentFile(content), save=False)
+    doc.save()
+    if dossier_ids:
+        doc.dossiers.add(*dossier_ids)
+    return doc
+
+
+def render_family_letter(*, dossier: RepreparationDossier, by, today=None) -> GeneratedDocument:
+    """One letter, rendered in the request."""
+    today = today or timezone.localdate()
+    check_letter_possible(dossier)
+    d = _letter_context(_letter_queryset().get(pk=dossier.pk), today)
+    content, pages = pdf.render_pdf("dossiers/pdf/lettre.html", {"letters": [d]})
+    return _store(
+        kind=DocumentKind.LETTRE,
+        title=f"Lettre de décision — {d.student}",
+        content=content,
+        pages=pages,
+        by=by,
+        departement_id=d.school.departement_id,
+        school_id=d.school_id,
+        dossier_ids=[d.pk],
+    )
+
+
+def render_demande(*, dossier: RepreparationDossier, by) -> GeneratedDocument:
+    d = dossier
+    rows = d.plan_rows()
+    content, pages = pdf.render_pdf(
+        "dossiers/pdf/demande.html",
+        {
+            "d": d,
+            "representatives": d.student.representatives.all(),
+            "plan": rows,
+            "timetable": d.timetable(rows),
+            "rule": d.exam_result.rule,
+            "entretiens": d.entretiens.all(),
+        },
+    )
+    return _store(
+        kind=DocumentKind.DEMANDE,
+        title=f"Demande d'affectation en Terminale — {d.student}",
+        content=content,
+        pages=pages,
+        by=by,
+        departement_id=d.school.departement_id,
+        school_id=d.school_id,
+        dossier_ids=[d.pk],
+    )
+
+
+def render_minutes(*, session: CommissionSession, by) -> GeneratedDocument:
+    decisions = session.decisions.select_related(
+        "dossier__student", "dossier__school", "dossier__exam_result", "capacity__school"
+    ).order_by("decided_at", "id")
+    capacities = Capacity.objects.filter(commission=session.commission).select_related("school")
+    content, pages = pdf.render_pdf(
+        "dossiers/pdf/pv.html",
+        {
+            "session": session,
+            "decisions": list(decisions),
+            "capacities": capacities,
+            "pending_count": session.pending_dossiers().count(),
+        },
+    )
+    return _store(
+        kind=DocumentKind.PV,
+        title=f"Procès-verbal — séance du {session.date:%d/%m/%Y}",
+        content=content,
+        pages=pages,
+        by=by,
+        departement_id=session.commission.departement_id,
+        session=session,
+    )
+
+
+def request_letters(*, by, session: CommissionSession | None = None, school=None) -> BatchJob:
+    """Create the batch and enqueue its rendering after commit; returns at once."""
+    from .tasks import render_batch
+
+    if session is not None:
+        ids = list(session.decisions.order_by("id").values_list("dossier_id", flat=True))
+        departement_id, school_id = session.commission.departement_id, None
+    else:
+        ids = list(
+            RepreparationDossier.objects.filter(school=school, decided_on__isnull=False)
+            .by_priority()
+            .values_list("id", flat=True)
+        )
+        departement_id, school_id = school.departement_id, school.pk
+    if not ids:
+        raise ValidationError("Aucune décision à annoncer : aucune lettre à préparer.")
+    batch = BatchJob.objects.create(
+        kind=DocumentKind.LETTRES_LOT,
+        dossier_ids=ids,
+        total=len(ids),
+        session=session,
+        school_id=school_id,
+        departement_id=departement_id,
+        requested_by=by,
+    )
+    render_batch.delay_on_commit(batch.pk)
+    return batch
+
+
+def run_batch(*, batch_id: int) -> None:
+    """Render a batch of letters. Idempotent: a finished batch is left alone, a batch
+    interrupted by a dying worker restarts from zero (acks_late redelivers it)."""
+    claimed = BatchJob.objects.filter(
+        pk=batch_id, state__in=[BatchState.PENDING, BatchState.RUNNING]
+    ).update(state=BatchState.RUNNING, done_count=0)
+    if not claimed:
+        return
+    batch = BatchJob.objects.select_related("session", "school").get(pk=batch_id)
+    started = time.perf_counter()
+    today = timezone.localdate()
+    try:
+        by_id = {d.pk: d for d in _letter_queryset().filter(pk__in=batch.dossier_ids)}
+        documents = []
+        for n, pk in enumerate(batch.dossier_ids, start=1):
+            dossier = by_id.get(pk)
+            if dossier is None:
+                continue
+            documents.append(
+                pdf.render_document(
+                    "dossiers/pdf/lettre.html", {"letters": [_letter_context(dossier, today)]}
+                )
+            )
+            if n % conf.BATCH_PROGRESS_EVERY == 0:
+                BatchJob.objects.filter(pk=batch_id).update(done_count=n)
+        content, pages = pdf.write(documents)
+        where = f"séance du {batch.session.date:%d/%m/%Y}" if batch.session else batch.school.name
+        with transaction.atomic():
+            doc = _store(
+                kind=DocumentKind.LETTRES_LOT,
+                title=f"Lettres aux familles — {where} ({len(documents)} lettres)",
+                content=content,
+                pages=pages,
+                by=batch.requested_by,
+                departement_id=batch.departement_id,
+                school_id=batch.school_id,
+                session=batch.session,
+                dossier_ids=list(by_id),
+            )
+            BatchJob.objects.filter(pk=batch_id).update(
+                state=BatchState.DONE,
+                done_count=batch.total,
+                document=doc,
+                seconds=time.perf_counter() - started,
+                finished_at=timezone.now(),
+            )
+    except OperationalError:
+        raise  # transient: the task retries
+    except Exception as exc:  # a template or data error must show on the page, not loop
+        BatchJob.objects.filter(pk=batch_id).update(
+            state=BatchState.FAILED, error=f"Échec du rendu : {exc}"[:2000]
+        )
+        raise
+
+
+def mlds_available() -> bool:
+    try:
+        from mlds import services as mlds_services
+    except ImportError:
+        return False
+    return hasattr(mlds_services, "open_follow_up")
+
+
+def transmit_to_mlds(*, dossier: RepreparationDossier, by, note: str = ""):
+    """Hand a pupil without solution over to the MLDS (seed 000: OF 16-18)."""
+    if dossier.state != S.SANS_SOLUTION:
+        raise ValidationError("Seul un élève sans solution à la rentrée se transmet à la MLDS.")
+    if dossier.mlds_transmitted_at:
+        raise ValidationError(
+            "Déjà transmis à la MLDS le "
+            f"{timezone.localtime(dossier.mlds_transmitted_at):%d/%m/%Y}."
+        )
+    if not mlds_available():
+        raise ValidationError("Le suivi MLDS n'est pas encore disponible dans cette version.")
+    from mlds.services import open_follow_up
+
+    with transaction.atomic():
+        locked = RepreparationDossier.objects.select_for_update().get(pk=dossier.pk)
+        if locked.mlds_transmitted_at:
+            raise ValidationError("Déjà transmis à la MLDS.")
+        follow_up = open_follow_up(
+            student=dossier.student,
+            source="reprepa",
+            by=by,
+            note=note
+            or f"Élève ajourné sans solution à la rentrée ({dossier.exam_result.exam_label}).",
+            origin=dossier,
+        )
+        RepreparationDossier.objects.filter(pk=dossier.pk).update(
+            mlds_transmitted_at=timezone.now()
+        )
+    return follow_up
