@@ -1,3 +1,836 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.enums import Role
+from accounts.perms import SCOPED, access
+from audit.services import log_read
+from notifications.enums import DeadlineKind
+from notifications.models import Deadline
+from students.models import Student
+
+from . import conf, forms, rules, services
+from .enums import (
+    DerogatoireStatus,
+    FlagReason,
+    GpdsDecision,
+    PafiStatus,
+)
+from .imports import ImportRejected, import_absences
+from .models import (
+    AbsenceRecord,
+    Derogatoire,
+    Flag,
+    GpdsMeeting,
+    GpdsReview,
+    Pafi,
+    PathEvent,
+    Tdo,
+)
+from .perms import (
+    DEPARTEMENT_ROLES,
+    PATH_READ_ROLES,
+    SCHOOL_READ_ROLES,
+    WRITE_ROLES,
+    can_write,
+    get_derogatoire_for_user,
+    get_meeting_for_user,
+    get_pafi_for_user,
+    get_student_for_user,
+    get_tdo_for_user,
+    writable_schools,
+)
+
+BOARD_ROWS = 50
+PREVENTION_KINDS = [
+    DeadlineKind.GPDS_REVIEW,
+    DeadlineKind.PAFI_REVIEW,
+    DeadlineKind.PAFI_END,
+    DeadlineKind.DEROGATOIRE_VALIDATION,
+    DeadlineKind.DEROGATOIRE_REVIEW,
+    DeadlineKind.DEROGATOIRE_VISIT,
+    DeadlineKind.TDO_END,
+    DeadlineKind.TDO_BILAN,
+]
+FLAG_NOTICE = (
+    "Les signaux sont une aide au repérage pour l'équipe : ils ne constituent ni une "
+    "décision ni une note, ne sont jamais communiqués aux familles et doivent être examinés "
+    "en GPDS avant toute mesure."
+)
+
+
+def _role(request):
+    return request.user.active_role
+
+
+def _run(fn):
+    """Run `fn` atomically; return the French refusal or None."""
+    try:
+        with transaction.atomic():
+            fn()
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    except IntegrityError:
+        return "Cette action a déjà été enregistrée ou entre en conflit avec une autre."
+    return None
+
+
+# --- Board ---------------------------------------------------------------------------------
+
+
+@access(SCOPED, roles=SCHOOL_READ_ROLES)
+def board(request):
+    today = timezone.localdate()
+    user = request.user
+    flags = list(
+        Flag.objects.visible_to(user)
+        .select_related("student", "school")
+        .order_by("student__last_name", "student__first_name", "student_id", "reason")[
+            : BOARD_ROWS * 5
+        ]
+    )
+    flagged = _group_flags(flags)[:BOARD_ROWS]
+    reviews = list(
+        GpdsReview.objects.visible_to(user)
+        .latest_per_student()
+        .filter(Q(next_review_on__isnull=False) | Q(decision=GpdsDecision.WATCH))
+        .select_related("student", "meeting")
+        .order_by("next_review_on", "id")[:BOARD_ROWS]
+    )
+    paths = []
+    for model in (Pafi, Derogatoire, Tdo):
+        paths += list(
+            model.objects.visible_to(user)
+            .active()
+            .select_related("student")
+            .order_by("-created_at")[:BOARD_ROWS]
+        )
+    soon = today + dt.timedelta(days=conf.ending_soon_days())
+    ending = sorted(
+        (p for p in paths if _end_of(p) and today <= _end_of(p) <= soon and _is_running(p)),
+        key=_end_of,
+    )
+    due = list(
+        Deadline.objects.visible_to(user)
+        .open()
+        .filter(kind__in=PREVENTION_KINDS, due_date__lte=today + dt.timedelta(days=7))
+        .select_related("student")
+        .order_by("due_date", "id")[:BOARD_ROWS]
+    )
+    return render(
+        request,
+        "prevention/board.html",
+        {
+            "flagged": flagged,
+            "reviews": reviews,
+            "paths": paths,
+            "ending": ending,
+            "due": due,
+            "today": today,
+            "can_write": can_write(user),
+            "flag_notice": FLAG_NOTICE,
+        },
+    )
+
+
+def _end_of(path):
+    return getattr(path, "end_date", None) or getattr(path, "planned_end", None)
+
+
+def _is_running(path):
+    return path.status in ("en_cours", "en_parcours")
+
+
+def _group_flags(flags):
+    grouped = {}
+    for flag in flags:
+        row = grouped.setdefault(flag.student_id, {"student": flag.student, "flags": []})
+        row["flags"].append(flag)
+    for row in grouped.values():
+        row["since"] = min(f.since for f in row["flags"])
+    return list(grouped.values())
+
+
+# --- Signals and import ----------------------------------------------------------------------
+
+
+@access(SCOPED, roles=SCHOOL_READ_ROLES)
+def signal_list(request):
+    reason = request.GET.get("motif", "")
+    qs = Flag.objects.visible_to(request.user).select_related("student", "school")
+    if reason in FlagReason.values:
+        qs = qs.filter(reason=reason)
+    qs = qs.order_by("since", "student__last_name", "student_id", "reason")
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "prevention/signal_list.html",
+        {
+            "page_obj": page,
+            "flags": page.object_list,
+            "reasons": FlagReason.choices,
+            "reason": reason,
+            "querystring": query.urlencode(),
+            "import_form": forms.AbsenceImportForm() if can_write(request.user) else None,
+            "thresholds": services.flag_thresholds(),
+            "flag_notice": FLAG_NOTICE,
+        },
+    )
+
+
+@access(SCOPED, roles=WRITE_ROLES)
+@require_POST
+def absence_import(request):
+    form = forms.AbsenceImportForm(request.POST, request.FILES)
+    errors = []
+    if form.is_valid():
+        try:
+            result = import_absences(
+                form.cleaned_data["file"].read(), school_ids=writable_schools(request.user)
+            )
+        except ImportRejected as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request,
+                f"{result.rows} ligne(s) importée(s) ({result.created} nouvelle(s), "
+                f"{result.updated} remplacée(s)) ; {result.flags} signal(aux) actif(s).",
+            )
+            return redirect("prevention:signals")
+    return render(
+        request,
+        "prevention/import_errors.html",
+        {"form": form, "errors": errors[:500], "error_count": len(errors)},
+        status=400,
+    )
+
+
+# --- Pupil page -----------------------------------------------------------------------------
+
+
+@access(SCOPED, roles=SCHOOL_READ_ROLES)
+def student_page(request, public_id):
+    student = get_student_for_user(request.user, public_id)
+    log_read(request=request, obj=student)
+    reviews = list(
+        GpdsReview.objects.filter(student=student)
+        .select_related("meeting")
+        .order_by("meeting__date", "id")
+    )
+    events = list(
+        PathEvent.objects.filter(student=student).select_related("by", "pafi", "derogatoire", "tdo")
+    )
+    timeline = sorted(
+        [("gpds", r.meeting.date, r) for r in reviews]
+        + [("event", timezone.localtime(e.at).date(), e) for e in events],
+        key=lambda item: item[1],
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "prevention/student.html",
+        {
+            "student": student,
+            "flags": Flag.objects.filter(student=student),
+            "absences": AbsenceRecord.objects.filter(student=student).order_by("-month")[:12],
+            "timeline": timeline,
+            "pafis": Pafi.objects.filter(student=student),
+            "derogatoires": Derogatoire.objects.filter(student=student),
+            "tdos": Tdo.objects.filter(student=student),
+            "deadlines": Deadline.objects.filter(student=student, kind__in=PREVENTION_KINDS)
+            .open()
+            .order_by("due_date"),
+            "can_write": can_write(request.user)
+            and student.current_school_id in writable_schools(request.user),
+            "pafi_age_ok": rules.is_pafi_age_ok(student.birth_date, today),
+            "derogatoire_level_ok": student.level in rules.DEROGATOIRE_LEVELS,
+            "derogatoire_priority": rules.reaches_16_during_school_year(student.birth_date, today),
+            "expected": conf.expected_half_days(),
+            "flag_notice": FLAG_NOTICE,
+            "today": today,
+        },
+    )
+
+
+# --- GPDS -----------------------------------------------------------------------------------
+
+
+@access(SCOPED, roles=SCHOOL_READ_ROLES)
+def meeting_list(request):
+    qs = GpdsMeeting.objects.visible_to(request.user).select_related("school")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    form = None
+    if can_write(request.user):
+        form = forms.MeetingForm(request.POST or None, initial={"date": timezone.localdate()})
+        if request.method == "POST" and form.is_valid():
+            meeting = services.create_meeting(
+                school=_role(request).etablissement, by=request.user, **form.cleaned_data
+            )
+            messages.success(request, "Réunion du GPDS enregistrée.")
+            return redirect(meeting)
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "prevention/meeting_list.html",
+        {"page_obj": page, "meetings": page.object_list, "form": form, "querystring": ""},
+        status=400 if form is not None and form.is_bound else 200,
+    )
+
+
+@access(SCOPED, roles=SCHOOL_READ_ROLES)
+def meeting_detail(request, public_id):
+    meeting = get_meeting_for_user(request.user, public_id)
+    writable = can_write(request.user) and meeting.school_id in writable_schools(request.user)
+    form = None
+    status = 200
+    if writable:
+        students = Student.objects.filter(current_school_id=meeting.school_id).only(
+            "id", "last_name", "first_name"
+        )
+        initial = {}
+        if request.GET.get("eleve"):
+            found = students.filter(public_id=request.GET["eleve"]).first()
+            initial["student"] = found.pk if found else None
+        form = forms.ReviewForm(request.POST or None, students=students, initial=initial)
+        if request.method == "POST":
+            if form.is_valid():
+                review = None
+
+                def do():
+                    nonlocal review
+                    review = services.record_review(
+                        meeting=meeting, by=request.user, **form.cleaned_data
+                    )
+
+                error = _run(do)
+                if error is None:
+                    messages.success(request, f"Décision enregistrée pour {review.student}.")
+                    if review.decision == GpdsDecision.MLDS and not review.mlds_reference:
+                        messages.warning(
+                            request,
+                            "Le suivi MLDS n'a pas pu être ouvert automatiquement : "
+                            "transmettez la situation au coordonnateur MLDS.",
+                        )
+                    return redirect(meeting)
+                form.add_error(None, error)
+            status = 400
+    elif request.method == "POST":
+        raise Http404
+    reviews = meeting.reviews.select_related("student").order_by("id")
+    return render(
+        request,
+        "prevention/meeting_detail.html",
+        {"meeting": meeting, "reviews": reviews, "form": form, "writable": writable},
+        status=status,
+    )
+
+
+# --- Opening paths --------------------------------------------------------------------------
+
+OPEN_FORMS = {
+    "pafi": forms.PafiForm,
+    "derogatoire": forms.DerogatoireForm,
+    "tdo": forms.TdoOfferForm,
+}
+OPEN_TITLES = {
+    "pafi": "Ouvrir un PAFI",
+    "derogatoire": "Ouvrir un parcours individualisé dérogatoire",
+    "tdo": "Proposer Tous droits ouverts",
+}
+
+
+@access(SCOPED, roles=WRITE_ROLES)
+def open_path(request, public_id, kind):
+    if kind not in OPEN_FORMS:
+        raise Http404
+    student = get_student_for_user(request.user, public_id, write=True)
+    review = None
+    review_id = request.GET.get("examen") or request.POST.get("examen")
+    if review_id:
+        review = (
+            GpdsReview.objects.filter(student=student, meeting__school_id=student.current_school_id)
+            .filter(public_id=review_id)
+            .first()
+        )
+    today = timezone.localdate()
+    initial = {"proposed_on": today, "planned_start": today}
+    if review is not None:
+        initial["referent"] = review.in_charge
+    form = OPEN_FORMS[kind](request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            created = None
+
+            def do():
+                nonlocal created
+                opener = {
+                    "pafi": services.open_pafi,
+                    "derogatoire": services.open_derogatoire,
+                    "tdo": services.offer_tdo,
+                }[kind]
+                created = opener(
+                    student=student, review=review, by=request.user, **form.cleaned_data
+                )
+
+            error = _run(do)
+            if error is None:
+                messages.success(request, f"{OPEN_TITLES[kind]} : c'est fait.")
+                return redirect(created)
+            form.add_error(None, error)
+        status = 400
+    return render(
+        request,
+        "prevention/open_path.html",
+        {
+            "student": student,
+            "form": form,
+            "kind": kind,
+            "title": OPEN_TITLES[kind],
+            "review": review,
+            "priority": rules.reaches_16_during_school_year(student.birth_date, today),
+            "level_ok": student.level in rules.DEROGATOIRE_LEVELS,
+            "age": student.age_on(today),
+            "pafi_min_age": rules.PAFI_MIN_AGE,
+        },
+        status=status,
+    )
+
+
+# --- Path pages and actions -------------------------------------------------------------------
+
+
+def _deadlines_of(path):
+    from django.contrib.contenttypes.models import ContentType
+
+    return Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(path), object_id=path.pk
+    ).order_by("due_date")
+
+
+def _path_context(request, path):
+    role = _role(request)
+    writable = can_write(request.user) and path.school_id in writable_schools(request.user)
+    return {
+        "path": path,
+        "student": path.student,
+        "events": path.events.select_related("by"),
+        "deadlines": _deadlines_of(path),
+        "writable": writable,
+        "is_ien_io": role.role == Role.IEN_IO,
+        "is_dasen": role.role == Role.IA_DASEN,
+        "is_pafi_validator": role.role == conf.pafi_validator_role()
+        and role.role in DEPARTEMENT_ROLES,
+        "today": timezone.localdate(),
+    }
+
+
+PAFI_FORMS = {
+    "decider": forms.DecisionForm,
+    "demarrer": forms.StartForm,
+    "bilan": forms.BilanForm,
+    "clore": forms.PafiCloseForm,
+    "abandonner": forms.CancelForm,
+}
+
+
+def _render_pafi(request, path, bound=None, status=200):
+    ctx = _path_context(request, path)
+    ctx["forms"] = {name: cls(initial=_initial()) for name, cls in PAFI_FORMS.items()}
+    if bound:
+        ctx["forms"].update(bound)
+    ctx["bilans"] = path.bilans.all()
+    return render(request, "prevention/pafi_detail.html", ctx, status=status)
+
+
+def _initial():
+    return {
+        "started_on": timezone.localdate(),
+        "date": timezone.localdate(),
+        "closed_on": timezone.localdate(),
+        "done_on": timezone.localdate(),
+        "answered_on": timezone.localdate(),
+        "start_date": timezone.localdate(),
+        "kind": "etape",
+    }
+
+
+@access(SCOPED, roles=PATH_READ_ROLES)
+def pafi_detail(request, public_id):
+    path = get_pafi_for_user(request.user, public_id)
+    log_read(request=request, obj=path)
+    return _render_pafi(request, path)
+
+
+def _pafi_handlers():
+    now = timezone.now
+    return {
+        "transmettre": (
+            "school",
+            None,
+            lambda p, u, d: p.submit(by=u, now=now()),
+            "PAFI transmis au département pour validation.",
+        ),
+        "decider": (
+            "departement",
+            forms.DecisionForm,
+            lambda p, u, d: p.decide(by=u, now=now(), **d),
+            "Décision enregistrée.",
+        ),
+        "demarrer": (
+            "school",
+            forms.StartForm,
+            lambda p, u, d: p.start(by=u, **d),
+            "Début du PAFI enregistré.",
+        ),
+        "bilan": (
+            "school",
+            forms.BilanForm,
+            lambda p, u, d: services.add_bilan(path=p, by=u, **d),
+            "Bilan enregistré.",
+        ),
+        "clore": ("school", forms.PafiCloseForm, lambda p, u, d: p.close(by=u, **d), "PAFI clos."),
+        "abandonner": (
+            "school",
+            forms.CancelForm,
+            lambda p, u, d: p.cancel(by=u, **d),
+            "PAFI abandonné.",
+        ),
+    }
+
+
+def _path_action(request, public_id, action, *, getter, handlers, render_fn):
+    if action not in handlers:
+        raise Http404
+    who, form_class, handler, success = handlers[action]
+    path = getter(request.user, public_id, write=who == "school", departement=who == "departement")
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        return render_fn(request, path, {action: form}, 400)
+    data = form.cleaned_data if form is not None else {}
+    error = _run(lambda: handler(services.locked(path), request.user, data))
+    if error is None:
+        messages.success(request, success)
+        return redirect(path)
+    if form is not None:
+        form.add_error(None, error)
+        return render_fn(request, path, {action: form}, 400)
+    messages.error(request, error)
+    return redirect(path)
+
+
+@access(SCOPED, roles=PATH_READ_ROLES)
+@require_POST
+def pafi_action(request, public_id, action):
+    return _path_action(
+        request,
+        public_id,
+        action,
+        getter=get_pafi_for_user,
+        handlers=_pafi_handlers(),
+        render_fn=_render_pafi,
+    )
+
+
+DEROGATOIRE_FORMS = {
+    "contrat": forms.DerogatoireForm,
+    "stage": forms.PlacementForm,
+    "objectif": forms.ObjectiveForm,
+    "signatures": forms.SignaturesForm,
+    "avis": forms.OpinionForm,
+    "decider": forms.DecisionForm,
+    "demarrer": forms.StartForm,
+    "visite": forms.VisitForm,
+    "bilan": forms.BilanForm,
+    "abandonner": forms.CancelForm,
+}
+
+
+def _render_derogatoire(request, path, bound=None, status=200):
+    ctx = _path_context(request, path)
+    contract = {f: getattr(path, f) for f in (*Derogatoire.CONTRACT_FIELDS, "referent")}
+    placement = {f: getattr(path, f) for f in forms.PlacementForm.base_fields}
+    signatures = {
+        "young": path.signed_by_young_on,
+        "family": path.signed_by_family_on,
+        "head": path.signed_by_head_on,
+    }
+    initial = {"contrat": contract, "stage": placement, "signatures": signatures}
+    ctx["forms"] = {
+        name: cls(initial=initial.get(name, _initial())) for name, cls in DEROGATOIRE_FORMS.items()
+    }
+    if bound:
+        ctx["forms"].update(bound)
+    ctx["objectives"] = path.objectives.all()
+    ctx["bilans"] = path.bilans.all()
+    ctx["missing"] = path.missing_for_transmission() if path.status == "brouillon" else []
+    ctx["priority"] = path.is_priority
+    return render(request, "prevention/derogatoire_detail.html", ctx, status=status)
+
+
+@access(SCOPED, roles=PATH_READ_ROLES)
+def derogatoire_detail(request, public_id):
+    path = get_derogatoire_for_user(request.user, public_id)
+    log_read(request=request, obj=path)
+    return _render_derogatoire(request, path)
+
+
+def _derogatoire_handlers():
+    now = timezone.now
+    return {
+        "contrat": (
+            "school",
+            forms.DerogatoireForm,
+            lambda p, u, d: services.update_contract(path=p, data=d, by=u),
+            "Contrat mis à jour.",
+        ),
+        "stage": (
+            "school",
+            forms.PlacementForm,
+            lambda p, u, d: services.update_contract(path=p, data=d, by=u),
+            "Stage mis à jour.",
+        ),
+        "objectif": (
+            "school",
+            forms.ObjectiveForm,
+            lambda p, u, d: services.add_objective(path=p, by=u, **d),
+            "Objectif ajouté.",
+        ),
+        "signatures": (
+            "school",
+            forms.SignaturesForm,
+            lambda p, u, d: services.record_signatures(path=p, by=u, **d),
+            "Signatures enregistrées.",
+        ),
+        "transmettre": (
+            "school",
+            None,
+            lambda p, u, d: p.transmit(by=u, now=now()),
+            "Projet transmis à la DSDEN sous le timbre IEN-IO.",
+        ),
+        "avis": (
+            "departement",
+            forms.OpinionForm,
+            lambda p, u, d: p.give_opinion(by=u, now=now(), **d),
+            "Avis enregistré.",
+        ),
+        "decider": (
+            "departement",
+            forms.DecisionForm,
+            lambda p, u, d: p.decide(by=u, now=now(), **d),
+            "Décision enregistrée.",
+        ),
+        "demarrer": (
+            "school",
+            forms.StartForm,
+            lambda p, u, d: p.start(by=u, **d),
+            "Début du parcours enregistré.",
+        ),
+        "visite": (
+            "school",
+            forms.VisitForm,
+            lambda p, u, d: p.record_visit(by=u, **d),
+            "Visite enregistrée.",
+        ),
+        "bilan": (
+            "school",
+            forms.BilanForm,
+            lambda p, u, d: services.add_bilan(path=p, by=u, **d),
+            "Bilan enregistré.",
+        ),
+        "abandonner": (
+            "school",
+            forms.CancelForm,
+            lambda p, u, d: p.cancel(by=u, **d),
+            "Parcours abandonné.",
+        ),
+    }
+
+
+@access(SCOPED, roles=PATH_READ_ROLES)
+@require_POST
+def derogatoire_action(request, public_id, action):
+    return _path_action(
+        request,
+        public_id,
+        action,
+        getter=get_derogatoire_for_user,
+        handlers=_derogatoire_handlers(),
+        render_fn=_render_derogatoire,
+    )
+
+
+@access(SCOPED, roles=PATH_READ_ROLES)
+def derogatoire_pdf(request, public_id, document):
+    from .pdf import render_derogatoire_pdf
+
+    if document not in ("contrat", "document-pedagogique"):
+        raise Http404
+    path = get_derogatoire_for_user(request.user, public_id)
+    log_read(request=request, obj=path)
+    pdf = render_derogatoire_pdf(path, document=document)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{document}-{path.student.last_name}-{path.student.first_name}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{_ascii(name)}"'
+    return response
+
+
+def _ascii(text):
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if c.isascii() and (c.isalnum() or c in "-_.")).lower()
+
+
+TDO_FORMS = {
+    "reponse": forms.TdoAnswerForm,
+    "demarrer": forms.TdoStartForm,
+    "suivi": forms.TdoFollowUpForm,
+    "clore": forms.TdoCloseForm,
+}
+
+
+def _render_tdo(request, path, bound=None, status=200):
+    ctx = _path_context(request, path)
+    ctx["forms"] = {name: cls(initial=_initial()) for name, cls in TDO_FORMS.items()}
+    if bound:
+        ctx["forms"].update(bound)
+    ctx["follow_ups"] = path.follow_ups.all()
+    ctx["tdo_months"] = conf.tdo_months()
+    return render(request, "prevention/tdo_detail.html", ctx, status=status)
+
+
+@access(SCOPED, roles=SCHOOL_READ_ROLES)
+def tdo_detail(request, public_id):
+    path = get_tdo_for_user(request.user, public_id)
+    log_read(request=request, obj=path)
+    return _render_tdo(request, path)
+
+
+def _tdo_handlers():
+    return {
+        "reponse": (
+            "school",
+            forms.TdoAnswerForm,
+            lambda p, u, d: p.answer(by=u, **d),
+            "Réponse enregistrée.",
+        ),
+        "demarrer": (
+            "school",
+            forms.TdoStartForm,
+            lambda p, u, d: p.start(by=u, **d),
+            "Début du parcours enregistré.",
+        ),
+        "suivi": (
+            "school",
+            forms.TdoFollowUpForm,
+            lambda p, u, d: services.add_tdo_follow_up(tdo=p, by=u, **d),
+            "Point de suivi enregistré.",
+        ),
+        "clore": (
+            "school",
+            forms.TdoCloseForm,
+            lambda p, u, d: p.close(by=u, **d),
+            "Tous droits ouverts clos.",
+        ),
+    }
+
+
+@access(SCOPED, roles=SCHOOL_READ_ROLES)
+@require_POST
+def tdo_action(request, public_id, action):
+    def getter(user, pid, write=False, departement=False):
+        return get_tdo_for_user(user, pid, write=write)
+
+    return _path_action(
+        request,
+        public_id,
+        action,
+        getter=getter,
+        handlers=_tdo_handlers(),
+        render_fn=_render_tdo,
+    )
+
+
+# --- Département validation queue -----------------------------------------------------------
+
+
+@access(SCOPED, roles=DEPARTEMENT_ROLES)
+def validation_queue(request):
+    role = _role(request)
+    derogatoires = list(
+        Derogatoire.objects.visible_to(request.user)
+        .filter(status__in=[DerogatoireStatus.TRANSMITTED, DerogatoireStatus.OPINION_GIVEN])
+        .select_related("student", "school")
+        .order_by("transmitted_at", "id")
+    )
+    pafis = list(
+        Pafi.objects.visible_to(request.user)
+        .filter(status=PafiStatus.SUBMITTED)
+        .select_related("student", "school")
+        .order_by("submitted_at", "id")
+    )
+    for d in derogatoires:
+        d.awaits_me = (d.status == DerogatoireStatus.TRANSMITTED and role.role == Role.IEN_IO) or (
+            d.status == DerogatoireStatus.OPINION_GIVEN and role.role == Role.IA_DASEN
+        )
+    for p in pafis:
+        p.awaits_me = role.role == conf.pafi_validator_role()
+    return render(
+        request,
+        "prevention/validation_queue.html",
+        {
+            "derogatoires": derogatoires,
+            "pafis": pafis,
+            "today": timezone.localdate(),
+            "pafi_validator": dict(Role.choices).get(conf.pafi_validator_role(), ""),
+        },
+    )
+
+
 def dashboard_panel(request) -> str:
     """HTML block for the home dashboard, or "" when this app has nothing for the role."""
+    role = _role(request)
+    if role is None or not role.is_nominative:
+        return ""
+    if role.role in SCHOOL_READ_ROLES:
+        flagged = Flag.objects.visible_to(request.user).values("student_id").distinct().count()
+        due = (
+            Deadline.objects.visible_to(request.user)
+            .open()
+            .filter(
+                kind__in=PREVENTION_KINDS,
+                due_date__lte=timezone.localdate() + dt.timedelta(days=7),
+            )
+            .count()
+        )
+        return render_to_string(
+            "prevention/_dashboard.html",
+            {"flagged": flagged, "due": due, "queue": None},
+            request=request,
+        )
+    if role.role in DEPARTEMENT_ROLES:
+        waiting = (
+            Derogatoire.objects.visible_to(request.user)
+            .filter(status__in=[DerogatoireStatus.TRANSMITTED, DerogatoireStatus.OPINION_GIVEN])
+            .count()
+            + Pafi.objects.visible_to(request.user).filter(status=PafiStatus.SUBMITTED).count()
+        )
+        return render_to_string(
+            "prevention/_dashboard.html",
+            {"queue": waiting, "flagged": None, "due": None},
+            request=request,
+        )
     return ""

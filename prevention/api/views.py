@@ -1,0 +1,85 @@
+import django_filters
+from rest_framework import mixins, viewsets
+
+from accounts.perms import SCOPED, HasScopedRole
+
+from ..enums import FlagReason
+from ..models import Derogatoire, Flag, GpdsReview, Pafi, Tdo
+from ..models.base import PATH_READ_ROLES, SCHOOL_READ_ROLES
+from . import serializers
+
+
+class FlagFilter(django_filters.FilterSet):
+    reason = django_filters.ChoiceFilter(choices=FlagReason.choices, label="Motif")
+    school = django_filters.CharFilter(field_name="school__uai", label="UAI")
+
+    class Meta:
+        model = Flag
+        fields = ["reason", "school"]
+
+
+class FlagViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Early signals of the scope (list only): an aid for staff, never a decision."""
+
+    access_scope = SCOPED
+    access_roles = SCHOOL_READ_ROLES
+    permission_classes = [HasScopedRole]
+    serializer_class = serializers.FlagSerializer
+    filterset_class = FlagFilter
+
+    def get_queryset(self):
+        return (
+            Flag.objects.visible_to(self.request.user)
+            .select_related("student", "school")
+            .order_by("since", "student_id", "reason")
+        )
+
+
+class GpdsReviewViewSet(viewsets.ReadOnlyModelViewSet):
+    access_scope = SCOPED
+    access_roles = SCHOOL_READ_ROLES
+    permission_classes = [HasScopedRole]
+    serializer_class = serializers.GpdsReviewSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filterset_fields = ["decision"]
+
+    def get_queryset(self):
+        return (
+            GpdsReview.objects.visible_to(self.request.user)
+            .select_related("student", "meeting__school")
+            .order_by("-meeting__date", "id")
+        )
+
+
+class PathViewSet(viewsets.ReadOnlyModelViewSet):
+    access_scope = SCOPED
+    access_roles = PATH_READ_ROLES
+    permission_classes = [HasScopedRole]
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filterset_fields = ["status"]
+    model = None
+
+    def get_queryset(self):
+        return (
+            self.model.objects.visible_to(self.request.user)
+            .select_related("student", "school")
+            .order_by("-created_at", "id")
+        )
+
+
+class PafiViewSet(PathViewSet):
+    model = Pafi
+    serializer_class = serializers.PafiSerializer
+
+
+class DerogatoireViewSet(PathViewSet):
+    model = Derogatoire
+    serializer_class = serializers.DerogatoireSerializer
+
+
+class TdoViewSet(PathViewSet):
+    access_roles = SCHOOL_READ_ROLES
+    model = Tdo
+    serializer_class = serializers.TdoSerializer

@@ -1,0 +1,286 @@
+"""Import of monthly absences from a CSV file: all rows valid or nothing written.
+
+Columns (header row, `;` or `,`, UTF-8 or Windows-1252):
+    ine ; mois ; demi_journees_absence ; dont_non_justifiees
+    [; incidents ; moyenne_trimestre ; demi_journees_attendues]
+`mois` is 2025-10, 10/2025 or 2025-10-01. Re-importing a (pupil, month) replaces it.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from students.models import Student
+
+from . import conf
+from .models import AbsenceRecord
+from .services import compute_flags
+
+REQUIRED = ["ine", "mois", "demi_journees_absence", "dont_non_justifiees"]
+OPTIONAL = ["incidents", "moyenne_trimestre", "demi_journees_attendues"]
+ALIASES = {
+    "demi_journees_absences": "demi_journees_absence",
+    "absences": "demi_journees_absence",
+    "non_justifiees": "dont_non_justifiees",
+    "dont_non_justifiee": "dont_non_justifiees",
+    "moyenne": "moyenne_trimestre",
+    "moyenne_trimestrielle": "moyenne_trimestre",
+}
+MAX_HALF_DAYS_IN_MONTH = 62
+BATCH = 5000
+
+
+class ImportRejected(Exception):
+    def __init__(self, errors):
+        super().__init__(f"{len(errors)} erreur(s)")
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    flags: int = 0
+    schools: set = field(default_factory=set)
+
+
+def _norm_header(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name.strip().lower().lstrip("\ufeff"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+    return ALIASES.get(text, text)
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def _parse_month(value: str):
+    value = value.strip()
+    for pattern, order in (
+        (r"^(\d{4})-(\d{1,2})(?:-01)?$", "ym"),
+        (r"^(\d{1,2})/(\d{4})$", "my"),
+        (r"^01/(\d{1,2})/(\d{4})$", "my"),
+    ):
+        m = re.match(pattern, value)
+        if m:
+            a, b = m.groups()
+            year, month = (int(a), int(b)) if order == "ym" else (int(b), int(a))
+            if 1 <= month <= 12:
+                return dt.date(year, month, 1)
+    return None
+
+
+def _int(value: str, label: str, errors: list, *, required: bool, line: int):
+    value = (value or "").strip()
+    if not value:
+        if required:
+            errors.append(f"Ligne {line} : « {label} » est obligatoire.")
+        return None
+    if not value.isdigit():
+        errors.append(f"Ligne {line} : « {label} » doit être un nombre entier positif ({value}).")
+        return None
+    return int(value)
+
+
+def parse(raw: bytes) -> tuple[list[dict], list[str]]:
+    """Rows as dicts and the French errors, without touching the database."""
+    text = _decode(raw)
+    if not text.strip():
+        return [], ["Le fichier est vide."]
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [_norm_header(h) for h in next(reader)]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        return [], [
+            "Colonnes obligatoires absentes : "
+            + ", ".join(missing)
+            + ". Colonnes attendues : "
+            + " ; ".join(REQUIRED + OPTIONAL)
+            + "."
+        ]
+    index = {name: header.index(name) for name in REQUIRED + OPTIONAL if name in header}
+    rows, errors, seen = [], [], {}
+    this_month = timezone.localdate().replace(day=1)
+    for line, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(rows) + len(errors) >= conf.import_max_rows():
+            errors.append(f"Le fichier dépasse {conf.import_max_rows()} lignes.")
+            break
+
+        def cell(name, cells=cells):
+            i = index.get(name)
+            return cells[i] if i is not None and i < len(cells) else ""
+
+        before = len(errors)
+        ine = cell("ine").strip().upper().replace(" ", "")
+        if not ine:
+            errors.append(f"Ligne {line} : l'INE est obligatoire.")
+        month = _parse_month(cell("mois"))
+        if month is None:
+            errors.append(
+                f"Ligne {line} : mois illisible « {cell('mois')} » (attendu 2025-10 ou 10/2025)."
+            )
+        elif month > this_month:
+            errors.append(f"Ligne {line} : le mois {month:%m/%Y} est dans le futur.")
+        missed = _int(
+            cell("demi_journees_absence"),
+            "demi-journées d'absence",
+            errors,
+            required=True,
+            line=line,
+        )
+        unjust = (
+            _int(
+                cell("dont_non_justifiees"),
+                "dont non justifiées",
+                errors,
+                required=False,
+                line=line,
+            )
+            or 0
+        )
+        incidents = _int(cell("incidents"), "incidents", errors, required=False, line=line)
+        expected = _int(
+            cell("demi_journees_attendues"),
+            "demi-journées attendues",
+            errors,
+            required=False,
+            line=line,
+        )
+        average = None
+        raw_avg = cell("moyenne_trimestre").strip().replace(",", ".")
+        if raw_avg:
+            try:
+                average = Decimal(raw_avg)
+            except InvalidOperation:
+                errors.append(f"Ligne {line} : moyenne illisible « {raw_avg} ».")
+            else:
+                if not Decimal(0) <= average <= Decimal(20):
+                    errors.append(f"Ligne {line} : la moyenne doit être comprise entre 0 et 20.")
+        if missed is not None:
+            if unjust > missed:
+                errors.append(
+                    f"Ligne {line} : {unjust} demi-journées non justifiées pour {missed} "
+                    "demi-journées d'absence."
+                )
+            if expected == 0:
+                errors.append(f"Ligne {line} : les demi-journées attendues doivent dépasser 0.")
+            ceiling = expected or MAX_HALF_DAYS_IN_MONTH
+            if missed > ceiling:
+                errors.append(
+                    f"Ligne {line} : {missed} demi-journées d'absence pour {ceiling} possibles."
+                )
+        if ine and month is not None:
+            key = (ine, month)
+            if key in seen:
+                errors.append(
+                    f"Ligne {line} : {ine} pour {month:%m/%Y} figure déjà ligne {seen[key]}."
+                )
+            seen[key] = line
+        if len(errors) == before:
+            rows.append(
+                {
+                    "line": line,
+                    "ine": ine,
+                    "month": month,
+                    "missed": missed,
+                    "unjust": unjust,
+                    "incidents": incidents,
+                    "average": average,
+                    "expected": expected,
+                }
+            )
+    if not rows and not errors:
+        errors.append("Le fichier ne contient aucune ligne de données.")
+    return rows, errors
+
+
+def import_absences(raw: bytes, *, school_ids=None) -> ImportResult:
+    """Validate everything, then upsert on (pupil, month) in one transaction and recompute
+    the flags of the schools touched. `school_ids` limits the pupils accepted (None: any).
+
+    Raises ImportRejected with every error, line by line; nothing is written then.
+    """
+    rows, errors = parse(raw)
+    students = {}
+    ines = sorted({r["ine"] for r in rows})
+    qs = Student.objects.filter(current_school__isnull=False)
+    if school_ids is not None:
+        qs = qs.filter(current_school_id__in=school_ids)
+    for start in range(0, len(ines), BATCH):
+        for pk, ine, school_id in qs.filter(ine__in=ines[start : start + BATCH]).values_list(
+            "id", "ine", "current_school_id"
+        ):
+            students[ine] = (pk, school_id)
+    for r in rows:
+        if r["ine"] not in students:
+            where = "dans votre établissement" if school_ids is not None else "dans la base"
+            errors.append(f"Ligne {r['line']} : aucun élève d'INE {r['ine']} {where}.")
+    if errors:
+        errors.sort(
+            key=lambda e: int(re.match(r"Ligne (\d+)", e).group(1)) if e.startswith("Ligne") else 0
+        )
+        raise ImportRejected(errors)
+    result = ImportResult(rows=len(rows))
+    now = timezone.now()
+    objs = []
+    for r in rows:
+        pk, school_id = students[r["ine"]]
+        result.schools.add(school_id)
+        objs.append(
+            AbsenceRecord(
+                student_id=pk,
+                school_id=school_id,
+                month=r["month"],
+                half_days_missed=r["missed"],
+                half_days_unjustified=r["unjust"],
+                incidents=r["incidents"],
+                term_average=r["average"],
+                expected_half_days=r["expected"],
+                imported_at=now,
+            )
+        )
+    with transaction.atomic():
+        keys = {(o.student_id, o.month) for o in objs}
+        months = {o.month for o in objs}
+        pks = sorted({o.student_id for o in objs})
+        existing = 0
+        for start in range(0, len(pks), BATCH):
+            found = AbsenceRecord.objects.filter(
+                student_id__in=pks[start : start + BATCH], month__in=months
+            ).values_list("student_id", "month")
+            existing += sum(1 for key in found if key in keys)
+        for start in range(0, len(objs), BATCH):
+            AbsenceRecord.objects.bulk_create(
+                objs[start : start + BATCH],
+                update_conflicts=True,
+                unique_fields=["student", "month"],
+                update_fields=[
+                    "school",
+                    "half_days_missed",
+                    "half_days_unjustified",
+                    "incidents",
+                    "term_average",
+                    "expected_half_days",
+                    "imported_at",
+                ],
+            )
+        result.updated = existing
+        result.created = len(objs) - result.updated
+        result.flags = compute_flags(school_ids=result.schools)
+    return result

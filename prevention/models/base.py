@@ -1,0 +1,230 @@
+"""What every prevention path shares: scope, explicit transitions and their log."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.enums import SCHOOL_ROLES, Role
+
+from ..enums import PathKind
+
+# Reading a school's prevention work: its staff, the CIO of its bassin, the administrator.
+SCHOOL_READ_ROLES = SCHOOL_ROLES | {Role.DIRECTEUR_CIO, Role.ADMINISTRATEUR}
+# The département sees the paths sent to it for validation, never a school's drafts.
+DEPARTEMENT_ROLES = {Role.IEN_IO, Role.IA_DASEN}
+PATH_READ_ROLES = SCHOOL_READ_ROLES | DEPARTEMENT_ROLES
+WRITE_ROLES = SCHOOL_ROLES
+
+
+def role_of(user):
+    return getattr(user, "active_role", None) if user and user.is_authenticated else None
+
+
+def can_write(user) -> bool:
+    role = role_of(user)
+    return role is not None and role.role in WRITE_ROLES
+
+
+class SchoolScopedQuerySet(models.QuerySet):
+    """Rows anchored on a school (`school` field), read by the school, its CIO, the admin."""
+
+    def visible_to(self, user):
+        role = role_of(user)
+        if role is None or not role.is_nominative or role.role not in SCHOOL_READ_ROLES:
+            return self.none()
+        return self.filter(role.school_q("school__"))
+
+    def writable_by(self, user):
+        role = role_of(user)
+        if role is None or role.role not in WRITE_ROLES:
+            return self.none()
+        return self.filter(school_id=role.etablissement_id)
+
+
+class PathQuerySet(SchoolScopedQuerySet):
+    def visible_to(self, user):
+        role = role_of(user)
+        if role is not None and role.role in DEPARTEMENT_ROLES:
+            statuses = self.model.DEPARTEMENT_VISIBLE_STATUSES
+            if not statuses:
+                return self.none()
+            return self.filter(
+                school__departement_id__in=role.departement_ids(), status__in=statuses
+            )
+        return super().visible_to(user)
+
+    def active(self):
+        return self.exclude(status__in=self.model.TERMINAL_STATUSES)
+
+
+class PathEvent(models.Model):
+    """One transition of one path: the case's history and the pupil's timeline."""
+
+    student = models.ForeignKey(
+        "students.Student", on_delete=models.CASCADE, related_name="prevention_events"
+    )
+    pafi = models.ForeignKey(
+        "prevention.Pafi", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    derogatoire = models.ForeignKey(
+        "prevention.Derogatoire",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    tdo = models.ForeignKey(
+        "prevention.Tdo", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField("parcours", max_length=20, choices=PathKind.choices)
+    from_status = models.CharField("de", max_length=20, blank=True)
+    to_status = models.CharField("vers", max_length=20)
+    label = models.CharField("étape", max_length=200)
+    comment = models.TextField("commentaire", blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="par"
+    )
+    at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "étape de parcours"
+        verbose_name_plural = "étapes de parcours"
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="path_event_has_exactly_one_path",
+                condition=(
+                    Q(pafi__isnull=False, derogatoire__isnull=True, tdo__isnull=True)
+                    | Q(pafi__isnull=True, derogatoire__isnull=False, tdo__isnull=True)
+                    | Q(pafi__isnull=True, derogatoire__isnull=True, tdo__isnull=False)
+                ),
+            )
+        ]
+        indexes = [models.Index(fields=["student", "at"])]
+
+    def __str__(self):
+        return self.label
+
+
+class PathBase(models.Model):
+    """Abstract base: a pupil's individual path with an explicit state machine.
+
+    Subclasses define `Status`, `TRANSITIONS` ({from: {to, ...}}), `KIND`, `URL_NAME`,
+    `TERMINAL_STATUSES`, `DEPARTEMENT_VISIBLE_STATUSES` and `deadline_specs()`.
+    Transition methods must run on a row locked with `select_for_update` (see `services.locked`).
+    """
+
+    TRANSITIONS: dict[str, set[str]] = {}
+    TERMINAL_STATUSES: set[str] = set()
+    DEPARTEMENT_VISIBLE_STATUSES: set[str] = set()
+    KIND = ""
+    URL_NAME = ""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey(
+        "students.Student", on_delete=models.PROTECT, related_name="+", verbose_name="élève"
+    )
+    school = models.ForeignKey(
+        "territories.Etablissement",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="établissement",
+    )
+    review = models.ForeignKey(
+        "prevention.GpdsReview",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="décision GPDS d'origine",
+    )
+    referent = models.CharField("référent / tuteur", max_length=150, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = PathQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.URL_NAME, args=[self.public_id])
+
+    @property
+    def kind_label(self) -> str:
+        return PathKind(self.KIND).label
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in self.TERMINAL_STATUSES
+
+    def allowed_targets(self) -> set[str]:
+        return self.TRANSITIONS.get(self.status, set())
+
+    def _event_fk(self) -> dict:
+        return {self.KIND: self}
+
+    def log(self, *, by, from_status: str, to_status: str, label: str, comment: str = ""):
+        PathEvent.objects.create(
+            student_id=self.student_id,
+            kind=self.KIND,
+            from_status=from_status,
+            to_status=to_status,
+            label=label,
+            comment=comment,
+            by=by if by and by.is_authenticated else None,
+            **self._event_fk(),
+        )
+
+    def _move(self, to: str, *, by, comment: str = "", label: str = ""):
+        """Apply one allowed transition, save, log it and resync the deadlines."""
+        if to not in self.allowed_targets():
+            raise ValidationError(
+                f"Passage impossible de « {self.get_status_display()} » à "
+                f"« {self.Status(to).label} »."
+            )
+        before = self.status
+        self.status = to
+        self.full_clean_status()
+        self.save()
+        self.log(
+            by=by,
+            from_status=before,
+            to_status=to,
+            label=label or self.Status(to).label,
+            comment=comment,
+        )
+        self.sync_deadlines()
+
+    def full_clean_status(self):
+        """Hook for per-status consistency checks before saving (DB constraints back them)."""
+
+    def note(self, *, by, label: str, comment: str = ""):
+        """Log an event that does not change the status (a bilan, a visit, a signature)."""
+        self.log(
+            by=by, from_status=self.status, to_status=self.status, label=label, comment=comment
+        )
+
+    def deadline_specs(self) -> list:
+        return []
+
+    def sync_deadlines(self):
+        from notifications.services import sync_deadlines
+
+        sync_deadlines(subject=self, specs=self.deadline_specs())
+
+    def spec_kwargs(self) -> dict:
+        return {
+            "url": self.get_absolute_url(),
+            "student_id": self.student_id,
+            "school_id": self.school_id,
+            "departement_id": self.school.departement_id,
+        }

@@ -1,0 +1,80 @@
+"""One `get_<object>_for_user` per object type: the object inside the scope, or 404."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from students.models import Student
+
+from .models import Derogatoire, GpdsMeeting, Pafi, Tdo
+from .models.base import (
+    DEPARTEMENT_ROLES,
+    PATH_READ_ROLES,
+    SCHOOL_READ_ROLES,
+    WRITE_ROLES,
+    can_write,
+    role_of,
+)
+
+__all__ = [
+    "DEPARTEMENT_ROLES",
+    "PATH_READ_ROLES",
+    "SCHOOL_READ_ROLES",
+    "WRITE_ROLES",
+    "can_write",
+    "get_derogatoire_for_user",
+    "get_meeting_for_user",
+    "get_pafi_for_user",
+    "get_student_for_user",
+    "get_tdo_for_user",
+    "writable_schools",
+]
+
+
+def writable_schools(user) -> list[int]:
+    role = role_of(user)
+    if role is None or role.role not in WRITE_ROLES:
+        return []
+    return [role.etablissement_id]
+
+
+def get_student_for_user(user, public_id, write: bool = False) -> Student:
+    """A pupil seen through prevention: the school's staff (write) or its CIO / admin (read)."""
+    role = role_of(user)
+    if role is None or role.role not in SCHOOL_READ_ROLES:
+        raise Http404("Élève introuvable.")
+    qs = Student.objects.visible_to(user).select_related("current_school__departement")
+    if write:
+        qs = qs.filter(current_school_id__in=writable_schools(user))
+    return get_object_or_404(qs, public_id=public_id)
+
+
+def get_meeting_for_user(user, public_id, write: bool = False) -> GpdsMeeting:
+    qs = GpdsMeeting.objects.writable_by(user) if write else GpdsMeeting.objects.visible_to(user)
+    return get_object_or_404(qs.select_related("school"), public_id=public_id)
+
+
+def _get_path(model, user, public_id, write: bool, departement: bool):
+    if write:
+        qs = model.objects.writable_by(user)
+    elif departement:
+        role = role_of(user)
+        if role is None or role.role not in DEPARTEMENT_ROLES:
+            raise Http404("Parcours introuvable.")
+        qs = model.objects.visible_to(user)
+    else:
+        qs = model.objects.visible_to(user)
+    return get_object_or_404(
+        qs.select_related("student", "school__departement"), public_id=public_id
+    )
+
+
+def get_pafi_for_user(user, public_id, write=False, departement=False) -> Pafi:
+    return _get_path(Pafi, user, public_id, write, departement)
+
+
+def get_derogatoire_for_user(user, public_id, write=False, departement=False) -> Derogatoire:
+    return _get_path(Derogatoire, user, public_id, write, departement)
+
+
+def get_tdo_for_user(user, public_id, write=False) -> Tdo:
+    return _get_path(Tdo, user, public_id, write, False)
