@@ -1,0 +1,761 @@
+"""Import of the pupil export of the school information system (SIECLE-like CSV).
+
+Guarantees, in this order:
+- the file is read twice as a stream (validation, then writing), so memory stays flat whatever
+  its size; only the set of INE already seen (to catch duplicates) grows with the file;
+- every row is validated before anything is written, errors are reported line by line in
+  French, and a file with a single error stores nothing;
+- the writing runs in one transaction, in batches, with bulk inserts and updates that also write
+  the change history (simple_history); a re-import updates pupils found by INE and never
+  duplicates them, and rows that change nothing write nothing.
+
+Columns are documented in docs/imports.md; headers are matched without regard to case, accents,
+spaces or hyphens, and several usual spellings are accepted (`COLUMN_ALIASES`).
+"""
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from territories.enums import Voie
+from territories.models import Etablissement
+from territories.validators import normalize_uai, validate_uai
+
+from .enums import ExitReason, Level, Sex
+from .models import Enrolment, LegalRepresentative, Student
+from .rules import school_year_of
+from .validators import normalize_ine, validate_ine
+
+BATCH_SIZE = 2000
+MAX_REPORTED_ERRORS = 1000
+REPRESENTATIVES = (1, 2)
+REP_FIELDS = ("NOM", "PRENOM", "LIEN", "TEL", "EMAIL", "ADRESSE")
+CHANGE_REASON = "Import de l'export élèves"
+
+
+def normalize_key(value: str) -> str:
+    """Upper case, no accents, runs of anything else than letters and digits as one `_`."""
+    text = unicodedata.normalize("NFKD", value or "")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^A-Z0-9]+", "_", text.upper()).strip("_")
+
+
+REQUIRED_COLUMNS = ("INE", "NOM", "PRENOM", "DATE_NAISS", "SEXE", "UAI", "NIVEAU")
+OPTIONAL_COLUMNS = ("MEF", "DIVISION", "VOIE", "DATE_ENTREE", "EMAIL", "TEL", "ADRESSE") + tuple(
+    f"RL{n}_{name}" for n in REPRESENTATIVES for name in REP_FIELDS
+)
+COLUMN_ALIASES = {
+    "INE": ["NUMERO_INE", "INE_ELEVE", "ID_NATIONAL"],
+    "NOM": ["NOM_DE_FAMILLE", "NOM_FAMILLE", "NOM_ELEVE"],
+    "PRENOM": ["PRENOM_1", "PRENOM1", "PRENOM_ELEVE"],
+    "DATE_NAISS": ["DATE_NAISSANCE", "DATE_DE_NAISSANCE", "NE_LE", "NE_E_LE"],
+    "SEXE": ["CODE_SEXE", "GENRE"],
+    "UAI": ["CODE_UAI", "RNE", "UAI_ETABLISSEMENT", "CODE_RNE"],
+    "NIVEAU": ["CODE_NIVEAU", "NIVEAU_FORMATION"],
+    "MEF": ["CODE_MEF", "MEF_CODE"],
+    "DIVISION": ["CLASSE", "DIV", "CODE_DIVISION"],
+    "VOIE": ["VOIE_FORMATION"],
+    "DATE_ENTREE": ["DATE_D_ENTREE", "DATE_ENTREE_ETABLISSEMENT", "DATE_ENTREE_ETAB"],
+    "EMAIL": ["COURRIEL", "MEL", "MAIL"],
+    "TEL": ["TELEPHONE", "TEL_PORTABLE", "PORTABLE"],
+    "ADRESSE": ["ADRESSE_ELEVE"],
+}
+for _n in REPRESENTATIVES:
+    for _name in REP_FIELDS:
+        COLUMN_ALIASES[f"RL{_n}_{_name}"] = [
+            f"RESP{_n}_{_name}",
+            f"RESPONSABLE{_n}_{_name}",
+            f"REPRESENTANT{_n}_{_name}",
+        ]
+HEADER_LOOKUP = {
+    normalize_key(alias): column
+    for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    for alias in [column, *COLUMN_ALIASES.get(column, [])]
+}
+HEADER_LOOKUP.update({"TEL": "TEL", "TELEPHONE": "TEL"})
+for _n in REPRESENTATIVES:
+    HEADER_LOOKUP[f"RL{_n}_TELEPHONE"] = f"RL{_n}_TEL"
+    HEADER_LOOKUP[f"RL{_n}_COURRIEL"] = f"RL{_n}_EMAIL"
+
+LEVEL_ALIASES = {
+    Level.SIXIEME: ["6", "6EME", "SIXIEME"],
+    Level.CINQUIEME: ["5", "5EME", "CINQUIEME"],
+    Level.QUATRIEME: ["4", "4EME", "QUATRIEME"],
+    Level.TROISIEME: ["3", "3EME", "TROISIEME"],
+    Level.SECONDE_GT: ["2NDE", "2NDE_GT", "SECONDE", "SECONDE_GT", "2DE", "2DE_GT"],
+    Level.PREMIERE_G: ["1ERE_G", "1ERE_GENERALE", "1G", "PREMIERE_G"],
+    Level.PREMIERE_T: ["1ERE_T", "1ERE_TECHNOLOGIQUE", "PREMIERE_T", "1STMG", "1STI2D", "1ST2S"],
+    Level.TERMINALE_G: ["TLE_G", "TERM_G", "TERMINALE_G", "TLE_GENERALE"],
+    Level.TERMINALE_T: ["TLE_T", "TERM_T", "TERMINALE_T", "TSTMG", "TSTI2D", "TST2S"],
+    Level.SECONDE_PRO: ["2NDE_PRO", "2DE_PRO", "SECONDE_PRO", "2BAC_PRO"],
+    Level.PREMIERE_PRO: ["1ERE_PRO", "PREMIERE_PRO", "1BAC_PRO"],
+    Level.TERMINALE_PRO: ["TLE_PRO", "TERM_PRO", "TERMINALE_PRO", "TBAC_PRO"],
+    Level.CAP1: ["1CAP", "1CAP2", "CAP_1", "CAP_1RE_ANNEE"],
+    Level.CAP2: ["2CAP", "2CAP2", "CAP_2", "CAP_2E_ANNEE"],
+    Level.BTS1: ["1BTS", "BTS_1"],
+    Level.BTS2: ["2BTS", "BTS_2"],
+    Level.AUTRE: [],
+}
+LEVEL_LOOKUP = {}
+for _level, _aliases in LEVEL_ALIASES.items():
+    for _alias in [_level.value, _level.label, *_aliases]:
+        LEVEL_LOOKUP[normalize_key(_alias)] = _level.value
+
+LEVEL_DEFAULT_VOIE = {
+    Level.SIXIEME: Voie.COLLEGE,
+    Level.CINQUIEME: Voie.COLLEGE,
+    Level.QUATRIEME: Voie.COLLEGE,
+    Level.TROISIEME: Voie.COLLEGE,
+    Level.SECONDE_GT: Voie.GENERALE,
+    Level.PREMIERE_G: Voie.GENERALE,
+    Level.TERMINALE_G: Voie.GENERALE,
+    Level.PREMIERE_T: Voie.TECHNOLOGIQUE,
+    Level.TERMINALE_T: Voie.TECHNOLOGIQUE,
+    Level.SECONDE_PRO: Voie.PROFESSIONNELLE,
+    Level.PREMIERE_PRO: Voie.PROFESSIONNELLE,
+    Level.TERMINALE_PRO: Voie.PROFESSIONNELLE,
+    Level.CAP1: Voie.PROFESSIONNELLE,
+    Level.CAP2: Voie.PROFESSIONNELLE,
+    Level.BTS1: Voie.PROFESSIONNELLE,
+    Level.BTS2: Voie.PROFESSIONNELLE,
+}
+VOIE_LOOKUP = {}
+for _voie in Voie:
+    for _alias in (_voie.value, _voie.label):
+        VOIE_LOOKUP[normalize_key(_alias)] = _voie.value
+VOIE_LOOKUP.update(
+    {
+        "G": Voie.GENERALE,
+        "GT": Voie.GENERALE,
+        "GENERALE_ET_TECHNOLOGIQUE": Voie.GENERALE,
+        "T": Voie.TECHNOLOGIQUE,
+        "P": Voie.PROFESSIONNELLE,
+        "PRO": Voie.PROFESSIONNELLE,
+        "A": Voie.APPRENTISSAGE,
+        "APPRENTI": Voie.APPRENTISSAGE,
+    }
+)
+SEX_LOOKUP = {"F": Sex.F, "2": Sex.F, "FEMININ": Sex.F, "M": Sex.M, "H": Sex.M, "1": Sex.M}
+SEX_LOOKUP["MASCULIN"] = Sex.M
+DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.error_count > 0
+
+    def add_error(self, line: int, column: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(RowError(line, column, message))
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, empty file, missing columns)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PupilRow:
+    line: int
+    ine: str
+    last_name: str
+    first_name: str
+    birth_date: dt.date
+    sex: str
+    school_id: int
+    level: str
+    voie: str
+    mef: str
+    division: str
+    entry_date: dt.date | None
+    email: str
+    phone: str
+    address: str
+    representatives: tuple
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+def detect_encoding(stream) -> str:
+    """UTF-8 (with or without BOM) if the whole file decodes as such, else Windows-1252."""
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := stream.read(1 << 20):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    stream.seek(0)
+    return encoding
+
+
+def detect_delimiter(header_line: str) -> str:
+    counts = {sep: header_line.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ";"
+
+
+class CsvSource:
+    """A binary, seekable CSV stream read as many times as needed, as text rows."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.encoding = detect_encoding(stream)
+        try:
+            with self._text() as text:
+                first = text.readline()
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(
+                "Le fichier n'est ni en UTF-8 ni en Windows-1252 : enregistrez-le en CSV UTF-8."
+            ) from exc
+        if not first.strip():
+            raise ImportFileError("Le fichier est vide ou sa première ligne (les en-têtes) l'est.")
+        self.delimiter = detect_delimiter(first)
+
+    def _text(self):
+        self.stream.seek(0)
+        return _DetachingWrapper(self.stream, self.encoding)
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(line number, fields), header included as the first row, blank lines skipped."""
+        with self._text() as text:
+            reader = csv.reader(text, delimiter=self.delimiter)
+            try:
+                for fields in reader:
+                    if fields and any(f.strip() for f in fields):
+                        yield reader.line_num, fields
+            except UnicodeDecodeError as exc:
+                raise ImportFileError(
+                    f"Ligne {reader.line_num + 1} : caractères illisibles dans l'encodage "
+                    f"{self.encoding_label}. Enregistrez le fichier en CSV UTF-8."
+                ) from exc
+            except csv.Error as exc:
+                raise ImportFileError(f"Ligne {reader.line_num} : CSV mal formé ({exc}).") from exc
+
+    @property
+    def encoding_label(self) -> str:
+        return "UTF-8" if self.encoding.startswith("utf-8") else "Windows-1252"
+
+
+class _DetachingWrapper(io.TextIOWrapper):
+    """A text view that leaves the underlying binary stream open when it is done."""
+
+    def __init__(self, stream, encoding):
+        super().__init__(stream, encoding=encoding, newline="")
+
+    def __exit__(self, *exc):
+        self.detach()
+
+
+# --- Validation ------------------------------------------------------------------------------
+
+
+def map_header(fields: list[str]) -> dict[str, int]:
+    positions, missing, doubled = {}, [], []
+    for index, raw in enumerate(fields):
+        column = HEADER_LOOKUP.get(normalize_key(raw))
+        if column is None:
+            continue
+        if column in positions:
+            doubled.append(column)
+        positions[column] = index
+    missing = [c for c in REQUIRED_COLUMNS if c not in positions]
+    problems = []
+    if missing:
+        problems.append(
+            "Colonne(s) obligatoire(s) absente(s) : "
+            + ", ".join(missing)
+            + ". En-têtes attendus : "
+            + ";".join(REQUIRED_COLUMNS)
+            + " (voir la documentation de l'import)."
+        )
+    if doubled:
+        problems.append("Colonne(s) présente(s) deux fois : " + ", ".join(sorted(set(doubled))))
+    if problems:
+        raise ImportFileError(" ".join(problems))
+    return positions
+
+
+def parse_date(value: str) -> dt.date:
+    value = value.strip()
+    match = DATE_RE.match(value)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        match = ISO_DATE_RE.match(value)
+        if not match:
+            raise ValueError(f"date « {value} » illisible : format JJ/MM/AAAA attendu")
+        year, month, day = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"date « {value} » impossible") from None
+
+
+class RowValidator:
+    """Turns raw CSV fields into a `PupilRow` or records French errors on the report."""
+
+    def __init__(
+        self, *, positions, schools, allowed_school_ids, today, report, track_duplicates=True
+    ):
+        self.track_duplicates = track_duplicates
+        self.positions = positions
+        self.schools = schools
+        self.allowed = allowed_school_ids
+        self.today = today
+        self.report = report
+        self.seen_ines: dict[str, int] = {}
+        self.width = max(positions.values()) + 1
+
+    def _get(self, fields, column) -> str:
+        index = self.positions.get(column)
+        if index is None or index >= len(fields):
+            return ""
+        return " ".join(fields[index].split())
+
+    def validate(self, line: int, fields: list[str]) -> PupilRow | None:
+        errors_before = self.report.error_count
+        error = self.report.add_error
+        if len(fields) < self.width:
+            error(
+                line,
+                "",
+                f"Ligne incomplète : {len(fields)} colonne(s) au lieu d'au moins {self.width}.",
+            )
+            return None
+        get = self._get
+
+        ine = normalize_ine(get(fields, "INE"))
+        if not ine:
+            error(line, "INE", "INE manquant.")
+        else:
+            try:
+                validate_ine(ine)
+            except ValidationError as exc:
+                error(line, "INE", exc.messages[0])
+            else:
+                if self.track_duplicates:
+                    first = self.seen_ines.setdefault(ine, line)
+                    if first != line:
+                        error(
+                            line,
+                            "INE",
+                            f"INE {ine} en double dans le fichier (déjà ligne {first}).",
+                        )
+
+        last_name, first_name = get(fields, "NOM"), get(fields, "PRENOM")
+        for column, value, label in (("NOM", last_name, "Nom"), ("PRENOM", first_name, "Prénom")):
+            if not value:
+                error(line, column, f"{label} manquant.")
+            elif len(value) > 100:
+                error(line, column, f"{label} trop long (100 caractères au plus).")
+
+        birth_date = None
+        raw_birth = get(fields, "DATE_NAISS")
+        if not raw_birth:
+            error(line, "DATE_NAISS", "Date de naissance manquante.")
+        else:
+            try:
+                birth_date = parse_date(raw_birth)
+            except ValueError as exc:
+                error(line, "DATE_NAISS", f"Date de naissance : {exc}.")
+            else:
+                if birth_date >= self.today or birth_date.year < 1900:
+                    error(line, "DATE_NAISS", f"Date de naissance « {raw_birth} » impossible.")
+                    birth_date = None
+
+        raw_sex = get(fields, "SEXE")
+        sex = SEX_LOOKUP.get(normalize_key(raw_sex))
+        if sex is None:
+            error(line, "SEXE", f"Sexe « {raw_sex} » inconnu : M, F (ou 1, 2) attendu.")
+
+        school_id = None
+        raw_uai = get(fields, "UAI")
+        uai = normalize_uai(raw_uai)
+        if not uai:
+            error(line, "UAI", "UAI de l'établissement manquant.")
+        else:
+            try:
+                validate_uai(uai)
+            except ValidationError as exc:
+                error(line, "UAI", exc.messages[0])
+            else:
+                school_id = self.schools.get(uai)
+                if school_id is None:
+                    error(line, "UAI", f"UAI {uai} inconnu : aucun établissement enregistré.")
+                elif self.allowed is not None and school_id not in self.allowed:
+                    error(line, "UAI", f"UAI {uai} hors de votre périmètre : élève non importable.")
+                    school_id = None
+
+        raw_level = get(fields, "NIVEAU")
+        level = LEVEL_LOOKUP.get(normalize_key(raw_level))
+        if level is None:
+            error(
+                line,
+                "NIVEAU",
+                f"Niveau « {raw_level} » inconnu : "
+                + ", ".join(Level.values)
+                + " (ou leur libellé) attendu.",
+            )
+
+        raw_voie = get(fields, "VOIE")
+        voie = VOIE_LOOKUP.get(normalize_key(raw_voie)) if raw_voie else None
+        if raw_voie and voie is None:
+            error(line, "VOIE", f"Voie « {raw_voie} » inconnue.")
+        if not raw_voie and level:
+            voie = LEVEL_DEFAULT_VOIE.get(level, "")
+
+        mef, division = get(fields, "MEF"), get(fields, "DIVISION")
+        if len(mef) > 11:
+            error(line, "MEF", f"Code MEF « {mef} » trop long (11 caractères).")
+        if len(division) > 30:
+            error(line, "DIVISION", "Division trop longue (30 caractères au plus).")
+
+        entry_date = None
+        raw_entry = get(fields, "DATE_ENTREE")
+        if raw_entry:
+            try:
+                entry_date = parse_date(raw_entry)
+            except ValueError as exc:
+                error(line, "DATE_ENTREE", f"Date d'entrée : {exc}.")
+
+        email, phone, address = get(fields, "EMAIL"), get(fields, "TEL"), get(fields, "ADRESSE")
+        self._check_contact(line, "", email, phone, address)
+
+        representatives = []
+        for n in REPRESENTATIVES:
+            rep = {name: get(fields, f"RL{n}_{name}") for name in REP_FIELDS}
+            if not any(rep.values()):
+                continue
+            if not rep["NOM"]:
+                error(line, f"RL{n}_NOM", f"Nom du représentant légal {n} manquant.")
+                continue
+            if len(rep["NOM"]) > 100 or len(rep["PRENOM"]) > 100 or len(rep["LIEN"]) > 50:
+                error(
+                    line, f"RL{n}_NOM", f"Représentant légal {n} : nom, prénom ou lien trop long."
+                )
+            self._check_contact(line, f"RL{n}_", rep["EMAIL"], rep["TEL"], rep["ADRESSE"])
+            representatives.append(
+                (rep["NOM"], rep["PRENOM"], rep["LIEN"], rep["TEL"], rep["EMAIL"], rep["ADRESSE"])
+            )
+
+        if self.report.error_count > errors_before:
+            return None
+        return PupilRow(
+            line=line,
+            ine=ine,
+            last_name=last_name,
+            first_name=first_name,
+            birth_date=birth_date,
+            sex=sex,
+            school_id=school_id,
+            level=level,
+            voie=voie or "",
+            mef=mef,
+            division=division,
+            entry_date=entry_date,
+            email=email,
+            phone=phone,
+            address=address,
+            representatives=tuple(representatives),
+        )
+
+    def _check_contact(self, line, prefix, email, phone, address):
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                self.report.add_error(line, f"{prefix}EMAIL", f"Courriel « {email} » invalide.")
+        if len(phone) > 30:
+            self.report.add_error(line, f"{prefix}TEL", "Téléphone trop long (30 caractères).")
+        if len(address) > 250:
+            self.report.add_error(line, f"{prefix}ADRESSE", "Adresse trop longue (250 caractères).")
+
+
+# --- Entry point -----------------------------------------------------------------------------
+
+ProgressCallback = Callable[[str, int], None]
+
+
+def import_pupils(
+    *,
+    stream,
+    user=None,
+    allowed_school_ids: set[int] | None = None,
+    school_year: int | None = None,
+    today: dt.date | None = None,
+    progress: ProgressCallback | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
+    """Validate the whole file, then, only if it has no error, write it in one transaction.
+
+    `stream` is a seekable binary file. `allowed_school_ids` limits the schools the file may
+    name (a school head's own school); None accepts every known school (académie import).
+    `progress(phase, rows_done)` is called every batch, phase "validation" then "ecriture".
+    """
+    today = today or timezone.localdate()
+    school_year = school_year if school_year is not None else school_year_of(today)
+    report = ImportReport()
+    try:
+        source = CsvSource(stream)
+        report.encoding, report.delimiter = source.encoding_label, source.delimiter
+        rows = source.rows()
+        _, header = next(rows)
+        positions = map_header(header)
+        validator = RowValidator(
+            positions=positions,
+            schools=dict(Etablissement.objects.values_list("uai", "id")),
+            allowed_school_ids=allowed_school_ids,
+            today=today,
+            report=report,
+        )
+        for line, fields in rows:
+            validator.validate(line, fields)
+            report.rows += 1
+            if progress and report.rows % batch_size == 0:
+                progress("validation", report.rows)
+    except ImportFileError as exc:
+        report.add_error(1, "", str(exc))
+        return report
+    del validator.seen_ines
+    if progress:
+        progress("validation", report.rows)
+    if report.is_rejected:
+        return report
+    if report.rows == 0:
+        report.add_error(2, "", "Le fichier ne contient aucun élève sous la ligne d'en-têtes.")
+        return report
+
+    writer = _Writer(
+        user=user,
+        school_year=school_year,
+        today=today,
+        columns=set(positions),
+        report=report,
+    )
+    validator = RowValidator(
+        positions=positions,
+        schools=validator.schools,
+        allowed_school_ids=allowed_school_ids,
+        today=today,
+        report=ImportReport(),
+        track_duplicates=False,
+    )
+    done = 0
+    with transaction.atomic():
+        batch = []
+        rows = source.rows()
+        next(rows)
+        for line, fields in rows:
+            batch.append(validator.validate(line, fields))
+            if len(batch) >= batch_size:
+                writer.write(batch)
+                done += len(batch)
+                batch = []
+                if progress:
+                    progress("ecriture", done)
+        if batch:
+            writer.write(batch)
+            done += len(batch)
+        if progress:
+            progress("ecriture", done)
+    return report
+
+
+STUDENT_FIELDS = (
+    "last_name",
+    "first_name",
+    "birth_date",
+    "sex",
+    "current_school_id",
+    "level",
+    "mef",
+    "division",
+    "voie",
+)
+CONTACT_COLUMNS = {"EMAIL": "email", "TEL": "phone", "ADRESSE": "address"}
+
+
+class _Writer:
+    """Upserts one validated batch: pupils by INE, this year's enrolment, representatives."""
+
+    def __init__(self, *, user, school_year, today, columns, report):
+        self.user = user
+        self.school_year = school_year
+        self.today = today
+        self.report = report
+        self.fields = list(STUDENT_FIELDS) + [
+            attr for column, attr in CONTACT_COLUMNS.items() if column in columns
+        ]
+        self.history = {"default_user": user, "default_change_reason": CHANGE_REASON}
+
+    def write(self, rows: list[PupilRow]) -> None:
+        students = self._upsert_students(rows)
+        self._upsert_enrolments(rows, students)
+        self._upsert_representatives(rows, students)
+
+    def _values(self, row: PupilRow) -> dict:
+        values = {
+            "last_name": row.last_name,
+            "first_name": row.first_name,
+            "birth_date": row.birth_date,
+            "sex": row.sex,
+            "current_school_id": row.school_id,
+            "level": row.level,
+            "mef": row.mef,
+            "division": row.division,
+            "voie": row.voie,
+            "email": row.email,
+            "phone": row.phone,
+            "address": row.address,
+        }
+        return {name: values[name] for name in self.fields}
+
+    def _upsert_students(self, rows) -> dict[str, Student]:
+        existing = {
+            s.ine: s
+            for s in Student.objects.filter(ine__in=[r.ine for r in rows]).only("ine", *self.fields)
+        }
+        now = timezone.now()
+        to_create, to_update = [], []
+        for row in rows:
+            values = self._values(row)
+            student = existing.get(row.ine)
+            if student is None:
+                student = Student(ine=row.ine, **values)
+                to_create.append(student)
+                existing[row.ine] = student
+            elif any(getattr(student, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(student, name, value)
+                student.updated_at = now
+                to_update.append(student)
+        if to_create:
+            bulk_create_with_history(to_create, Student, batch_size=500, **self.history)
+        if to_update:
+            bulk_update_with_history(
+                to_update, Student, [*self.fields, "updated_at"], batch_size=500, **self.history
+            )
+        self.report.created += len(to_create)
+        self.report.updated += len(to_update)
+        self.report.unchanged += len(rows) - len(to_create) - len(to_update)
+        return existing
+
+    def _upsert_enrolments(self, rows, students) -> None:
+        ids = [students[r.ine].pk for r in rows]
+        by_student: dict[int, list[Enrolment]] = {}
+        for enrolment in Enrolment.objects.filter(student_id__in=ids, school_year=self.school_year):
+            by_student.setdefault(enrolment.student_id, []).append(enrolment)
+        to_create, to_update, update_fields = [], [], set()
+        for row in rows:
+            student = students[row.ine]
+            current = None
+            for enrolment in by_student.get(student.pk, []):
+                if enrolment.school_id == row.school_id:
+                    current = enrolment
+                elif enrolment.exit_date is None:
+                    # The pupil moved during the year: the former school's enrolment ends.
+                    exit_date = row.entry_date or self.today
+                    if enrolment.entry_date and exit_date < enrolment.entry_date:
+                        exit_date = enrolment.entry_date
+                    enrolment.exit_date = exit_date
+                    enrolment.exit_reason = ExitReason.CHANGEMENT_ETABLISSEMENT
+                    to_update.append(enrolment)
+                    update_fields |= {"exit_date", "exit_reason"}
+            values = {"level": row.level, "division": row.division, "voie": row.voie}
+            if row.entry_date:
+                values["entry_date"] = row.entry_date
+            if current is None:
+                to_create.append(
+                    Enrolment(
+                        student=student,
+                        school_id=row.school_id,
+                        school_year=self.school_year,
+                        **values,
+                    )
+                )
+                continue
+            if current.exit_date and row.entry_date and current.exit_date < row.entry_date:
+                values["exit_date"], values["exit_reason"] = None, ""
+            changed = {k: v for k, v in values.items() if getattr(current, k) != v}
+            if changed:
+                for name, value in changed.items():
+                    setattr(current, name, value)
+                to_update.append(current)
+                update_fields |= set(changed)
+        if to_create:
+            bulk_create_with_history(to_create, Enrolment, batch_size=500, **self.history)
+        if to_update:
+            bulk_update_with_history(
+                to_update, Enrolment, sorted(update_fields), batch_size=500, **self.history
+            )
+
+    def _upsert_representatives(self, rows, students) -> None:
+        ids = [students[r.ine].pk for r in rows if r.representatives]
+        if not ids:
+            return
+        existing: dict[tuple, LegalRepresentative] = {}
+        for rep in LegalRepresentative.objects.filter(student_id__in=ids):
+            existing[(rep.student_id, rep.last_name.casefold(), rep.first_name.casefold())] = rep
+        fields = ("last_name", "first_name", "relationship", "phone", "email", "address")
+        to_create, to_update = [], {}
+        for row in rows:
+            student = students[row.ine]
+            for values in row.representatives:
+                data = dict(zip(fields, values, strict=True))
+                key = (student.pk, data["last_name"].casefold(), data["first_name"].casefold())
+                rep = existing.get(key)
+                if rep is None:
+                    rep = LegalRepresentative(student=student, **data)
+                    to_create.append(rep)
+                    existing[key] = rep
+                elif rep.pk and any(getattr(rep, k) != v for k, v in data.items()):
+                    for name, value in data.items():
+                        setattr(rep, name, value)
+                    to_update[id(rep)] = rep
+        if to_create:
+            bulk_create_with_history(to_create, LegalRepresentative, batch_size=500, **self.history)
+        if to_update:
+            bulk_update_with_history(
+                list(to_update.values()),
+                LegalRepresentative,
+                list(fields),
+                batch_size=500,
+                **self.history,
+            )

@@ -1,0 +1,273 @@
+"""The pupil import service: happy path, idempotence, and every way a file is refused."""
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from students.enums import ExitReason
+from students.imports import import_pupils
+from students.models import Enrolment, LegalRepresentative, Student
+
+from .import_factories import HEADER, csv_bytes, csv_stream, pupil_row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    with time_machine.travel(dt.datetime(2025, 11, 3, 10, 0), tick=False):
+        yield
+
+
+def stored_counts():
+    return (
+        Student.objects.count(),
+        Enrolment.objects.count(),
+        LegalRepresentative.objects.count(),
+        Student.history.count(),
+    )
+
+
+def run(rows, *, user=None, allowed=None, **kwargs):
+    return import_pupils(stream=csv_stream(rows, **kwargs), user=user, allowed_school_ids=allowed)
+
+
+def messages(report):
+    return [(e.line, e.column, e.message) for e in report.errors]
+
+
+def test_import_creates_pupils_enrolments_and_representatives(world):
+    uai_a = world.school_a.uai
+    rows = [
+        pupil_row(uai_a, 1),
+        pupil_row(
+            uai_a,
+            2,
+            NOM="DURAND",
+            PRENOM="Hugo",
+            SEXE="1",
+            NIVEAU="2nde GT",
+            DIVISION="2NDE3",
+            DATE_NAISS="03/01/2010",
+            RL2_NOM="DURAND",
+            RL2_PRENOM="Marc",
+            RL2_LIEN="Père",
+        ),
+    ]
+    report = run(rows, user=world.users.chef_a, allowed={world.school_a.id})
+
+    assert not report.is_rejected, messages(report)
+    assert (report.rows, report.created, report.updated) == (2, 2, 0)
+    hugo = Student.objects.get(ine="123456002AB")
+    assert (hugo.last_name, hugo.first_name, hugo.sex) == ("DURAND", "Hugo", "M")
+    assert hugo.birth_date == dt.date(2010, 1, 3)
+    assert (hugo.level, hugo.voie, hugo.division) == ("2GT", "generale", "2NDE3")
+    assert hugo.current_school == world.school_a
+    enrolment = hugo.enrolments.get()
+    assert (enrolment.school, enrolment.school_year) == (world.school_a, 2025)
+    assert enrolment.entry_date == dt.date(2025, 9, 1)
+    assert sorted(hugo.representatives.values_list("first_name", flat=True)) == ["Marc", "Sophie"]
+    # Every change is traced, with its author.
+    history = hugo.history.get()
+    assert history.history_type == "+"
+    assert history.history_user == world.users.chef_a
+
+
+def test_reimport_updates_in_place_and_never_duplicates(world):
+    uai = world.school_a.uai
+    run([pupil_row(uai, 1), pupil_row(uai, 2)])
+    before = stored_counts()
+
+    again = run([pupil_row(uai, 1), pupil_row(uai, 2)])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert stored_counts() == before  # nothing new, not even history rows
+
+    changed = run(
+        [pupil_row(uai, 1, DIVISION="TPRO-B", RL1_TEL="07 00 00 00 00"), pupil_row(uai, 2)]
+    )
+    assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 1)
+    assert Student.objects.count() == 2
+    lea = Student.objects.get(ine="123456001AB")
+    assert lea.division == "TPRO-B"
+    assert lea.enrolments.get().division == "TPRO-B"
+    assert lea.representatives.get().phone == "07 00 00 00 00"
+    assert lea.history.count() == 2
+
+
+def test_a_pupil_moving_school_closes_the_former_enrolment(world):
+    run([pupil_row(world.school_a.uai, 1)])
+    run([pupil_row(world.school_b.uai, 1, DATE_ENTREE="05/01/2026")])
+
+    student = Student.objects.get()
+    assert student.current_school == world.school_b
+    former = student.enrolments.get(school=world.school_a)
+    assert former.exit_date == dt.date(2026, 1, 5)
+    assert former.exit_reason == ExitReason.CHANGEMENT_ETABLISSEMENT
+    assert student.enrolments.get(school=world.school_b).exit_date is None
+
+
+def test_windows_1252_file_with_semicolons(world):
+    rows = [pupil_row(world.school_a.uai, 1, NOM="LEFÈVRE", PRENOM="Chloé")]
+    report = import_pupils(stream=csv_stream(rows, encoding="cp1252"))
+
+    assert not report.is_rejected, messages(report)
+    assert report.encoding == "Windows-1252"
+    assert Student.objects.get().last_name == "LEFÈVRE"
+
+
+def test_comma_separated_utf8_file_with_bom_and_other_headers(world):
+    header = ["Numéro INE", "Nom de famille", "Prénom", "Date de naissance", "Sexe", "Code UAI"]
+    header += ["Niveau", "Classe"]
+    rows = [
+        {
+            "Numéro INE": "1234567890A",
+            "Nom de famille": "NGUYEN",
+            "Prénom": "Thành",
+            "Date de naissance": "2011-02-14",
+            "Sexe": "2",
+            "Code UAI": world.school_a.uai.lower(),
+            "Niveau": "4e",
+            "Classe": "4B",
+        }
+    ]
+    stream = csv_stream(rows, header=header, sep=",", encoding="utf-8-sig")
+    report = import_pupils(stream=stream)
+
+    assert not report.is_rejected, messages(report)
+    assert (report.encoding, report.delimiter) == ("UTF-8", ",")
+    pupil = Student.objects.get()
+    assert (pupil.first_name, pupil.level, pupil.voie, pupil.sex) == ("Thành", "4E", "college", "F")
+
+
+@pytest.mark.parametrize(
+    ("override", "column", "expected"),
+    [
+        ({"INE": "12345678AB"}, "INE", "INE « 12345678AB » invalide"),
+        ({"INE": ""}, "INE", "INE manquant"),
+        ({"UAI": "0010856B"}, "UAI", "la lettre clé devrait être A"),
+        ({"UAI": "77123"}, "UAI", "invalide"),
+        ({"UAI": "0010856A"}, "UAI", "UAI 0010856A inconnu"),
+        ({"DATE_NAISS": "31/02/2009"}, "DATE_NAISS", "date « 31/02/2009 » impossible"),
+        ({"DATE_NAISS": "12/05/2030"}, "DATE_NAISS", "impossible"),
+        ({"DATE_NAISS": "mai 2009"}, "DATE_NAISS", "illisible"),
+        ({"DATE_ENTREE": "32/09/2025"}, "DATE_ENTREE", "impossible"),
+        ({"NOM": ""}, "NOM", "Nom manquant"),
+        ({"SEXE": "X"}, "SEXE", "Sexe « X » inconnu"),
+        ({"NIVEAU": "CM2"}, "NIVEAU", "Niveau « CM2 » inconnu"),
+        ({"VOIE": "sport"}, "VOIE", "Voie « sport » inconnue"),
+        ({"RL1_EMAIL": "pas-un-courriel"}, "RL1_EMAIL", "Courriel « pas-un-courriel » invalide"),
+        ({"RL1_NOM": ""}, "RL1_NOM", "Nom du représentant légal 1 manquant"),
+    ],
+)
+def test_a_bad_row_rejects_the_whole_file(world, override, column, expected):
+    uai = world.school_a.uai
+    rows = [pupil_row(uai, 1), pupil_row(uai, 2), pupil_row(uai, 3, **override)]
+    report = run(rows)
+
+    assert report.is_rejected
+    assert report.error_count == 1
+    [error] = report.errors
+    assert (error.line, error.column) == (4, column)
+    assert expected in error.message
+    assert stored_counts() == (0, 0, 0, 0)
+
+
+def test_rejected_reimport_leaves_earlier_data_untouched(world):
+    uai = world.school_a.uai
+    run([pupil_row(uai, 1)])
+    before = stored_counts()
+
+    report = run([pupil_row(uai, 1, DIVISION="TPRO-Z"), pupil_row(uai, 2, INE="faux")])
+
+    assert report.is_rejected
+    assert stored_counts() == before
+    assert Student.objects.get().division == "TPRO-A"
+
+
+def test_duplicate_row_is_reported_with_both_lines(world):
+    uai = world.school_a.uai
+    report = run([pupil_row(uai, 1), pupil_row(uai, 2), pupil_row(uai, 1)])
+
+    assert messages(report) == [
+        (4, "INE", "INE 123456001AB en double dans le fichier (déjà ligne 2).")
+    ]
+    assert stored_counts() == (0, 0, 0, 0)
+
+
+def test_missing_column_is_reported_before_any_row(world):
+    header = [c for c in HEADER if c != "DATE_NAISS"]
+    report = run([pupil_row(world.school_a.uai, 1)], header=header)
+
+    assert report.is_rejected
+    [error] = report.errors
+    assert error.line == 1
+    assert "Colonne(s) obligatoire(s) absente(s) : DATE_NAISS" in error.message
+    assert stored_counts() == (0, 0, 0, 0)
+
+
+def test_out_of_scope_uai_is_a_row_error_for_a_school_head(world):
+    rows = [pupil_row(world.school_a.uai, 1), pupil_row(world.school_b.uai, 2)]
+    report = run(rows, allowed={world.school_a.id})
+
+    assert messages(report) == [
+        (3, "UAI", f"UAI {world.school_b.uai} hors de votre périmètre : élève non importable.")
+    ]
+    assert stored_counts() == (0, 0, 0, 0)
+
+
+def test_every_error_of_the_file_is_listed_line_by_line(world):
+    uai = world.school_a.uai
+    rows = [
+        pupil_row(uai, 1, INE="X"),
+        pupil_row(uai, 2),
+        pupil_row(uai, 3, DATE_NAISS="30/02/2010", UAI="0010856B"),
+    ]
+    report = run(rows)
+
+    assert [(e.line, e.column) for e in report.errors] == [
+        (2, "INE"),
+        (4, "DATE_NAISS"),
+        (4, "UAI"),
+    ]
+    assert stored_counts() == (0, 0, 0, 0)
+
+
+def test_short_row_empty_file_and_unreadable_bytes_are_refused(world):
+    short = csv_bytes([pupil_row(world.school_a.uai, 1)]) + b"123456789AB;DUPONT\r\n"
+    assert "Ligne incomplète" in import_pupils(stream=_io(short)).errors[0].message
+    assert "vide" in import_pupils(stream=_io(b"")).errors[0].message
+    only_header = csv_bytes([])
+    assert "aucun élève" in import_pupils(stream=_io(only_header)).errors[0].message
+    assert stored_counts() == (0, 0, 0, 0)
+
+
+def _io(data):
+    return io.BytesIO(data)
+
+
+def test_import_pupils_command_reports_errors_and_stores_nothing(world, tmp_path, capsys):
+    path = tmp_path / "eleves.csv"
+    path.write_bytes(csv_bytes([pupil_row(world.school_a.uai, 1, INE="123")]))
+
+    with pytest.raises(CommandError, match="Rien n'a été enregistré"):
+        call_command("import_pupils", str(path))
+    assert "Ligne 2 [INE]" in capsys.readouterr().err
+    assert stored_counts() == (0, 0, 0, 0)
+
+
+def test_import_pupils_command_imports_every_school_of_the_academie(world, tmp_path, capsys):
+    path = tmp_path / "eleves.csv"
+    rows = [pupil_row(world.school_a.uai, 1), pupil_row(world.school_d.uai, 2)]
+    path.write_bytes(csv_bytes(rows, encoding="cp1252"))
+
+    call_command("import_pupils", str(path), "--user", "admin")
+
+    assert "2 élève(s) créé(s)" in capsys.readouterr().out
+    assert set(Student.objects.values_list("current_school", flat=True)) == {
+        world.school_a.id,
+        world.school_d.id,
+    }
+    assert Student.history.filter(history_user=world.users.admin).count() == 2
