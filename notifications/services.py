@@ -439,6 +439,10 @@ def run_daily_sweep(*, today: dt.date | None = None) -> SweepResult:
 # --- E-mail digests ---------------------------------------------------------------------------
 
 RETRYABLE_MAIL_ERRORS = (smtplib.SMTPException, OSError)
+SUPERSEDED_BY = {
+    ReminderStage.BEFORE: [ReminderStage.DUE, ReminderStage.OVERDUE],
+    ReminderStage.DUE: [ReminderStage.OVERDUE],
+}
 
 
 def _stale_reminders():
@@ -473,9 +477,16 @@ def prepare_digests(*, today: dt.date, now: dt.datetime | None = None) -> list[i
             ).update(digest=None, state=SendState.PENDING)
             for digest in old:
                 digest.cancel()
-    Reminder.objects.filter(state=SendState.PENDING, digest__isnull=True).filter(
-        _stale_reminders() | Q(recipient__email="")
-    ).update(state=SendState.CANCELLED)
+    waiting = Reminder.objects.filter(state=SendState.PENDING, digest__isnull=True)
+    waiting.filter(_stale_reminders() | Q(recipient__email="")).update(state=SendState.CANCELLED)
+    # A notice held back (holidays) and overtaken by a later stage is not worth a line.
+    for stage, later in SUPERSEDED_BY.items():
+        newer = waiting.filter(
+            deadline_id=OuterRef("deadline_id"),
+            recipient_id=OuterRef("recipient_id"),
+            stage__in=later,
+        )
+        waiting.filter(stage=stage).filter(Exists(newer)).update(state=SendState.CANCELLED)
 
     sendable = Reminder.objects.filter(state=SendState.PENDING, digest__isnull=True)
     if not calendar.is_working_day(today):
