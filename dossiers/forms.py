@@ -1,0 +1,170 @@
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from territories.models import Etablissement
+
+from .enums import Channel, DecisionOutcome, DossierState, OtherRoute, TrailKind, Wish
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ResultsImportForm(DsfrBaseForm):
+    file = forms.FileField(
+        label="Fichier des résultats (CSV)",
+        help_text="Export des résultats de Cyclades : UTF-8 ou Windows-1252, séparateur « ; » "
+        "ou « , ». Colonnes décrites dans la documentation.",
+    )
+
+
+class DossierFilterForm(DsfrBaseForm):
+    school = forms.ModelChoiceField(
+        label="Établissement", queryset=None, required=False, empty_label="Tous"
+    )
+    state = forms.ChoiceField(
+        label="État", choices=[("", "Tous"), *DossierState.choices], required=False
+    )
+    overdue = forms.BooleanField(label="En retard seulement", required=False)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+
+
+class CommentForm(DsfrBaseForm):
+    comment = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PlanEntretienForm(DsfrBaseForm):
+    on = forms.DateField(label="Date prévue de l'entretien", widget=DATE)
+
+
+class EntretienForm(DsfrBaseForm):
+    held_on = forms.DateField(label="Date de l'entretien", widget=DATE)
+    participants = forms.CharField(
+        label="Participants",
+        help_text="Élève, représentants légaux, chef d'établissement, psychologue EN…",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    expectations = forms.CharField(
+        label="Attentes de l'élève", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    needs = forms.CharField(
+        label="Besoins identifiés", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    options = forms.CharField(
+        label="Possibilités étudiées",
+        help_text="Re-préparation, établissement de proximité, Ambition emploi, apprentissage…",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    outcome = forms.CharField(
+        label="Conclusion", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TrailForm(DsfrBaseForm):
+    kind = forms.ChoiceField(label="Action", choices=TrailKind.choices)
+    channel = forms.ChoiceField(label="Canal", choices=Channel.choices)
+    occurred_on = forms.DateField(label="Date", widget=DATE)
+    reached = forms.ChoiceField(
+        label="Personne jointe ?",
+        choices=[("", "Sans objet"), ("oui", "Oui"), ("non", "Non")],
+        required=False,
+        help_text="Obligatoire pour une tentative de contact.",
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_reached(self):
+        return {"oui": True, "non": False}.get(self.cleaned_data["reached"])
+
+
+class WishForm(DsfrBaseForm):
+    wish = forms.ChoiceField(label="Souhait de l'élève", choices=Wish.choices)
+    other_route = forms.ChoiceField(
+        label="Autre voie envisagée",
+        choices=[("", "—"), *OtherRoute.choices],
+        required=False,
+        help_text="Si le souhait est « autre voie ».",
+    )
+    note = forms.CharField(
+        label="Précisions", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TransmitForm(DsfrBaseForm):
+    proposed_school = forms.ModelChoiceField(
+        label="Établissement de proximité proposé", queryset=Etablissement.objects.none()
+    )
+    requested_formation = forms.CharField(
+        label="Formation demandée", help_text="Par exemple : Terminale professionnelle MELEC."
+    )
+    impossibility_reason = forms.CharField(
+        label="Motif d'impossibilité dans l'établissement d'origine",
+        required=False,
+        help_text="Obligatoire si l'élève demandait sa réinscription.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, dossier, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposed_school"].queryset = (
+            Etablissement.objects.filter(departement_id=dossier.school.departement_id)
+            .exclude(pk=dossier.school_id)
+            .only("id", "name", "uai", "commune")
+        )
+
+
+class InformFamilyForm(DsfrBaseForm):
+    on = forms.DateField(label="Date d'information", widget=DATE)
+    channel = forms.ChoiceField(label="Moyen", choices=Channel.choices)
+
+
+class EnrolmentForm(DsfrBaseForm):
+    on = forms.DateField(label="Date d'inscription", widget=DATE)
+    school = forms.ModelChoiceField(
+        label="Établissement (si différent de la décision)",
+        queryset=Etablissement.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, dossier, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = Etablissement.objects.filter(
+            departement_id=dossier.school.departement_id
+        ).only("id", "name", "uai", "commune")
+
+
+class InviteAllForm(DsfrBaseForm):
+    channel = forms.ChoiceField(label="Canal", choices=Channel.choices)
+
+
+class SessionForm(DsfrBaseForm):
+    date = forms.DateField(label="Date de la séance", widget=DATE)
+    place = forms.CharField(label="Lieu", required=False)
+    members = forms.CharField(
+        label="Membres",
+        help_text="Un membre par ligne : nom et qualité.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class CapacityForm(DsfrBaseForm):
+    school = forms.ModelChoiceField(
+        label="Établissement d'accueil", queryset=Etablissement.objects.none()
+    )
+    formation = forms.CharField(label="Formation", help_text="Par exemple : Terminale générale.")
+    places = forms.IntegerField(label="Places", min_value=0, max_value=999)
+
+    def __init__(self, *args, departement_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = Etablissement.objects.filter(
+            departement_id__in=departement_ids
+        ).only("id", "name", "uai", "commune")
+
+
+class DecisionForm(DsfrBaseForm):
+    outcome = forms.ChoiceField(label="Décision", choices=DecisionOutcome.choices)
+    capacity = forms.UUIDField(label="Affectation (établissement et formation)", required=False)
+    reason = forms.CharField(label="Motif", required=False)

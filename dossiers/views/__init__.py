@@ -1,0 +1,3 @@
+from .overview import dashboard_panel
+
+__all__ = ["dashboard_panel"]

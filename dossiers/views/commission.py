@@ -1,0 +1,213 @@
+"""Commission d'affectation: sessions, docket, decisions, capacity board, minutes, letters."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.enums import Role
+from accounts.perms import SCOPED, access
+from territories.models import Departement
+
+from .. import forms, rules, services
+from ..enums import DecisionOutcome
+from ..models import Capacity, CommissionSession, RepreparationDossier
+from ..perms import COMMISSION_ROLES, get_session_for_user, role_in
+
+VIEW_ROLES = COMMISSION_ROLES | {Role.ADMINISTRATEUR}
+DOCKET_PAGE_SIZE = 100
+
+
+def _departements(user):
+    return Departement.objects.filter(id__in=user.active_role.departement_ids())
+
+
+@access(SCOPED, roles=VIEW_ROLES)
+def commission_home(request, session_form=None, status=200):
+    sessions = CommissionSession.objects.visible_to(request.user).select_related(
+        "commission__departement"
+    )
+    deps = list(_departements(request.user))
+    pending = (
+        RepreparationDossier.objects.visible_to(request.user)
+        .filter(state="transmis_commission")
+        .count()
+    )
+    return render(
+        request,
+        "dossiers/commission.html",
+        {
+            "sessions": sessions,
+            "departements": deps,
+            "pending": pending,
+            "can_write": role_in(request.user, COMMISSION_ROLES),
+            "session_form": session_form or forms.SessionForm(),
+        },
+        status=status,
+    )
+
+
+@access(SCOPED, roles=COMMISSION_ROLES)
+@require_POST
+def session_create(request):
+    form = forms.SessionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "La séance n'a pas été créée : corrigez le formulaire.")
+        return commission_home(request, session_form=form, status=400)
+    departement = request.user.active_role.departement
+    session = CommissionSession.objects.create(
+        commission=services.commission_for(departement),
+        created_by=request.user,
+        **form.cleaned_data,
+    )
+    messages.success(request, f"Séance du {session.date:%d/%m/%Y} créée.")
+    return redirect(session)
+
+
+@access(SCOPED, roles=VIEW_ROLES)
+def session_detail(request, public_id, status=200):
+    """The docket: transmitted dossiers by priority, with a decision form each."""
+    session = get_session_for_user(request.user, public_id)
+    today = timezone.localdate()
+    pending = session.pending_dossiers().select_related(
+        "student", "school", "exam_result", "proposed_school"
+    )
+    page = Paginator(pending, DOCKET_PAGE_SIZE).get_page(request.GET.get("page"))
+    for d in page.object_list:
+        d.next_due = d.next_deadline(today)
+    decisions = session.decisions.select_related(
+        "dossier__student", "dossier__school", "capacity__school", "decided_by"
+    ).order_by("-decided_at", "-id")
+    capacities = list(
+        Capacity.objects.filter(commission=session.commission).select_related("school")
+    )
+    return render(
+        request,
+        "dossiers/session_detail.html",
+        {
+            "session": session,
+            "page_obj": page,
+            "dossiers": page.object_list,
+            "rank_offset": page.start_index() - 1 if page.paginator.count else 0,
+            "querystring": "",
+            "decisions": decisions,
+            "capacities": capacities,
+            "open_capacities": [c for c in capacities if c.remaining > 0],
+            "outcomes": DecisionOutcome.choices,
+            "can_write": role_in(request.user, COMMISSION_ROLES),
+            "documents": session.documents.all(),
+            "priority_rule": rules.PRIORITY_RULE_TEXT,
+        },
+        status=status,
+    )
+
+
+@access(SCOPED, roles=COMMISSION_ROLES)
+@require_POST
+def session_decide(request, public_id, dossier_id):
+    session = get_session_for_user(request.user, public_id, write=True)
+    dossier = get_object_or_404(
+        RepreparationDossier.objects.visible_to(request.user), public_id=dossier_id
+    )
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Décision incomplète : choisissez une décision.")
+        return session_detail(request, public_id, status=400)
+    data = form.cleaned_data
+    capacity = None
+    if data["capacity"] and data["outcome"] == DecisionOutcome.AFFECTE:
+        capacity = Capacity.objects.filter(
+            commission=session.commission, public_id=data["capacity"]
+        ).first()
+        if capacity is None:
+            messages.error(request, "Capacité d'accueil inconnue.")
+            return session_detail(request, public_id, status=400)
+    try:
+        decision = services.decide(
+            session=session,
+            dossier=dossier,
+            outcome=data["outcome"],
+            capacity=capacity,
+            reason=data["reason"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return session_detail(request, public_id, status=409)
+    messages.success(request, f"{dossier.student} : {decision.summary}.")
+    return redirect(session)
+
+
+@access(SCOPED, roles=COMMISSION_ROLES)
+@require_POST
+def session_minutes(request, public_id):
+    session = get_session_for_user(request.user, public_id, write=True)
+    doc = services.render_minutes(session=session, by=request.user)
+    messages.success(request, f"Procès-verbal généré : {doc.title}.")
+    return redirect(session)
+
+
+@access(SCOPED, roles=COMMISSION_ROLES)
+@require_POST
+def session_letters(request, public_id):
+    session = get_session_for_user(request.user, public_id, write=True)
+    try:
+        batch = services.request_letters(by=request.user, session=session)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(session)
+    messages.success(request, f"Préparation de {batch.total} lettre(s) lancée.")
+    return redirect(batch)
+
+
+@access(SCOPED, roles=VIEW_ROLES)
+def capacity_board(request, form=None, status=200):
+    deps = request.user.active_role.departement_ids()
+    capacities = Capacity.objects.visible_to(request.user).select_related(
+        "school", "commission__departement"
+    )
+    return render(
+        request,
+        "dossiers/capacities.html",
+        {
+            "capacities": capacities,
+            "form": form or forms.CapacityForm(departement_ids=deps),
+            "can_write": role_in(request.user, COMMISSION_ROLES),
+        },
+        status=status,
+    )
+
+
+@access(SCOPED, roles=COMMISSION_ROLES)
+@require_POST
+def capacity_save(request):
+    role = request.user.active_role
+    form = forms.CapacityForm(request.POST, departement_ids=[role.departement_id])
+    if not form.is_valid():
+        messages.error(request, "La capacité n'a pas été enregistrée : corrigez le formulaire.")
+        return capacity_board(request, form=form, status=400)
+    data = form.cleaned_data
+    commission = services.commission_for(role.departement)
+    capacity = Capacity.objects.filter(school=data["school"], formation=data["formation"]).first()
+    try:
+        if capacity is None:
+            Capacity.objects.create(commission=commission, **data)
+        elif data["places"] < capacity.assigned:
+            form.add_error(
+                "places",
+                f"{capacity.assigned} place(s) déjà attribuée(s) : la capacité ne peut pas être "
+                "inférieure.",
+            )
+            return capacity_board(request, form=form, status=400)
+        else:
+            Capacity.objects.filter(pk=capacity.pk).update(places=data["places"])
+    except IntegrityError:
+        form.add_error(None, "Places attribuées entre-temps : rechargez la page et réessayez.")
+        return capacity_board(request, form=form, status=409)
+    messages.success(
+        request, f"Capacité enregistrée : {data['school'].name} — {data['formation']}."
+    )
+    return redirect("dossiers:capacities")

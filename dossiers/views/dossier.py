@@ -1,0 +1,227 @@
+"""The dossier page and every change made from it (POST only)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.perms import SCOPED, access
+from audit.models import AccessLog
+from audit.services import log_read
+
+from .. import forms, rules, services
+from ..enums import DecisionOutcome, DossierState, PlanChoiceKind
+from ..models import TRANSITIONS, AccompanimentEntry, CommissionDecision
+from ..perms import (
+    COMMISSION_ROLES,
+    HEAD_ROLES,
+    MLDS_HANDOVER_ROLES,
+    READ_ROLES,
+    TRAIL_ROLES,
+    get_document_for_user,
+    get_dossier_for_user,
+    role_in,
+)
+
+# Which form and which roles each transition takes from the page.
+ACTIONS = {
+    "plan_entretien": (forms.PlanEntretienForm, TRAIL_ROLES),
+    "record_entretien": (forms.EntretienForm, TRAIL_ROLES),
+    "mark_contact_impossible": (forms.CommentForm, TRAIL_ROLES),
+    "express_wish": (forms.WishForm, HEAD_ROLES),
+    "reenrol": (forms.CommentForm, HEAD_ROLES),
+    "transmit_to_commission": (forms.TransmitForm, HEAD_ROLES),
+    "orient_elsewhere": (forms.CommentForm, HEAD_ROLES),
+    "inform_family": (forms.InformFamilyForm, HEAD_ROLES),
+    "confirm_enrolment": (forms.EnrolmentForm, HEAD_ROLES),
+    "declare_without_solution": (forms.CommentForm, HEAD_ROLES),
+}
+DOSSIER_FORMS = {forms.TransmitForm, forms.EnrolmentForm}
+
+
+def _make_form(name, dossier, data=None):
+    form_class, _ = ACTIONS[name]
+    kwargs = {"dossier": dossier} if form_class in DOSSIER_FORMS else {}
+    today = timezone.localdate()
+    initial = {"on": today, "held_on": today}
+    return form_class(data, prefix=name, initial=initial, **kwargs)
+
+
+def _context(request, dossier, *, bound=None, trail_form=None):
+    user = request.user
+    today = timezone.localdate()
+    result = dossier.exam_result
+    marks = list(result.marks.all())
+    choices = {c.mark_id: c for c in dossier.plan_choices.all()}
+    rows = dossier.plan_rows(marks=marks, choices=choices)
+    actions = []
+    for name in dossier.available_transitions():
+        if name not in ACTIONS or not role_in(user, ACTIONS[name][1]):
+            continue
+        form = bound if bound is not None and bound.prefix == name else _make_form(name, dossier)
+        actions.append({"name": name, "label": TRANSITIONS[name].label, "form": form})
+    try:
+        decision = dossier.decision
+    except CommissionDecision.DoesNotExist:
+        decision = None
+    return {
+        "d": dossier,
+        "student": dossier.student,
+        "result": result,
+        "rule": result.rule,
+        "plan": rows,
+        "timetable": dossier.timetable(rows),
+        "transitions": dossier.transitions.select_related("by"),
+        "trail": dossier.trail.select_related("recorded_by"),
+        "entretiens": dossier.entretiens.select_related("recorded_by"),
+        "documents": dossier.documents.all(),
+        "deadlines": dossier.pending_deadlines(today),
+        "decision": decision,
+        "actions": actions,
+        "trail_form": trail_form or forms.TrailForm(initial={"occurred_on": today}),
+        "can_trail": role_in(user, TRAIL_ROLES),
+        "can_head": role_in(user, HEAD_ROLES),
+        "can_letter": role_in(user, HEAD_ROLES | COMMISSION_ROLES),
+        "can_mlds": role_in(user, MLDS_HANDOVER_ROLES)
+        and dossier.state == DossierState.SANS_SOLUTION
+        and not dossier.mlds_transmitted_at,
+        "mlds_available": services.mlds_available(),
+        "priority_rule": rules.PRIORITY_RULE_TEXT,
+        "today": today,
+        "choice_kinds": PlanChoiceKind.choices,
+        "decision_outcomes": DecisionOutcome,
+    }
+
+
+def _error_page(request, dossier, message, *, status, **kwargs):
+    messages.error(request, message)
+    return render(
+        request, "dossiers/dossier_detail.html", _context(request, dossier, **kwargs), status=status
+    )
+
+
+@access(SCOPED, roles=READ_ROLES)
+def dossier_detail(request, public_id):
+    dossier = get_dossier_for_user(request.user, public_id)
+    log_read(request=request, obj=dossier.student)
+    return render(request, "dossiers/dossier_detail.html", _context(request, dossier))
+
+
+@access(SCOPED, roles=TRAIL_ROLES)
+@require_POST
+def dossier_action(request, public_id, name):
+    if name not in ACTIONS:
+        raise Http404("Action inconnue.")
+    dossier = get_dossier_for_user(request.user, public_id, write=True, roles=ACTIONS[name][1])
+    form = _make_form(name, dossier, request.POST)
+    if not form.is_valid():
+        return _error_page(
+            request, dossier, "Le formulaire contient des erreurs.", status=400, bound=form
+        )
+    data, by = form.cleaned_data, request.user
+    try:
+        if name == "plan_entretien":
+            dossier.plan_entretien(on=data["on"], by=by)
+        elif name == "record_entretien":
+            dossier.record_entretien(by=by, **data)
+        elif name == "express_wish":
+            dossier.express_wish(
+                by=by, wish=data["wish"], other_route=data["other_route"], note=data["note"]
+            )
+        elif name == "transmit_to_commission":
+            dossier.transmit_to_commission(by=by, **data)
+        elif name == "inform_family":
+            dossier.inform_family(by=by, on=data["on"], channel=data["channel"])
+        elif name == "confirm_enrolment":
+            dossier.confirm_enrolment(by=by, on=data["on"], school=data["school"])
+        else:
+            getattr(dossier, name)(by=by, comment=data.get("comment", ""))
+    except ValidationError as exc:
+        dossier.refresh_from_db()
+        return _error_page(request, dossier, " ".join(exc.messages), status=409, bound=form)
+    messages.success(request, f"{TRANSITIONS[name].label} : c'est enregistré.")
+    return redirect(dossier)
+
+
+@access(SCOPED, roles=TRAIL_ROLES)
+@require_POST
+def trail_add(request, public_id):
+    dossier = get_dossier_for_user(request.user, public_id, write=True, roles=TRAIL_ROLES)
+    form = forms.TrailForm(request.POST)
+    if form.is_valid():
+        entry = AccompanimentEntry(dossier=dossier, recorded_by=request.user, **form.cleaned_data)
+        try:
+            entry.full_clean()
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            entry.save()
+            messages.success(request, "Action d'accompagnement enregistrée.")
+            return redirect(dossier)
+    return _error_page(
+        request, dossier, "L'action n'a pas été enregistrée.", status=400, trail_form=form
+    )
+
+
+@access(SCOPED, roles=TRAIL_ROLES)
+@require_POST
+def plan_save(request, public_id):
+    dossier = get_dossier_for_user(request.user, public_id, write=True, roles=TRAIL_ROLES)
+    marks = {str(m.pk): m for m in dossier.exam_result.marks.all()}
+    errors = []
+    for key, value in request.POST.items():
+        if not key.startswith("choice_") or not value:
+            continue
+        mark = marks.get(key.removeprefix("choice_"))
+        if mark is None:
+            continue
+        try:
+            dossier.set_plan_choice(by=request.user, mark=mark, choice=value)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        return _error_page(request, dossier, " ".join(errors), status=400)
+    messages.success(request, "Choix de l'élève enregistrés ; l'emploi du temps est mis à jour.")
+    return redirect(dossier)
+
+
+@access(SCOPED, roles=HEAD_ROLES | COMMISSION_ROLES)
+@require_POST
+def document_create(request, public_id, kind):
+    roles = HEAD_ROLES if kind == "demande" else HEAD_ROLES | COMMISSION_ROLES
+    dossier = get_dossier_for_user(request.user, public_id, write=True, roles=roles)
+    try:
+        if kind == "demande":
+            doc = services.render_demande(dossier=dossier, by=request.user)
+        elif kind == "lettre":
+            doc = services.render_family_letter(dossier=dossier, by=request.user)
+        else:
+            raise Http404("Document inconnu.")
+    except ValidationError as exc:
+        return _error_page(request, dossier, " ".join(exc.messages), status=409)
+    messages.success(request, f"Document généré : {doc.title}.")
+    return redirect(dossier)
+
+
+@access(SCOPED, roles=READ_ROLES)
+def document_download(request, public_id):
+    doc = get_document_for_user(request.user, public_id)
+    log_read(request=request, obj=doc, channel=AccessLog.Channel.PDF)
+    return FileResponse(
+        doc.file.open("rb"), content_type="application/pdf", filename=f"{doc.title}.pdf"
+    )
+
+
+@access(SCOPED, roles=MLDS_HANDOVER_ROLES)
+@require_POST
+def mlds_transmit(request, public_id):
+    dossier = get_dossier_for_user(request.user, public_id, write=True, roles=MLDS_HANDOVER_ROLES)
+    try:
+        services.transmit_to_mlds(dossier=dossier, by=request.user)
+    except ValidationError as exc:
+        return _error_page(request, dossier, " ".join(exc.messages), status=409)
+    messages.success(request, "Élève transmis à la MLDS.")
+    return redirect(dossier)

@@ -1,0 +1,290 @@
+"""Lists across dossiers: the school's ajournés, CIO caseload, sans solution, import, batches."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.enums import Role
+from accounts.perms import SCOPED, access
+from territories.models import Etablissement
+
+from .. import conf, forms, rules, services
+from ..enums import DossierState
+from ..importer import import_results
+from ..models import RepreparationDossier
+from ..perms import (
+    CIO_ROLES,
+    COMMISSION_ROLES,
+    HEAD_ROLES,
+    IMPORT_ROLES,
+    MLDS_ROLES,
+    READ_ROLES,
+    get_batch_for_user,
+    role_in,
+)
+
+PAGE_SIZE = 50
+
+
+def _list_queryset(user, today):
+    return (
+        RepreparationDossier.objects.visible_to(user)
+        .select_related("student", "school", "exam_result")
+        .with_overdue(today)
+    )
+
+
+def _decorate(dossiers, today):
+    for d in dossiers:
+        d.next_due = d.next_deadline(today)
+    return dossiers
+
+
+@access(SCOPED, roles=READ_ROLES)
+def dossier_list(request):
+    today = timezone.localdate()
+    schools = Etablissement.objects.visible_to(request.user).only("id", "name", "uai")
+    form = forms.DossierFilterForm(request.GET or None, schools=schools)
+    qs = _list_queryset(request.user, today)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["school"]:
+            qs = qs.filter(school=data["school"])
+        if data["state"]:
+            qs = qs.filter(state=data["state"])
+        if data["overdue"]:
+            qs = qs.filter(is_overdue=True)
+    page = Paginator(qs.by_priority(), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    role = request.user.active_role
+    return render(
+        request,
+        "dossiers/dossier_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "dossiers": _decorate(page.object_list, today),
+            "rank_offset": page.start_index() - 1 if page.paginator.count else 0,
+            "querystring": query.urlencode(),
+            "priority_rule": rules.PRIORITY_RULE_TEXT,
+            "is_head": role.role in HEAD_ROLES,
+            "can_import": role.role in IMPORT_ROLES,
+            "invite_form": forms.InviteAllForm(),
+            "today": today,
+        },
+    )
+
+
+@access(SCOPED, roles=HEAD_ROLES)
+@require_POST
+def invite_all(request):
+    form = forms.InviteAllForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez le canal de l'invitation.")
+        return redirect("dossiers:list")
+    school = request.user.active_role.etablissement
+    count = services.invite_all(
+        school=school, by=request.user, channel=form.cleaned_data["channel"]
+    )
+    if count:
+        messages.success(request, f"{count} invitation(s) à l'entretien enregistrée(s).")
+    else:
+        messages.info(request, "Aucun élève en attente d'entretien : aucune invitation envoyée.")
+    return redirect("dossiers:list")
+
+
+@access(SCOPED, roles=HEAD_ROLES)
+@require_POST
+def print_letters(request):
+    school = request.user.active_role.etablissement
+    try:
+        batch = services.request_letters(by=request.user, school=school)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("dossiers:list")
+    messages.success(request, f"Préparation de {batch.total} lettre(s) lancée.")
+    return redirect(batch)
+
+
+@access(SCOPED, roles=HEAD_ROLES | COMMISSION_ROLES | {Role.ADMINISTRATEUR})
+def batch_detail(request, public_id):
+    batch = get_batch_for_user(request.user, public_id)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "state": batch.state,
+                "state_label": batch.get_state_display(),
+                "done": batch.done_count,
+                "total": batch.total,
+                "percent": batch.percent,
+                "document_url": batch.document.get_absolute_url() if batch.document_id else None,
+                "error": batch.error,
+            }
+        )
+    return render(request, "dossiers/batch.html", {"batch": batch})
+
+
+@access(SCOPED, roles=IMPORT_ROLES)
+def results_import(request):
+    form = forms.ResultsImportForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = import_results(upload.read(), by=request.user, scope_user=request.user)
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+            status = 400
+        else:
+            if report.ok:
+                messages.success(request, f"Import réussi : {report.summary}")
+                return redirect("dossiers:list")
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "dossiers/import.html",
+        {"form": form, "report": report},
+        status=status,
+    )
+
+
+@access(SCOPED, roles=CIO_ROLES | {Role.ADMINISTRATEUR})
+def cio_caseload(request):
+    """Counts per school and state, who has had no entretien, who is without solution."""
+    today = timezone.localdate()
+    base = RepreparationDossier.objects.visible_to(request.user)
+    schools = {
+        s.pk: {"school": s, "counts": defaultdict(int), "total": 0, "late": 0}
+        for s in Etablissement.objects.visible_to(request.user).only("id", "name", "uai")
+    }
+    late_ids = base.without_entretien_after(today, conf.NO_ENTRETIEN_ALERT_DAYS)
+    rows = base.values("school_id", "state").annotate(
+        n=Count("id"), late=Count("id", filter=Q(pk__in=late_ids.values("pk")))
+    )
+    totals = defaultdict(int)
+    for row in rows:
+        entry = schools.get(row["school_id"])
+        if entry is None:
+            continue
+        entry["counts"][row["state"]] += row["n"]
+        entry["total"] += row["n"]
+        entry["late"] += row["late"]
+        totals[row["state"]] += row["n"]
+    states = list(DossierState)
+    table = [
+        {**e, "cells": [e["counts"][s] for s in states]} for e in schools.values() if e["total"]
+    ]
+    late = late_ids.select_related("student", "school", "exam_result").by_priority()[:200]
+    without = (
+        base.filter(state=DossierState.SANS_SOLUTION)
+        .select_related("student", "school", "exam_result")
+        .by_priority()[:200]
+    )
+    return render(
+        request,
+        "dossiers/cio.html",
+        {
+            "states": states,
+            "table": table,
+            "totals": [totals[s] for s in states],
+            "grand_total": sum(totals.values()),
+            "late": late,
+            "without": without,
+            "days": conf.NO_ENTRETIEN_ALERT_DAYS,
+            "today": today,
+        },
+    )
+
+
+SANS_SOLUTION_ROLES = READ_ROLES
+
+
+@access(SCOPED, roles=SANS_SOLUTION_ROLES)
+def sans_solution(request):
+    """Ajournés with no confirmed enrolment at the rentrée, per school, ready for the MLDS."""
+    today = timezone.localdate()
+    qs = (
+        RepreparationDossier.objects.visible_to(request.user)
+        .filter(state=DossierState.SANS_SOLUTION)
+        .select_related("student", "school__departement", "exam_result")
+        .order_by("school__departement__code", "school__name", "student__last_name", "id")
+    )
+    page = Paginator(qs, 200).get_page(request.GET.get("page"))
+    groups = defaultdict(list)
+    for d in page.object_list:
+        groups[d.school].append(d)
+    per_departement = (
+        qs.order_by()
+        .values("school__departement__code", "school__departement__name")
+        .annotate(n=Count("id"))
+        .order_by("school__departement__code")
+    )
+    return render(
+        request,
+        "dossiers/sans_solution.html",
+        {
+            "groups": dict(groups),
+            "page_obj": page,
+            "querystring": "",
+            "per_departement": per_departement,
+            "can_mlds": role_in(request.user, HEAD_ROLES | MLDS_ROLES),
+            "mlds_available": services.mlds_available(),
+            "today": today,
+        },
+    )
+
+
+def dashboard_panel(request) -> str:
+    role = request.user.active_role
+    today = timezone.localdate()
+    if role.role == Role.PILOTE_ACADEMIQUE:
+        # Aggregates only: counts by state over the académie, no name.
+        counts = dict(
+            RepreparationDossier.objects.filter(school__departement__academie_id=role.academie_id)
+            .values_list("state")
+            .annotate(n=Count("id"))
+        )
+        if not counts:
+            return ""
+        rows = [(s.label, counts.get(s, 0)) for s in DossierState]
+        return render_to_string(
+            "dossiers/_dashboard_aggregate.html", {"rows": rows}, request=request
+        )
+    if role.role not in READ_ROLES:
+        return ""
+    qs = RepreparationDossier.objects.visible_to(request.user)
+    stats = qs.aggregate(
+        total=Count("id"),
+        late=Count(
+            "id",
+            filter=Q(
+                state__in=[DossierState.REMIS, DossierState.ENTRETIEN_PLANIFIE],
+                opened_on__lt=today - dt.timedelta(days=conf.ENTRETIEN_DAYS),
+            ),
+        ),
+        transmitted=Count("id", filter=Q(state=DossierState.TRANSMIS_COMMISSION)),
+        without=Count("id", filter=Q(state=DossierState.SANS_SOLUTION)),
+    )
+    return render_to_string(
+        "dossiers/_dashboard.html",
+        {
+            "stats": stats,
+            "role": role,
+            "is_commission": role.role in COMMISSION_ROLES,
+            "can_import": role.role in IMPORT_ROLES,
+        },
+        request=request,
+    )

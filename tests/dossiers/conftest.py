@@ -1,0 +1,76 @@
+import datetime as dt
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+from .factories import RESULTS_DAY, CapacityFactory, DossierFactory, SessionFactory
+
+
+@pytest.fixture
+def on_day(time_machine):
+    """Freeze the clock on a day (default: a few days after results day 2025)."""
+
+    def move(day=dt.date(2025, 7, 9)):
+        time_machine.move_to(dt.datetime.combine(day, dt.time(10, 0)), tick=False)
+        return day
+
+    return move
+
+
+@pytest.fixture
+def frozen(on_day):
+    return on_day()
+
+
+@pytest.fixture
+def dossier(world, frozen):
+    return DossierFactory(student__current_school=world.school_a)
+
+
+def walk(dossier, user, to: str, *, proposed_school=None, today=None):
+    """Take a dossier through the real transitions up to `to` (as the school would)."""
+    steps = {
+        "entretien_realise": lambda: dossier.record_entretien(
+            by=user, held_on=today or RESULTS_DAY, participants="Élève, proviseur"
+        ),
+        "souhait_changement": lambda: dossier.express_wish(by=user, wish="changement"),
+        "souhait_reinscription": lambda: dossier.express_wish(by=user, wish="reinscription"),
+        "transmis_commission": lambda: dossier.transmit_to_commission(
+            by=user, proposed_school=proposed_school, requested_formation="Terminale pro MELEC"
+        ),
+        "reinscrit": lambda: dossier.reenrol(by=user),
+    }
+    order = {
+        "entretien_realise": ["entretien_realise"],
+        "transmis_commission": ["entretien_realise", "souhait_changement", "transmis_commission"],
+        "reinscrit": ["entretien_realise", "souhait_reinscription", "reinscrit"],
+    }[to]
+    for step in order:
+        steps[step]()
+    return dossier
+
+
+@pytest.fixture
+def transmitted(world, frozen):
+    """A dossier of school A transmitted to the 077 commission, with a session and capacity."""
+    d = DossierFactory(student__current_school=world.school_a, student__last_name="Lefèvre")
+    walk(d, world.users.chef_a, "transmis_commission", proposed_school=world.school_b)
+    session = SessionFactory(commission__departement=world.dep1)
+    capacity = CapacityFactory(commission=session.commission, school=world.school_b, places=1)
+    return d, session, capacity
+
+
+@pytest.fixture
+def media_root(settings):
+    path = tempfile.mkdtemp(prefix="reprepa-media-")
+    settings.MEDIA_ROOT = path
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
