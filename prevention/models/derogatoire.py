@@ -153,7 +153,12 @@ class Derogatoire(PathBase):
             missing.append("le parcours dérogatoire concerne les élèves de 4e ou de 3e")
         if not self.objectives.exists():
             missing.append("au moins un objectif avec son échéance")
-        missing += [f"la signature de {who}" for who in self.missing_signatures]
+        of = {
+            "le jeune": "du jeune",
+            "la famille": "de la famille",
+            "le chef d'établissement": "du chef d'établissement",
+        }
+        missing += [f"la signature {of[who]}" for who in self.missing_signatures]
         if not self.referent.strip():
             missing.append("le référent chargé du suivi (tutorat)")
         if self.has_placement:

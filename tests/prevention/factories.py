@@ -74,6 +74,7 @@ class PafiFactory(DjangoModelFactory):
 class DerogatoireFactory(DjangoModelFactory):
     class Meta:
         model = Derogatoire
+        skip_postgeneration_save = True
 
     student = factory.SubFactory(CollegienFactory)
     school = factory.SelfAttribute("student.current_school")
