@@ -170,11 +170,9 @@ def aggregate(
     code_path, name_path = (f"{family.school}__{p}" for p in TERRITORY_KEYS[territory])
     group = {"territoire_code": F(code_path), "territoire_nom": F(name_path)}
     dims = list(dimensions)
-    for dim, key in ((Dimension.VOIE, "voie"), (Dimension.NIVEAU, "niveau")):
+    for dim in (Dimension.VOIE, Dimension.NIVEAU, Dimension.ANNEE):
         if dim in dims:
-            group[key] = F(family.path(dim))
-    if Dimension.ANNEE in dims:
-        group["annee"] = F(family.year)
+            group[f"g_{dim}"] = F(family.path(dim))
     aggregates = {
         name: Count("pk", filter=condition) if condition is not None else Count("pk")
         for name, condition in family.counts().items()
@@ -217,9 +215,9 @@ def present(
         "territoire_niveau": territory,
         "territoire_code": str(row["territoire_code"]),
         "territoire_nom": row["territoire_nom"],
-        "voie": row.get("voie"),
-        "niveau": row.get("niveau"),
-        "annee": row.get("annee"),
+        "voie": row.get("g_voie"),
+        "niveau": row.get("g_niveau"),
+        "annee": row.get("g_annee"),
         "valeurs": values,
         "masquees": hidden,
     }

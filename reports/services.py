@@ -27,12 +27,6 @@ def issue_api_client(
     `territory` is exactly one of academie, departement, bassin, network, etablissement.
     """
     key, prefix, key_hash = ApiClient.new_key()
-    service_user = User(
-        username=f"client-api-{prefix}", first_name="Client API", last_name=name[:150]
-    )
-    service_user.is_active = False
-    service_user.set_unusable_password()
-    service_user.save()
     client = ApiClient.objects.create(
         name=name,
         rights=rights,

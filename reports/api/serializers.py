@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from ..enums import Dimension, TerritoryLevel
 
-DIMENSIONS_PATTERN = r"^(voie|niveau|annee)(,(voie|niveau|annee)){0,2}$"
+DIMENSIONS_PATTERN = r"^((voie|niveau|annee)(,(voie|niveau|annee)){0,2})?$"
 
 
 class ReportQuerySerializer(serializers.Serializer):
@@ -16,6 +16,7 @@ class ReportQuerySerializer(serializers.Serializer):
     par = serializers.RegexField(
         DIMENSIONS_PATTERN,
         required=False,
+        allow_blank=True,
         default="voie,niveau,annee",
         error_messages={
             "invalid": "Regroupement invalide : valeurs permises voie, niveau, annee, "
@@ -24,7 +25,7 @@ class ReportQuerySerializer(serializers.Serializer):
     )
 
     def validate_par(self, value):
-        dims = value.split(",")
+        dims = value.split(",") if value else []
         if len(set(dims)) != len(dims):
             raise serializers.ValidationError("Chaque regroupement n'est permis qu'une fois.")
         return [Dimension(d) for d in dims]

@@ -145,7 +145,7 @@ def report_parameters():
             OpenApiTypes.STR,
             pattern=DIMENSIONS_PATTERN,
             description="Dimensions de regroupement, séparées par des virgules parmi voie, "
-            "niveau, annee (défaut : voie,niveau,annee).",
+            "niveau, annee (défaut : voie,niveau,annee ; vide : un total par territoire).",
         ),
         OpenApiParameter("departement", OpenApiTypes.STR, description="Code du département."),
         OpenApiParameter("bassin", OpenApiTypes.STR, description="Code du bassin."),
