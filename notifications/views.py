@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -49,7 +49,8 @@ def inbox_items(user, view: str, today: dt.date):
         )
     elif view == "retard":
         qs = qs.filter(deadline__completed_at__isnull=True, deadline__due_date__lt=today)
-    return qs.order_by(Q(read_at__isnull=False), "-created_at", "-id")
+    is_read = ExpressionWrapper(Q(read_at__isnull=False), output_field=BooleanField())
+    return qs.annotate(is_read=is_read).order_by("is_read", "-created_at", "-id")
 
 
 @access(SCOPED)
