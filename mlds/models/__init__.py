@@ -1,0 +1,23 @@
+from .ambition_emploi import AmbitionEmploi, AmbitionEmploiLog, PfmpPeriod
+from .base import Rentree
+from .droit_retour import DroitRetour, DroitRetourLog
+from .follow_ups import ContactAttempt, FollowUp, FollowUpLog, JointReview
+from .partners import PaqiSite, Partner, PartnerContact
+from .siei import SieiImport
+
+__all__ = [
+    "AmbitionEmploi",
+    "AmbitionEmploiLog",
+    "ContactAttempt",
+    "DroitRetour",
+    "DroitRetourLog",
+    "FollowUp",
+    "FollowUpLog",
+    "JointReview",
+    "PaqiSite",
+    "Partner",
+    "PartnerContact",
+    "PfmpPeriod",
+    "Rentree",
+    "SieiImport",
+]

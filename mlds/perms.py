@@ -1,0 +1,60 @@
+"""One `get_<object>_for_user` per object type: the object in scope (writable if asked) or 404."""
+
+from django.shortcuts import get_object_or_404
+
+from accounts.enums import SCHOOL_ROLES
+
+from .models import AmbitionEmploi, DroitRetour, FollowUp, Partner
+from .models.base import FOLLOW_UP_READ_ROLES, WRITE_ROLES, active_role
+
+PAGE_ROLES = FOLLOW_UP_READ_ROLES
+AMBITION_WRITE_ROLES = WRITE_ROLES | SCHOOL_ROLES
+
+
+def can_write_follow_ups(user) -> bool:
+    role = active_role(user)
+    return role is not None and role.role in WRITE_ROLES
+
+
+def can_signal(user) -> bool:
+    role = active_role(user)
+    return role is not None and (role.role in SCHOOL_ROLES or role.role in WRITE_ROLES)
+
+
+def get_follow_up_for_user(user, public_id, write: bool = False) -> FollowUp:
+    qs = FollowUp.objects.writable_by(user) if write else FollowUp.objects.visible_to(user)
+    qs = qs.select_related(
+        "student__current_school",
+        "departement",
+        "last_school__bassin",
+        "origin_school",
+        "assigned_to",
+        "paqi_site",
+        "solution_partner",
+        "solution_school",
+        "siei_import",
+    )
+    return get_object_or_404(qs, public_id=public_id)
+
+
+def get_ambition_for_user(user, public_id, write: bool = False) -> AmbitionEmploi:
+    qs = (
+        AmbitionEmploi.objects.writable_by(user)
+        if write
+        else AmbitionEmploi.objects.visible_to(user)
+    )
+    qs = qs.select_related("student", "school", "follow_up").prefetch_related(
+        "partners", "pfmp_periods"
+    )
+    return get_object_or_404(qs, public_id=public_id)
+
+
+def get_droit_retour_for_user(user, public_id, write: bool = False) -> DroitRetour:
+    qs = DroitRetour.objects.writable_by(user) if write else DroitRetour.objects.visible_to(user)
+    qs = qs.select_related("student", "last_school", "proposal_school", "follow_up")
+    return get_object_or_404(qs, public_id=public_id)
+
+
+def get_partner_for_user(user, public_id, write: bool = False) -> Partner:
+    qs = Partner.objects.writable_by(user) if write else Partner.objects.visible_to(user)
+    return get_object_or_404(qs.select_related("departement"), public_id=public_id)

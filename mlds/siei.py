@@ -1,0 +1,436 @@
+"""Import of a SIEI / RIO list: one young person per row, duplicates recognised, all or nothing.
+
+Columns (header row, `;` or `,`, UTF-8 or Windows-1252; accents and case of headers ignored):
+ine, nom, prenom, date_naissance, sexe, uai_dernier_etablissement, formation, date_sortie,
+telephone, courriel, adresse. Only nom, prenom and date_naissance are required.
+
+A young person is the same as a known one when the INE matches, or, without INE, when the
+normalised last name, first name and birth date match. Unknown young people are created
+without a school. A young person already followed keeps the open follow-up (a line is added
+to its history); the others get a new follow-up at the step "Signalé".
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from notifications.enums import DeadlineKind
+from notifications.models import Deadline
+from students.models import Student
+from students.validators import ine_format, normalize_ine
+from territories.models import Etablissement
+from territories.validators import normalize_uai
+
+from . import conf, rules
+from .enums import FollowUpSource, FollowUpStatus
+from .identity import identity_key, normalize_name
+from .models import FollowUp, FollowUpLog, SieiImport
+
+COLUMNS = [
+    "ine",
+    "nom",
+    "prenom",
+    "date_naissance",
+    "sexe",
+    "uai_dernier_etablissement",
+    "formation",
+    "date_sortie",
+    "telephone",
+    "courriel",
+    "adresse",
+]
+REQUIRED = {"nom", "prenom", "date_naissance"}
+ALIASES = {"uai": "uai_dernier_etablissement", "naissance": "date_naissance", "mail": "courriel"}
+MAX_ERRORS_SHOWN = 50
+CHUNK = 5000
+
+
+class SieiImportError(Exception):
+    """The file is refused as a whole; `errors` lists the French reasons, row by row."""
+
+    def __init__(self, errors):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class Row:
+    line: int
+    ine: str | None
+    last_name: str
+    first_name: str
+    birth_date: dt.date
+    sex: str
+    uai: str
+    training: str
+    left_on: dt.date | None
+    phone: str
+    email: str
+    address: str
+    key: tuple = field(default=())
+    student_id: int | None = None
+
+
+def _header_key(name: str) -> str:
+    key = normalize_name(name).lower().replace(" ", "_")
+    return ALIASES.get(key, key)
+
+
+def _parse_date(value: str) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def parse(raw: bytes, *, today: dt.date) -> tuple[list[Row], int, list[str]]:
+    """Rows to import, count of duplicate rows merged, and the errors (French, by line)."""
+    text = _decode(raw)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [_header_key(h) for h in next(reader)]
+    except StopIteration:
+        return [], 0, ["Le fichier est vide."]
+    missing = REQUIRED - set(header)
+    if missing:
+        return (
+            [],
+            0,
+            [
+                "Colonnes obligatoires absentes : "
+                + ", ".join(sorted(missing))
+                + f". Colonnes attendues : {', '.join(COLUMNS)}."
+            ],
+        )
+    index = {name: i for i, name in enumerate(header) if name in COLUMNS}
+    rows, errors = [], []
+    seen: dict[tuple, Row] = {}
+    duplicates = 0
+    oldest = rules.birthday(today, -rules.FOLLOW_UP_END_AGE)  # born on/before: 25 or more
+    youngest = rules.birthday(today, -rules.FOLLOW_UP_MIN_AGE)  # born after: under 16
+    max_rows = conf.siei_max_rows()
+    for line, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if line - 1 > max_rows:
+            errors.append(f"Le fichier dépasse {max_rows} lignes : découpez-le.")
+            break
+
+        def get(name, cells=cells):
+            i = index.get(name)
+            return cells[i].strip() if i is not None and i < len(cells) else ""
+
+        problems = []
+        last_name, first_name = get("nom"), get("prenom")
+        if not last_name or not first_name:
+            problems.append("nom et prénom obligatoires")
+        try:
+            birth_date = _parse_date(get("date_naissance"))
+            if birth_date is None:
+                problems.append("date de naissance obligatoire")
+        except ValueError:
+            birth_date = None
+            problems.append(f"date de naissance « {get('date_naissance')} » illisible (JJ/MM/AAAA)")
+        ine = normalize_ine(get("ine")) or None
+        if ine and ine_format(ine) is None:
+            problems.append(f"INE « {get('ine')} » invalide (11 caractères)")
+        sex = get("sexe").upper()[:1]
+        if sex and sex not in ("F", "M"):
+            problems.append(f"sexe « {get('sexe')} » inconnu (F ou M)")
+        try:
+            left_on = _parse_date(get("date_sortie"))
+        except ValueError:
+            left_on = None
+            problems.append(f"date de sortie « {get('date_sortie')} » illisible")
+        if birth_date and not problems:
+            age = rules.age_on(birth_date, today)
+            if birth_date <= oldest or birth_date > youngest:
+                problems.append(f"{age} ans : hors du public MLDS (16 à 24 ans)")
+        if problems:
+            errors.append(f"Ligne {line} : " + " ; ".join(problems) + ".")
+            continue
+        row = Row(
+            line=line,
+            ine=ine,
+            last_name=last_name,
+            first_name=first_name,
+            birth_date=birth_date,
+            sex=sex,
+            uai=normalize_uai(get("uai_dernier_etablissement")),
+            training=get("formation")[:200],
+            left_on=left_on,
+            phone=get("telephone")[:30],
+            email=get("courriel")[:254],
+            address=get("adresse")[:250],
+            key=identity_key(last_name, first_name, birth_date),
+        )
+        previous = seen.get(("ine", ine)) if ine else None
+        previous = previous or seen.get(row.key)
+        if previous is not None:
+            if previous.ine and ine and previous.ine != ine:
+                pass  # same names and birth date, two INE: two different people
+            elif previous.birth_date != birth_date:
+                errors.append(
+                    f"Ligne {line} : même INE que la ligne {previous.line} mais date de "
+                    "naissance différente."
+                )
+                continue
+            else:
+                duplicates += 1
+                continue
+        if ine:
+            seen[("ine", ine)] = row
+        seen.setdefault(row.key, row)
+        rows.append(row)
+    return rows, duplicates, errors
+
+
+def _chunks(items, size=CHUNK):
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _match_students(rows: list[Row]) -> tuple[list[str], list[Student]]:
+    """Set `student_id` on rows of known young people; return errors and INE fills."""
+    errors = []
+    by_ine = {}
+    for chunk in _chunks({r.ine for r in rows if r.ine}):
+        for sid, ine, birth in Student.objects.filter(ine__in=chunk).values_list(
+            "id", "ine", "birth_date"
+        ):
+            by_ine[ine] = (sid, birth)
+    pending = []
+    for row in rows:
+        if row.ine and row.ine in by_ine:
+            sid, birth = by_ine[row.ine]
+            if birth != row.birth_date:
+                errors.append(
+                    f"Ligne {row.line} : l'INE {row.ine} est déjà connu avec une autre date "
+                    f"de naissance ({birth:%d/%m/%Y})."
+                )
+            row.student_id = sid
+        else:
+            pending.append(row)
+    by_key: dict[tuple, tuple[int, str | None]] = {}
+    for chunk in _chunks({r.birth_date for r in pending}, 500):
+        for sid, ine, last, first, birth in Student.objects.filter(
+            birth_date__in=chunk
+        ).values_list("id", "ine", "last_name", "first_name", "birth_date"):
+            by_key.setdefault(identity_key(last, first, birth), (sid, ine))
+    fills = []
+    for row in pending:
+        found = by_key.get(row.key)
+        if found is None:
+            continue
+        sid, ine = found
+        if row.ine and ine and ine != row.ine:
+            continue  # a namesake born the same day with another INE
+        row.student_id = sid
+        if row.ine and not ine:
+            fills.append(Student(pk=sid, ine=row.ine))
+    return errors, fills
+
+
+def import_siei(
+    *, raw: bytes, departement, by, file_name: str, today: dt.date | None = None
+) -> SieiImport:
+    """Import a SIEI / RIO list for `departement`. Raises SieiImportError, writing nothing."""
+    today = today or timezone.localdate()
+    checksum = hashlib.sha256(raw).hexdigest()
+    previous = SieiImport.objects.filter(departement=departement, checksum=checksum).first()
+    if previous is not None:
+        return previous  # the same file again: nothing new to do
+    rows, duplicates, errors = parse(raw, today=today)
+    if not errors and not rows:
+        errors = ["Aucune ligne à importer."]
+    if errors:
+        raise SieiImportError(errors[:MAX_ERRORS_SHOWN] + _more(errors))
+    match_errors, fills = _match_students(rows)
+    if match_errors:
+        raise SieiImportError(match_errors[:MAX_ERRORS_SHOWN] + _more(match_errors))
+    schools = {}
+    for chunk in _chunks({r.uai for r in rows if r.uai}):
+        schools.update(Etablissement.objects.filter(uai__in=chunk).values_list("uai", "id"))
+    by_user = by if getattr(by, "pk", None) else None
+    try:
+        with transaction.atomic():
+            batch = SieiImport.objects.create(
+                departement=departement,
+                file_name=file_name[:250],
+                checksum=checksum,
+                imported_by=by_user,
+                row_count=len(rows) + duplicates,
+                duplicate_rows=duplicates,
+            )
+            _write(batch, rows, fills, schools, today=today, by=by_user)
+    except IntegrityError as exc:
+        raise SieiImportError(
+            ["Un autre import ou signalement des mêmes jeunes est en cours : réessayez."]
+        ) from exc
+    return batch
+
+
+def _more(errors):
+    extra = len(errors) - MAX_ERRORS_SHOWN
+    return [f"… et {extra} autres erreurs."] if extra > 0 else []
+
+
+def _write(batch, rows, fills, schools, *, today, by):
+    if fills:
+        Student.objects.bulk_update(fills, ["ine"], batch_size=CHUNK)
+    new_rows = [r for r in rows if r.student_id is None]
+    created = bulk_create_with_history(
+        [
+            Student(
+                ine=r.ine,
+                last_name=r.last_name,
+                first_name=r.first_name,
+                birth_date=r.birth_date,
+                sex=r.sex,
+                phone=r.phone,
+                email=r.email if "@" in r.email else "",
+                address=r.address,
+            )
+            for r in new_rows
+        ],
+        Student,
+        batch_size=CHUNK,
+        default_user=by,
+        default_change_reason=f"Import SIEI {batch.file_name}",
+    )
+    for row, student in zip(new_rows, created, strict=True):
+        row.student_id = student.pk
+    followed = set()
+    for chunk in _chunks({r.student_id for r in rows}):
+        followed.update(
+            FollowUp.objects.open().filter(student_id__in=chunk).values_list("student_id", "id")
+        )
+    open_by_student = dict(followed)
+    logs, new_follow_ups = [], []
+    signal = f"Signalement : {FollowUpSource.SIEI.label} ({batch.file_name})"
+    contact_due = today + dt.timedelta(days=conf.contact_days())
+    for row in rows:
+        if row.student_id in open_by_student:
+            logs.append(
+                FollowUpLog(
+                    follow_up_id=open_by_student[row.student_id],
+                    by=by,
+                    from_status="",
+                    to_status="",
+                    comment="Nouveau s" + signal[1:],
+                )
+            )
+            continue
+        note = (
+            f"UAI {row.uai} inconnue de l'application."
+            if row.uai and row.uai not in schools
+            else ""
+        )
+        new_follow_ups.append(
+            FollowUp(
+                student_id=row.student_id,
+                departement_id=batch.departement_id,
+                source=FollowUpSource.SIEI,
+                status=FollowUpStatus.SIGNALE,
+                last_school_id=schools.get(row.uai),
+                last_training=row.training,
+                left_on=row.left_on,
+                signal_note=note,
+                siei_import=batch,
+                signaled_on=today,
+                contact_due_on=contact_due,
+                created_by=by,
+            )
+        )
+    FollowUp.objects.bulk_create(new_follow_ups, batch_size=CHUNK)
+    # Existing follow-ups: the log keeps their current status (filled below in SQL-free way).
+    if logs:
+        statuses = dict(
+            FollowUp.objects.filter(id__in=[log.follow_up_id for log in logs]).values_list(
+                "id", "status"
+            )
+        )
+        for log in logs:
+            log.from_status = log.to_status = statuses[log.follow_up_id]
+    logs += [
+        FollowUpLog(
+            follow_up=fu, by=by, from_status="", to_status=FollowUpStatus.SIGNALE, comment=signal
+        )
+        for fu in new_follow_ups
+    ]
+    FollowUpLog.objects.bulk_create(logs, batch_size=CHUNK)
+    _bulk_deadlines(new_follow_ups, {r.student_id: r for r in rows})
+    batch.created_students = len(new_rows)
+    batch.matched_students = len(rows) - len(new_rows)
+    batch.created_follow_ups = len(new_follow_ups)
+    batch.already_followed = len(rows) - len(new_follow_ups)
+    batch.save(
+        update_fields=[
+            "created_students",
+            "matched_students",
+            "created_follow_ups",
+            "already_followed",
+        ]
+    )
+
+
+def _bulk_deadlines(follow_ups, rows_by_student):
+    """The deadlines `FollowUp.sync_deadlines` would write for brand-new follow-ups, in bulk.
+
+    New follow-ups have no deadline yet, so creating the rows is what sync_deadlines does;
+    calling it 50,000 times would cost several queries each.
+    """
+    if not follow_ups:
+        return
+    ct = ContentType.objects.get_for_model(FollowUp)
+    rows = []
+    for fu in follow_ups:
+        row = rows_by_student[fu.student_id]
+        who = f"{row.last_name.upper()} {row.first_name}"
+        url = fu.get_absolute_url()
+        common = {
+            "content_type": ct,
+            "object_id": fu.pk,
+            "url": url,
+            "student_id": fu.student_id,
+            "departement_id": fu.departement_id,
+        }
+        rows.append(
+            Deadline(
+                kind=DeadlineKind.MLDS_CONTACT,
+                due_date=fu.contact_due_on,
+                label=f"Premier contact MLDS avec {who}",
+                **common,
+            )
+        )
+        rows.append(
+            Deadline(
+                kind=DeadlineKind.AGE_25,
+                due_date=rules.birthday(row.birth_date, rules.FOLLOW_UP_END_AGE),
+                label=f"{who} a 25 ans : clore le suivi MLDS",
+                **common,
+            )
+        )
+    Deadline.objects.bulk_create(rows, batch_size=CHUNK)

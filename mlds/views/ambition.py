@@ -1,0 +1,205 @@
+"""Parcours Ambition emploi pages: list, parcours page, proposal from a follow-up, actions."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.perms import SCOPED, access
+from audit.services import log_read
+
+from ..enums import AmbitionEmploiStatus
+from ..forms import (
+    AmbitionCloseForm,
+    AmbitionEndForm,
+    AmbitionProposeForm,
+    AmbitionStartForm,
+    CommentForm,
+    PfmpForm,
+)
+from ..models import AmbitionEmploi, Rentree
+from ..models.base import WRITE_ROLES
+from ..perms import AMBITION_WRITE_ROLES, PAGE_ROLES, get_ambition_for_user, get_follow_up_for_user
+from ..rules import last_session_year, school_year_of
+from ..services import propose_ambition_emploi
+
+A = AmbitionEmploiStatus
+
+ACTIONS = {
+    "accepter": (
+        CommentForm,
+        lambda p, by, d, v: p.accept(by=by, expected_version=v),
+        "Le jeune accepte le parcours.",
+    ),
+    "refuser": (
+        CommentForm,
+        lambda p, by, d, v: p.refuse(by=by, comment=d["comment"], expected_version=v),
+        "Refus enregistré.",
+    ),
+    "demarrer": (
+        AmbitionStartForm,
+        lambda p, by, d, v: p.start(
+            by=by,
+            start_date=d["start_date"],
+            planned_end_date=d["planned_end_date"],
+            expected_version=v,
+        ),
+        "Parcours démarré.",
+    ),
+    "fin-prevue": (
+        AmbitionEndForm,
+        lambda p, by, d, v: p.change_end(
+            by=by, planned_end_date=d["planned_end_date"], expected_version=v
+        ),
+        "Fin prévue modifiée.",
+    ),
+    "pfmp": (
+        PfmpForm,
+        lambda p, by, d, v: p.add_pfmp(
+            by=by, host=d["host"], start=d["start"], end=d["end"], expected_version=v
+        ),
+        "PFMP ajoutée.",
+    ),
+    "clore": (
+        AmbitionCloseForm,
+        lambda p, by, d, v: p.close(
+            by=by,
+            outcome=d["outcome"],
+            end_date=d["end_date"],
+            note=d["note"],
+            expected_version=v,
+        ),
+        "Parcours clos avec son issue.",
+    ),
+}
+OFFERED = {
+    A.PROPOSE: ["accepter", "refuser"],
+    A.ACCEPTE: ["demarrer", "pfmp", "refuser"],
+    A.EN_COURS: ["pfmp", "fin-prevue", "clore"],
+    A.REFUSE: [],
+    A.CLOS: [],
+}
+
+
+@access(SCOPED, roles=PAGE_ROLES)
+def ambition_list(request):
+    qs = (
+        AmbitionEmploi.objects.visible_to(request.user)
+        .select_related("student", "school")
+        .order_by("-proposed_on", "-id")
+    )
+    status = request.GET.get("status", "")
+    if status in A.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mlds/ambition_list.html",
+        {
+            "page_obj": page,
+            "parcours_list": page.object_list,
+            "status": status,
+            "statuses": A.choices,
+            "querystring": f"status={status}" if status else "",
+        },
+    )
+
+
+def _render(request, parcours, bound=None, status=200):
+    can_write = AmbitionEmploi.objects.writable_by(request.user).filter(pk=parcours.pk).exists()
+    forms = {}
+    if can_write:
+        for name in OFFERED[A(parcours.status)]:
+            if bound and bound[0] == name:
+                forms[name] = bound[1]
+            else:
+                initial = {"version": parcours.version}
+                if name == "fin-prevue":
+                    initial["planned_end_date"] = parcours.planned_end_date
+                if name == "demarrer":
+                    rentree = Rentree.date_for(school_year_of(timezone.localdate()))
+                    initial["start_date"] = max(rentree, timezone.localdate())
+                forms[name] = ACTIONS[name][0](initial=initial, prefix=name)
+    return render(
+        request,
+        "mlds/ambition_detail.html",
+        {
+            "parcours": parcours,
+            "forms": forms,
+            "can_write": can_write,
+            "deadlines": parcours.deadline_specs(),
+            "timeline": parcours.logs.select_related("by").order_by("-at", "-id"),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@access(SCOPED, roles=PAGE_ROLES)
+def ambition_detail(request, public_id):
+    parcours = get_ambition_for_user(request.user, public_id)
+    log_read(request=request, obj=parcours)
+    return _render(request, parcours)
+
+
+@require_POST
+@access(SCOPED, roles=AMBITION_WRITE_ROLES)
+def ambition_action(request, public_id, action):
+    if action not in ACTIONS:
+        raise Http404("Action inconnue.")
+    parcours = get_ambition_for_user(request.user, public_id, write=True)
+    form_class, call, success = ACTIONS[action]
+    form = form_class(request.POST, prefix=action)
+    if action in ("accepter",):
+        form.fields["comment"].required = False
+    if form.is_valid():
+        try:
+            call(parcours, request.user, form.cleaned_data, form.cleaned_data.get("version"))
+        except ValidationError as exc:
+            message = " ".join(exc.messages)
+            form.add_error(None, message)
+            messages.error(request, message)
+        else:
+            messages.success(request, success)
+            return redirect(parcours)
+    else:
+        messages.error(request, "Le formulaire contient des erreurs : corrigez-les ci-dessous.")
+    parcours = get_ambition_for_user(request.user, public_id, write=True)
+    return _render(request, parcours, bound=(action, form), status=400)
+
+
+@require_POST
+@access(SCOPED, roles=WRITE_ROLES)
+def ambition_propose(request, public_id):
+    """From the MLDS follow-up page: offer a Parcours Ambition emploi to the young person."""
+    follow_up = get_follow_up_for_user(request.user, public_id, write=True)
+    form = AmbitionProposeForm(
+        request.POST, prefix="ambition", departement_id=follow_up.departement_id
+    )
+    if not form.is_valid():
+        messages.error(request, "Le formulaire du Parcours Ambition emploi contient des erreurs.")
+        return redirect(follow_up)
+    d = form.cleaned_data
+    school = follow_up.student.current_school or follow_up.last_school
+    try:
+        parcours = propose_ambition_emploi(
+            student=follow_up.student,
+            by=request.user,
+            diploma=d["diploma"],
+            school=school,
+            session_year=last_session_year(timezone.localdate()),
+            is_volunteer=d["is_volunteer"],
+            is_employed_or_in_training=d["is_employed_or_in_training"],
+            objectives=d["objectives"],
+            partners=d["partners"],
+            follow_up=follow_up,
+            origin=follow_up,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(follow_up)
+    messages.success(request, "Parcours Ambition emploi proposé.")
+    return redirect(parcours)

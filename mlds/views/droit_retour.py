@@ -1,0 +1,174 @@
+"""Droit au retour en formation: requests, the 15-day interview, proposal, enrolment or refusal."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.perms import SCOPED, access
+from audit.services import log_read
+
+from ..enums import DroitRetourStatus
+from ..forms import DroitRetourForm, EnrolForm, InterviewForm, ProposalForm, RefuseForm
+from ..identity import find_or_create_young_person
+from ..models import DroitRetour
+from ..models.base import DEPARTEMENT_READ_ROLES, WRITE_ROLES
+from ..perms import get_droit_retour_for_user
+from ..services import open_droit_retour
+
+D = DroitRetourStatus
+READ_ROLES = DEPARTEMENT_READ_ROLES | {"directeur_cio"}
+ACTIONS = {
+    "entretien": (
+        InterviewForm,
+        lambda r, by, d, v: r.record_interview(
+            by=by, on=d["on"], note=d["note"], expected_version=v
+        ),
+        "Entretien enregistré.",
+    ),
+    "proposition": (
+        ProposalForm,
+        lambda r, by, d, v: r.make_proposal(
+            by=by, proposal=d["proposal"], school=d["school"], expected_version=v
+        ),
+        "Proposition enregistrée.",
+    ),
+    "inscription": (
+        EnrolForm,
+        lambda r, by, d, v: r.enrol(by=by, on=d["on"], expected_version=v),
+        "Inscription enregistrée.",
+    ),
+    "refus": (
+        RefuseForm,
+        lambda r, by, d, v: r.refuse(by=by, reason=d["reason"], expected_version=v),
+        "Refus enregistré.",
+    ),
+}
+OFFERED = {
+    D.DEMANDE: ["entretien", "refus"],
+    D.ENTRETIEN: ["proposition", "refus"],
+    D.PROPOSITION: ["inscription", "refus"],
+    D.INSCRIT: [],
+    D.REFUSE: [],
+}
+
+
+def _form(name, request, data=None, initial=None):
+    form_class = ACTIONS[name][0]
+    kwargs = {"prefix": name}
+    if form_class is ProposalForm:
+        kwargs["departement_id"] = request.departement_id
+    return form_class(data, initial=initial, **kwargs)
+
+
+@access(SCOPED, roles=READ_ROLES)
+def droit_retour_list(request):
+    qs = (
+        DroitRetour.objects.visible_to(request.user)
+        .select_related("student")
+        .order_by("-requested_on", "-id")
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mlds/droit_retour_list.html",
+        {
+            "page_obj": page,
+            "requests": page.object_list,
+            "today": timezone.localdate(),
+            "can_write": request.user.active_role.role in WRITE_ROLES,
+            "querystring": "",
+        },
+    )
+
+
+@access(SCOPED, roles=WRITE_ROLES)
+def droit_retour_new(request):
+    form = DroitRetourForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                student, _created = find_or_create_young_person(
+                    ine=d["ine"],
+                    last_name=d["last_name"],
+                    first_name=d["first_name"],
+                    birth_date=d["birth_date"],
+                    phone=d["phone"],
+                    email=d["email"],
+                )
+                dep_ids = request.user.active_role.departement_ids()
+                item = open_droit_retour(
+                    student=student,
+                    by=request.user,
+                    channel=d["channel"],
+                    requested_on=d["requested_on"],
+                    departement=None if student.current_school_id else dep_ids[0],
+                )
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"Demande enregistrée : entretien à tenir avant le "
+                f"{item.interview_due_on:%d/%m/%Y}.",
+            )
+            return redirect(item)
+    return render(request, "mlds/droit_retour_new.html", {"form": form})
+
+
+def _render(request, item, bound=None, status=200):
+    request.departement_id = item.departement_id
+    can_write = DroitRetour.objects.writable_by(request.user).filter(pk=item.pk).exists()
+    forms = {}
+    if can_write:
+        for name in OFFERED[D(item.status)]:
+            if bound and bound[0] == name:
+                forms[name] = bound[1]
+            else:
+                forms[name] = _form(name, request, initial={"version": item.version})
+    return render(
+        request,
+        "mlds/droit_retour_detail.html",
+        {
+            "item": item,
+            "forms": forms,
+            "today": timezone.localdate(),
+            "timeline": item.logs.select_related("by").order_by("-at", "-id"),
+        },
+        status=status,
+    )
+
+
+@access(SCOPED, roles=READ_ROLES)
+def droit_retour_detail(request, public_id):
+    item = get_droit_retour_for_user(request.user, public_id)
+    log_read(request=request, obj=item)
+    return _render(request, item)
+
+
+@require_POST
+@access(SCOPED, roles=WRITE_ROLES)
+def droit_retour_action(request, public_id, action):
+    if action not in ACTIONS:
+        raise Http404("Action inconnue.")
+    item = get_droit_retour_for_user(request.user, public_id, write=True)
+    request.departement_id = item.departement_id
+    form = _form(action, request, data=request.POST)
+    if form.is_valid():
+        try:
+            ACTIONS[action][1](
+                item, request.user, form.cleaned_data, form.cleaned_data.get("version")
+            )
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, ACTIONS[action][2])
+            return redirect(item)
+    item = get_droit_retour_for_user(request.user, public_id, write=True)
+    return _render(request, item, bound=(action, form), status=400)

@@ -1,0 +1,323 @@
+"""The follow-up page, its actions (POST only) and the ways a young person is signalled."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.enums import SCHOOL_ROLES
+from accounts.perms import SCOPED, access
+from audit.services import log_read
+from students.models import Student
+
+from .. import rules
+from ..enums import ClosureReason, FollowUpSource, FollowUpStatus
+from ..forms import (
+    AmbitionProposeForm,
+    AssignForm,
+    BilanForm,
+    CloseForm,
+    CommentForm,
+    ContactForm,
+    JointReviewForm,
+    NewFollowUpForm,
+    OutcomeForm,
+    SignalForm,
+    SolutionForm,
+    TakeSolutionForm,
+)
+from ..identity import find_or_create_young_person
+from ..models.base import WRITE_ROLES
+from ..perms import PAGE_ROLES, can_write_follow_ups, get_follow_up_for_user
+from ..services import open_follow_up
+
+S = FollowUpStatus
+
+
+def _first_error(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# action slug → (form class, needs follow_up kwarg, call, success message, allowed statuses)
+ACTIONS = {
+    "attribuer": (
+        AssignForm,
+        True,
+        lambda fu, by, d, v: fu.assign(
+            by=by, coordinator=d["coordinator"], paqi_site=d["paqi_site"], expected_version=v
+        ),
+        "Attribution enregistrée.",
+    ),
+    "contact": (
+        ContactForm,
+        False,
+        lambda fu, by, d, v: fu.record_contact(
+            by=by,
+            on=d["on"],
+            channel=d["channel"],
+            reached=d["reached"],
+            note=d["note"],
+            expected_version=v,
+        ),
+        "Tentative de contact enregistrée.",
+    ),
+    "bilan": (
+        BilanForm,
+        False,
+        lambda fu, by, d, v: fu.record_bilan(
+            by=by,
+            on=d["on"],
+            situation=d["situation"],
+            wishes=d["wishes"],
+            obstacles=d["obstacles"],
+            expected_version=v,
+        ),
+        "Temps de bilan enregistré.",
+    ),
+    "proposer": (
+        SolutionForm,
+        True,
+        lambda fu, by, d, v: fu.propose_solution(
+            by=by,
+            solution_type=d["solution_type"],
+            partner=d["partner"],
+            school=d["school"],
+            detail=d["detail"],
+            expected_version=v,
+        ),
+        "Solution proposée au jeune.",
+    ),
+    "decliner": (
+        CommentForm,
+        False,
+        lambda fu, by, d, v: fu.decline_solution(by=by, comment=d["comment"], expected_version=v),
+        "Solution déclinée : le suivi revient au temps de bilan.",
+    ),
+    "entree": (
+        TakeSolutionForm,
+        False,
+        lambda fu, by, d, v: fu.take_solution(by=by, start_on=d["start_on"], expected_version=v),
+        "Entrée en solution enregistrée : le suivi conjoint de 4 mois commence.",
+    ),
+    "point": (
+        JointReviewForm,
+        False,
+        lambda fu, by, d, v: fu.record_joint_review(
+            by=by, on=d["on"], note=d["note"], is_holding=d["is_holding"], expected_version=v
+        ),
+        "Point de suivi conjoint enregistré.",
+    ),
+    "rupture": (
+        CommentForm,
+        False,
+        lambda fu, by, d, v: fu.report_rupture(by=by, comment=d["comment"], expected_version=v),
+        "Rupture enregistrée : un nouveau temps de bilan est à prévoir.",
+    ),
+    "issue": (
+        OutcomeForm,
+        False,
+        lambda fu, by, d, v: fu.record_outcome(
+            by=by, outcome=d["outcome"], note=d["note"], expected_version=v
+        ),
+        "Issue du suivi enregistrée.",
+    ),
+    "clore": (
+        CloseForm,
+        False,
+        lambda fu, by, d, v: fu.close(
+            by=by, reason=d["reason"], comment=d["comment"], expected_version=v
+        ),
+        "Suivi clos.",
+    ),
+}
+
+# Which action forms the page offers at each step (the model guards decide anyway).
+OFFERED = {
+    S.SIGNALE: ["contact"],
+    S.INJOIGNABLE: ["contact"],
+    S.CONTACTE: ["contact", "bilan"],
+    S.BILAN: ["bilan", "proposer"],
+    S.SOLUTION_PROPOSEE: ["entree", "decliner"],
+    S.EN_SOLUTION: ["point", "rupture", "issue"],
+    S.SUIVI_TRANSITION: ["point", "rupture", "issue"],
+    S.CLOS: [],
+}
+
+
+def _action_forms(follow_up, bound=None, today=None):
+    forms = {}
+    initial = {"version": follow_up.version}
+    for name in [*OFFERED[S(follow_up.status)], "attribuer", "clore"]:
+        if follow_up.status == S.CLOS:
+            break
+        form_class, needs_fu, _call, _msg = ACTIONS[name]
+        if bound is not None and bound[0] == name:
+            forms[name] = bound[1]
+            continue
+        kwargs = {"follow_up": follow_up} if needs_fu else {}
+        extra = {}
+        if name == "attribuer":
+            extra = {"coordinator": follow_up.assigned_to_id, "paqi_site": follow_up.paqi_site_id}
+        if name == "clore" and today and follow_up.age_limit_reached(today):
+            extra = {"reason": ClosureReason.AGE_25}
+        if name == "issue" and follow_up.outcome:
+            extra = {"outcome": follow_up.outcome, "note": follow_up.outcome_note}
+        forms[name] = form_class(initial={**initial, **extra}, prefix=name, **kwargs)
+    return forms
+
+
+def _render_detail(request, follow_up, *, bound=None, status=200):
+    today = timezone.localdate()
+    can_write = can_write_follow_ups(request.user) and _writable(request, follow_up)
+    student = follow_up.student
+    age = student.age_on(today)
+    context = {
+        "follow_up": follow_up,
+        "student": student,
+        "today": today,
+        "age": age,
+        "is_minor": age < rules.MAJORITY_AGE,
+        "of_end_on": rules.birthday(student.birth_date, rules.OF_END_AGE),
+        "age_limit_reached": follow_up.age_limit_reached(today) and follow_up.is_open,
+        "end_of_follow_up_on": follow_up.end_of_follow_up_on,
+        "days_to_25": (follow_up.end_of_follow_up_on - today).days,
+        "letter_recipients": student.letter_recipients(today),
+        "can_write": can_write,
+        "forms": _action_forms(follow_up, bound, today) if can_write else {},
+        "ambition_form": (
+            AmbitionProposeForm(prefix="ambition", departement_id=follow_up.departement_id)
+            if can_write and follow_up.is_open
+            else None
+        ),
+        "timeline": follow_up.logs.select_related("by").order_by("-at", "-id"),
+        "contacts": follow_up.contacts.select_related("by"),
+        "reviews": follow_up.reviews.select_related("partner", "by"),
+        "deadlines": follow_up.deadline_specs(),
+        "parcours": follow_up.ambition_emploi.all(),
+        "droit_retour": follow_up.droit_retour.all(),
+    }
+    return render(request, "mlds/follow_up_detail.html", context, status=status)
+
+
+def _writable(request, follow_up) -> bool:
+    role = request.user.active_role
+    return follow_up.departement_id in role.departement_ids()
+
+
+@access(SCOPED, roles=PAGE_ROLES)
+def follow_up_detail(request, public_id):
+    follow_up = get_follow_up_for_user(request.user, public_id)
+    log_read(request=request, obj=follow_up)
+    return _render_detail(request, follow_up)
+
+
+@require_POST
+@access(SCOPED, roles=WRITE_ROLES)
+def follow_up_action(request, public_id, action):
+    if action not in ACTIONS:
+        raise Http404("Action inconnue.")
+    follow_up = get_follow_up_for_user(request.user, public_id, write=True)
+    form_class, needs_fu, call, success = ACTIONS[action]
+    kwargs = {"follow_up": follow_up} if needs_fu else {}
+    form = form_class(request.POST, prefix=action, **kwargs)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            call(follow_up, request.user, data, data.get("version"))
+        except ValidationError as exc:
+            form.add_error(None, _first_error(exc))
+            messages.error(request, _first_error(exc))
+        else:
+            messages.success(request, success)
+            return redirect(follow_up)
+    else:
+        messages.error(request, "Le formulaire contient des erreurs : corrigez-les ci-dessous.")
+    follow_up = get_follow_up_for_user(request.user, public_id, write=True)
+    return _render_detail(request, follow_up, bound=(action, form), status=400)
+
+
+@access(SCOPED, roles=WRITE_ROLES)
+def follow_up_new(request):
+    """A coordinator opens a follow-up for a young person, known or new (self-referral…)."""
+    form = NewFollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                student, created = find_or_create_young_person(
+                    ine=d["ine"],
+                    last_name=d["last_name"],
+                    first_name=d["first_name"],
+                    birth_date=d["birth_date"],
+                    phone=d["phone"],
+                    email=d["email"],
+                )
+                already = student.mlds_follow_ups.open().first()
+                if already is not None and already.departement_id not in (
+                    request.user.active_role.departement_ids()
+                ):
+                    raise ValidationError(
+                        "Ce jeune est déjà suivi par la MLDS d'un autre département."
+                    )
+                follow_up = open_follow_up(
+                    student=student,
+                    source=d["source"],
+                    by=request.user,
+                    note=d["note"],
+                    departement=(
+                        None
+                        if student.current_school_id
+                        else request.user.active_role.departement_ids()[0]
+                    ),
+                )
+        except ValidationError as exc:
+            form.add_error(None, _first_error(exc))
+        else:
+            if already is not None:
+                messages.success(
+                    request, f"{student} est déjà suivi : le signalement est ajouté à son suivi."
+                )
+            elif not created:
+                messages.success(
+                    request,
+                    f"{student} était déjà connu (même INE ou mêmes nom, prénom et date de "
+                    "naissance) : le suivi est ouvert sur sa fiche existante.",
+                )
+            else:
+                messages.success(request, f"Suivi ouvert pour {student}.")
+            return redirect(follow_up)
+    return render(request, "mlds/follow_up_new.html", {"form": form})
+
+
+@access(SCOPED, roles=SCHOOL_ROLES)
+def signal(request):
+    """A school signals one of its pupils aged 16 to 24 to the MLDS."""
+    today = timezone.localdate()
+    students = (
+        Student.objects.visible_to(request.user)
+        .filter(birth_date__lte=rules.birthday(today, -rules.FOLLOW_UP_MIN_AGE))
+        .filter(birth_date__gt=rules.birthday(today, -rules.FOLLOW_UP_END_AGE))
+        .only("id", "last_name", "first_name", "birth_date", "current_school_id")
+    )
+    form = SignalForm(request.POST or None, students=students)
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_up = open_follow_up(
+                student=form.cleaned_data["student"],
+                source=FollowUpSource.SIGNALEMENT_ETABLISSEMENT,
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, _first_error(exc))
+        else:
+            messages.success(
+                request,
+                f"{follow_up.student} est signalé à la MLDS. Vous retrouverez son suivi dans "
+                "la liste des suivis MLDS.",
+            )
+            return redirect(follow_up)
+    return render(request, "mlds/signal.html", {"form": form})
