@@ -229,3 +229,88 @@ class Enrolment(models.Model):
     @property
     def school_year_label(self) -> str:
         return f"{self.school_year}-{self.school_year + 1}"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Imports of the schools in the active role's scope, for roles that may import."""
+        from .perms import can_write_students
+
+        role = getattr(user, "active_role", None)
+        if role is None or not can_write_students(user):
+            return self.none()
+        return self.filter(Q(created_by=user) | role.school_q("school__"))
+
+
+class ImportJob(models.Model):
+    """One uploaded pupil file and its processing, for the progress page and the error report.
+
+    The file itself is deleted once processed (personal data is kept in the pupils only).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "en_attente", "En attente"
+        VALIDATING = "verification", "Vérification des lignes"
+        WRITING = "enregistrement", "Enregistrement"
+        DONE = "termine", "Importé"
+        REJECTED = "refuse", "Refusé : rien n'a été enregistré"
+        FAILED = "echec", "Échec technique : rien n'a été enregistré"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(
+        "territories.Etablissement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pupil_imports",
+        verbose_name="établissement",
+    )
+    created_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="pupil_imports",
+        verbose_name="déposé par",
+    )
+    file = models.FileField("fichier", upload_to="imports/eleves/", blank=True)
+    filename = models.CharField("nom du fichier", max_length=255)
+    status = models.CharField("état", max_length=20, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField("lignes", default=0)
+    rows_validated = models.PositiveIntegerField("lignes vérifiées", default=0)
+    rows_written = models.PositiveIntegerField("lignes enregistrées", default=0)
+    created_count = models.PositiveIntegerField("élèves créés", default=0)
+    updated_count = models.PositiveIntegerField("élèves mis à jour", default=0)
+    unchanged_count = models.PositiveIntegerField("élèves inchangés", default=0)
+    error_count = models.PositiveIntegerField("erreurs", default=0)
+    errors = models.JSONField("erreurs par ligne", default=list, blank=True)
+    created_at = models.DateTimeField("déposé le", auto_now_add=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "import d'élèves"
+        verbose_name_plural = "imports d'élèves"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rows_validated__lte=models.F("rows_total")) | Q(rows_total=0),
+                name="import_job_validated_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Validation counts for the first half of the bar, writing for the second."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, (self.rows_validated + self.rows_written) * 50 // self.rows_total)
