@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("ACADEMIE_NAME", "Académie de Créteil")
 
 from .base import *  # noqa: E402,F403
 from .base import STORAGES  # noqa: E402
