@@ -5,6 +5,14 @@ from .enums import BilanKind, GpdsDecision, Opinion, PafiOutcome, TdoOutcome, Td
 from .models.tdo import TDO_MONTHS_HELP
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+# Yes/no as a select: plain Django checkboxes and radios would need django-widget-tweaks.
+YES_NO = [("0", "Non"), ("1", "Oui")]
+
+
+def yes_no(label, **kwargs):
+    return forms.TypedChoiceField(
+        label=label, choices=YES_NO, coerce=lambda v: v == "1", empty_value=False, **kwargs
+    )
 
 
 class AbsenceImportForm(DsfrBaseForm):
@@ -68,7 +76,7 @@ class DerogatoireForm(DsfrBaseForm):
 
 
 class PlacementForm(DsfrBaseForm):
-    has_placement = forms.BooleanField(label="Le parcours comporte un stage", required=False)
+    has_placement = yes_no("Le parcours comporte un stage")
     host_name = forms.CharField(label="Organisme d'accueil", max_length=200, required=False)
     host_address = forms.CharField(label="Adresse", max_length=250, required=False)
     host_tutor = forms.CharField(label="Tuteur dans l'organisme", max_length=150, required=False)
@@ -105,9 +113,8 @@ class OpinionForm(DsfrBaseForm):
 class DecisionForm(DsfrBaseForm):
     accept = forms.TypedChoiceField(
         label="Décision",
-        choices=[("1", "Valider"), ("0", "Refuser")],
+        choices=[("", "Choisir"), ("1", "Valider"), ("0", "Refuser")],
         coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
     )
     comment = forms.CharField(
         label="Motif (obligatoire en cas de refus)",
@@ -129,9 +136,8 @@ class BilanForm(DsfrBaseForm):
     next_steps = forms.CharField(
         label="Suite proposée", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    attach_to_assignment = forms.BooleanField(
-        label="Joindre le bilan final au dossier d'affectation (commission Prépam)",
-        required=False,
+    attach_to_assignment = yes_no(
+        "Joindre le bilan final au dossier d'affectation (commission Prépam)", required=False
     )
 
 
@@ -162,9 +168,8 @@ class TdoOfferForm(DsfrBaseForm):
 class TdoAnswerForm(DsfrBaseForm):
     accepted = forms.TypedChoiceField(
         label="Réponse de l'élève et de sa famille",
-        choices=[("1", "Acceptée"), ("0", "Refusée")],
+        choices=[("", "Choisir"), ("1", "Acceptée"), ("0", "Refusée")],
         coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
     )
     answered_on = forms.DateField(label="Date de la réponse", **DATE)
     comment = forms.CharField(

@@ -562,6 +562,7 @@ def _render_derogatoire(request, path, bound=None, status=200):
     ctx = _path_context(request, path)
     contract = {f: getattr(path, f) for f in (*Derogatoire.CONTRACT_FIELDS, "referent")}
     placement = {f: getattr(path, f) for f in forms.PlacementForm.base_fields}
+    placement["has_placement"] = "1" if path.has_placement else "0"
     signatures = {
         "young": path.signed_by_young_on,
         "family": path.signed_by_family_on,
