@@ -47,7 +47,15 @@ COLUMNS = [
     "adresse",
 ]
 REQUIRED = {"nom", "prenom", "date_naissance"}
-ALIASES = {"uai": "uai_dernier_etablissement", "naissance": "date_naissance", "mail": "courriel"}
+ALIASES = {
+    "uai": "uai_dernier_etablissement",
+    "naissance": "date_naissance",
+    "date_de_naissance": "date_naissance",
+    "date_de_sortie": "date_sortie",
+    "derniere_formation": "formation",
+    "mail": "courriel",
+    "email": "courriel",
+}
 MAX_ERRORS_SHOWN = 50
 CHUNK = 5000
 

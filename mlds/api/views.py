@@ -1,0 +1,95 @@
+import django_filters
+from django.db.models import Count, Prefetch, Q
+from rest_framework import viewsets
+
+from accounts.perms import SCOPED, HasScopedRole
+from audit.models import AccessLog
+from audit.services import log_read
+
+from ..enums import FollowUpSource, FollowUpStatus
+from ..models import AmbitionEmploi, FollowUp, Partner, PfmpPeriod
+from ..perms import PAGE_ROLES
+from .serializers import AmbitionEmploiSerializer, FollowUpSerializer, PartnerSerializer
+
+
+class FollowUpFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=FollowUpStatus.choices, label="Étape")
+    source = django_filters.ChoiceFilter(choices=FollowUpSource.choices, label="Origine")
+    ine = django_filters.CharFilter(field_name="student__ine", label="INE")
+
+    class Meta:
+        model = FollowUp
+        fields = ["status", "source", "ine"]
+
+
+class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
+    """MLDS follow-ups of the account's scope (same rules as the pages). Reads are logged."""
+
+    access_scope = SCOPED
+    access_roles = PAGE_ROLES
+    permission_classes = [HasScopedRole]
+    serializer_class = FollowUpSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filterset_class = FollowUpFilter
+
+    def get_queryset(self):
+        return (
+            FollowUp.objects.visible_to(self.request.user)
+            .select_related(
+                "student", "departement", "last_school", "assigned_to", "solution_partner"
+            )
+            .order_by("id")
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        log_read(request=request, obj=self.get_object(), channel=AccessLog.Channel.API)
+        return response
+
+
+class AmbitionEmploiViewSet(viewsets.ReadOnlyModelViewSet):
+    access_scope = SCOPED
+    access_roles = PAGE_ROLES
+    permission_classes = [HasScopedRole]
+    serializer_class = AmbitionEmploiSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filterset_fields = {"status": ["exact"]}
+
+    def get_queryset(self):
+        return (
+            AmbitionEmploi.objects.visible_to(self.request.user)
+            .select_related("student", "school")
+            .prefetch_related(
+                "partners", Prefetch("pfmp_periods", queryset=PfmpPeriod.objects.all())
+            )
+            .order_by("id")
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        log_read(request=request, obj=self.get_object(), channel=AccessLog.Channel.API)
+        return response
+
+
+class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
+    """PSAD partner directory with the number of open follow-ups of the scope held with each."""
+
+    access_scope = SCOPED
+    access_roles = PAGE_ROLES
+    permission_classes = [HasScopedRole]
+    serializer_class = PartnerSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filterset_fields = {"partner_type": ["exact"], "is_active": ["exact"]}
+
+    def get_queryset(self):
+        visible = FollowUp.objects.visible_to(self.request.user).open().values("id")
+        return (
+            Partner.objects.visible_to(self.request.user)
+            .select_related("departement")
+            .prefetch_related("contacts")
+            .annotate(caseload=Count("follow_ups", filter=Q(follow_ups__in=visible), distinct=True))
+            .order_by("name", "id")
+        )

@@ -1,0 +1,73 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from mlds.enums import DroitRetourStatus
+from mlds.services import open_droit_retour
+from notifications.models import Deadline
+
+from .factories import YoungPersonFactory
+
+pytestmark = pytest.mark.django_db
+D = DroitRetourStatus
+
+
+def test_request_computes_the_15_day_interview_and_opens_a_follow_up(world, frozen_today):
+    student = YoungPersonFactory(without_school=True)
+    item = open_droit_retour(
+        student=student, by=world.users.mlds1, channel="cio", requested_on=dt.date(2025, 10, 10)
+    )
+    assert item.interview_due_on == dt.date(2025, 10, 25)
+    assert item.follow_up.source == "droit_retour"
+    deadline = Deadline.objects.get(kind="droit_retour_entretien", object_id=item.pk)
+    assert deadline.due_date == dt.date(2025, 10, 25)
+    item.record_interview(by=world.users.mlds1, on=dt.date(2025, 10, 14), note="Veut un CAP")
+    item.make_proposal(by=world.users.mlds1, proposal="CAP cuisine", school=world.school_a)
+    item.enrol(by=world.users.mlds1, on=frozen_today)
+    assert item.status == D.INSCRIT
+    assert Deadline.objects.get(pk=deadline.pk).completed_at is not None
+    assert [log.to_status for log in item.logs.all()] == [
+        "demande",
+        "entretien",
+        "proposition",
+        "inscrit",
+    ]
+
+
+def test_a_25_year_old_may_ask_but_gets_no_mlds_follow_up(world, frozen_today):
+    student = YoungPersonFactory(without_school=True, birth_date=dt.date(2000, 5, 1))
+    item = open_droit_retour(
+        student=student, by=world.users.mlds1, channel="telephone", requested_on=frozen_today
+    )
+    assert item.follow_up is None
+
+
+def test_out_of_range_and_second_open_request_are_refused(world, frozen_today):
+    too_old = YoungPersonFactory(without_school=True, birth_date=dt.date(1999, 1, 1))
+    with pytest.raises(ValidationError, match="16 à 25 ans"):
+        open_droit_retour(
+            student=too_old, by=world.users.mlds1, channel="cio", requested_on=frozen_today
+        )
+    student = YoungPersonFactory(without_school=True)
+    open_droit_retour(
+        student=student, by=world.users.mlds1, channel="cio", requested_on=frozen_today
+    )
+    with pytest.raises(ValidationError, match="déjà une demande"):
+        open_droit_retour(
+            student=student, by=world.users.mlds1, channel="psad", requested_on=frozen_today
+        )
+
+
+def test_refusal_needs_a_reason_and_is_final(world, frozen_today):
+    item = open_droit_retour(
+        student=YoungPersonFactory(without_school=True),
+        by=world.users.mlds1,
+        channel="courriel",
+        requested_on=frozen_today,
+    )
+    with pytest.raises(ValidationError, match="motif"):
+        item.refuse(by=world.users.mlds1, reason="")
+    item.refuse(by=world.users.mlds1, reason="Ne souhaite plus reprendre")
+    with pytest.raises(ValidationError, match="Impossible"):
+        item.record_interview(by=world.users.mlds1, on=frozen_today, note="x")
