@@ -378,6 +378,14 @@ class Command(BaseCommand):
         by_remainder = sorted(range(len(raw)), key=lambda i: raw[i] - counts[i], reverse=True)
         for i in by_remainder[: total - sum(counts)]:
             counts[i] += 1
+        # The demo LPO has at least one pupil of each of its levels, even in a small demo.
+        lpo = self.schools.index(self.lpo)
+        needed = min(len(SCHOOL_PROFILES[SchoolType.LPO][2]), total) - counts[lpo]
+        while needed > 0:
+            donor = max((i for i in range(len(counts)) if i != lpo), key=counts.__getitem__)
+            counts[donor] -= 1
+            counts[lpo] += 1
+            needed -= 1
         return counts
 
     def _create_pupils(self, total: int):
