@@ -146,7 +146,7 @@ class RemediationActionQuerySet(models.QuerySet):
     def with_places_used(self):
         return self.annotate(
             places_used=Count("referrals", filter=Q(referrals__status=ReferralStatus.ACTIVE))
-        )
+        ).annotate(places_left=models.F("places") - models.F("places_used"))
 
 
 class RemediationAction(models.Model):

@@ -1,3 +1,475 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.enums import Role
+from accounts.models import User
+from accounts.perms import SCOPED, access
+from reports.charts import bars
+from students.models import Student
+from territories.enums import Voie
+
+from .diagnosis import build_diagnosis
+from .enums import CallStatus, ProjectStatus, ReferralStatus
+from .forms import (
+    ActionForm,
+    CallForm,
+    DecisionForm,
+    DiagnosisForm,
+    NetworkForm,
+    PartnerForm,
+    ProjectForm,
+    ReferralForm,
+    ReviewForm,
+)
+from .models import (
+    CallForProjects,
+    Network,
+    Project,
+    ProjectReview,
+    Referral,
+    RemediationAction,
+)
+from .perms import (
+    PROJECT_WRITE_ROLES,
+    can_refer,
+    can_review_calls,
+    get_action_for_user,
+    get_call_for_user,
+    get_network_for_user,
+    get_project_for_user,
+    get_referral_for_user,
+)
+from .services import refer_student
+
+REVIEW_ROLES = {Role.PILOTE_ACADEMIQUE, Role.ADMINISTRATEUR}
+
+
+def voie_label(value) -> str:
+    return Voie(value).label if value in Voie.values else (value or "Non renseignée")
+
+
+# --- Networks -----------------------------------------------------------------------------
+
+
+@access(SCOPED, nominative=False)
+def network_list(request):
+    networks = (
+        Network.objects.visible_to(request.user)
+        .select_related("head_school")
+        .annotate(school_count=Count("schools", distinct=True))
+        .prefetch_related("departements")
+    )
+    return render(request, "foquale/network_list.html", {"networks": networks})
+
+
+@access(SCOPED, nominative=False)
+def network_detail(request, public_id):
+    network = get_network_for_user(request.user, public_id)
+    actions = (
+        network.actions.with_places_used()
+        .select_related("partner", "host_school")
+        .order_by("start_date")
+    )
+    return render(
+        request,
+        "foquale/network_detail.html",
+        {
+            "network": network,
+            "schools": network.schools.select_related("bassin").order_by("name"),
+            "partners": network.partners.all(),
+            "responsables": network.responsables(),
+            "actions": actions,
+            "can_manage": network.can_manage(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@access(SCOPED, roles={Role.RESPONSABLE_FOQUALE, Role.ADMINISTRATEUR})
+def network_edit(request, public_id):
+    network = get_network_for_user(request.user, public_id, write=True)
+    coordinators = User.objects.filter(
+        role_assignments__role=Role.COORDONNATEUR_MLDS,
+        role_assignments__departement__in=network.departements.all(),
+    ).distinct()
+    form = NetworkForm(request.POST or None, instance=network, coordinators=coordinators)
+    partner_form = PartnerForm(prefix="partenaire")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Le réseau a été mis à jour.")
+        return redirect("foquale:network_detail", public_id=network.public_id)
+    return render(
+        request,
+        "foquale/network_edit.html",
+        {"network": network, "form": form, "partner_form": partner_form},
+    )
+
+
+@access(SCOPED, roles={Role.RESPONSABLE_FOQUALE, Role.ADMINISTRATEUR})
+@require_POST
+def partner_add(request, public_id):
+    network = get_network_for_user(request.user, public_id, write=True)
+    form = PartnerForm(request.POST, prefix="partenaire")
+    if form.is_valid():
+        partner = form.save()
+        network.partners.add(partner)
+        messages.success(request, f"Partenaire « {partner} » ajouté au réseau.")
+    else:
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, f"Partenaire non ajouté : {errors}")
+    return redirect("foquale:network_edit", public_id=network.public_id)
+
+
+@access(SCOPED, nominative=False)
+def diagnosis(request, public_id):
+    network = get_network_for_user(request.user, public_id)
+    wanted = request.GET.get("annee")
+    diag = build_diagnosis(
+        network, request.user, year=int(wanted) if wanted and wanted.isdigit() else None
+    )
+    form = DiagnosisForm(initial={"annee": diag.year}, years=diag.years)
+
+    def school_label(row):
+        return f"{row['territoire_nom']} — {voie_label(row['voie'])}"
+
+    return render(
+        request,
+        "foquale/diagnosis.html",
+        {
+            "network": network,
+            "diag": diag,
+            "form": form,
+            "school_bars": bars(diag.by_school_voie, measure="taux_decrochage", label=school_label),
+            "network_bars": bars(
+                diag.network_by_voie,
+                measure="taux_decrochage",
+                label=lambda r: f"Réseau — {voie_label(r['voie'])}",
+            ),
+            "academie_bars": bars(
+                diag.academie_by_voie,
+                measure="taux_decrochage",
+                label=lambda r: f"Académie — {voie_label(r['voie'])}",
+            ),
+            "network_trend": bars(
+                diag.network_trend,
+                measure="taux_decrochage",
+                label=lambda r: f"Réseau {r['annee']}-{r['annee'] + 1}",
+            ),
+            "academie_trend": bars(
+                diag.academie_trend,
+                measure="taux_decrochage",
+                label=lambda r: f"Académie {r['annee']}-{r['annee'] + 1}",
+            ),
+            "voie_label": voie_label,
+        },
+    )
+
+
+# --- Offer of remediation actions ---------------------------------------------------------
+
+
+@access(SCOPED, roles={Role.RESPONSABLE_FOQUALE, Role.ADMINISTRATEUR})
+def action_create(request, public_id):
+    network = get_network_for_user(request.user, public_id, write=True)
+    form = ActionForm(
+        request.POST or None, network=network, instance=RemediationAction(network=network)
+    )
+    if request.method == "POST" and form.is_valid():
+        action = form.save()
+        messages.success(request, f"Action « {action} » ajoutée à l'offre du réseau.")
+        return redirect("foquale:action_detail", public_id=action.public_id)
+    return render(request, "foquale/action_form.html", {"network": network, "form": form})
+
+
+@access(SCOPED, nominative=False)
+def action_detail(request, public_id):
+    action = get_action_for_user(request.user, public_id)
+    referrals = (
+        Referral.objects.visible_to(request.user)
+        .filter(action=action)
+        .select_related("student", "school", "referred_by")
+    )
+    return render(
+        request,
+        "foquale/action_detail.html",
+        {
+            "action": action,
+            "places_left": max(action.places - action.places_used, 0),
+            "referrals": referrals,
+            "can_refer": can_refer(request.user) and action.is_open_on(timezone.localdate()),
+            "form": ReferralForm(),
+        },
+    )
+
+
+@access(SCOPED, roles=None)
+@require_POST
+def action_refer(request, public_id):
+    action = get_action_for_user(request.user, public_id)
+    if not can_refer(request.user):
+        raise Http404("Action introuvable.")
+    form = ReferralForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez l'INE de l'élève.")
+        return redirect("foquale:action_detail", public_id=action.public_id)
+    student = (
+        Student.objects.visible_to(request.user)
+        .filter(ine=form.cleaned_data["ine"], current_school__in=action.network.schools.all())
+        .first()
+    )
+    if student is None:
+        messages.error(
+            request,
+            "Aucun élève de votre périmètre scolarisé dans un établissement du réseau ne porte "
+            "cet INE.",
+        )
+        return redirect("foquale:action_detail", public_id=action.public_id)
+    try:
+        refer_student(
+            action=action,
+            student=student,
+            by=request.user,
+            today=timezone.localdate(),
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{student} est orienté vers « {action} ».")
+    return redirect("foquale:action_detail", public_id=action.public_id)
+
+
+@access(SCOPED, roles=None)
+@require_POST
+def referral_cancel(request, public_id):
+    referral = get_referral_for_user(request.user, public_id, write=True)
+    try:
+        referral.cancel(by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Orientation annulée : la place est libérée.")
+    return redirect("foquale:action_detail", public_id=referral.action.public_id)
+
+
+# --- Calls for projects -------------------------------------------------------------------
+
+
+@access(SCOPED, nominative=False)
+def call_list(request):
+    calls = CallForProjects.objects.visible_to(request.user).annotate(
+        project_count=Count("projects", filter=~Q(projects__status=ProjectStatus.DRAFT))
+    )
+    return render(
+        request,
+        "foquale/call_list.html",
+        {"calls": calls, "can_create": can_review_calls(request.user)},
+    )
+
+
+@access(SCOPED, roles=REVIEW_ROLES, nominative=False)
+def call_create(request):
+    role = request.user.active_role
+    instance = CallForProjects(academie_id=role.academie_id, created_by=request.user)
+    form = CallForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        call = form.save()
+        messages.success(request, "Appel à projets enregistré en brouillon.")
+        return redirect("foquale:call_detail", public_id=call.public_id)
+    return render(request, "foquale/call_form.html", {"form": form})
+
+
+@access(SCOPED, nominative=False)
+def call_detail(request, public_id):
+    call = get_call_for_user(request.user, public_id)
+    role = request.user.active_role
+    projects = (
+        Project.objects.visible_to(request.user)
+        .filter(call=call)
+        .select_related("school")
+        .prefetch_related(Prefetch("reviews", queryset=ProjectReview.objects.order_by("id")))
+        .order_by("school__name", "title")
+    )
+    return render(
+        request,
+        "foquale/call_detail.html",
+        {
+            "call": call,
+            "projects": projects,
+            "is_reviewer": can_review_calls(request.user),
+            "can_submit": role.role in PROJECT_WRITE_ROLES
+            and call.is_open_for_submission(timezone.localdate()),
+            "transitions": call.transitions.select_related("by"),
+            "published": call.status == CallStatus.PUBLISHED,
+        },
+    )
+
+
+@access(SCOPED, roles=REVIEW_ROLES, nominative=False)
+@require_POST
+def call_transition(request, public_id, step):
+    call = get_call_for_user(request.user, public_id, write=True)
+    moves = {
+        "ouvrir": lambda: call.open(by=request.user, today=timezone.localdate()),
+        "cloturer": lambda: call.close_submissions(by=request.user),
+        "publier": lambda: call.publish(by=request.user),
+    }
+    if step not in moves:
+        raise Http404("Étape inconnue.")
+    try:
+        moves[step]()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Appel à projets : {call.get_status_display().lower()}.")
+    return redirect("foquale:call_detail", public_id=call.public_id)
+
+
+@access(SCOPED, roles=PROJECT_WRITE_ROLES)
+def project_create(request, public_id):
+    call = get_call_for_user(request.user, public_id)
+    if not call.is_open_for_submission(timezone.localdate()):
+        messages.error(request, "Cet appel à projets n'est pas ouvert aux dépôts.")
+        return redirect("foquale:call_detail", public_id=call.public_id)
+    role = request.user.active_role
+    instance = Project(call=call, school_id=role.etablissement_id, created_by=request.user)
+    form = ProjectForm(request.POST or None, instance=instance, call=call)
+    if request.method == "POST" and form.is_valid():
+        project = form.save()
+        messages.success(request, "Projet enregistré en brouillon : relisez-le puis déposez-le.")
+        return redirect("foquale:project_detail", public_id=project.public_id)
+    return render(request, "foquale/project_form.html", {"call": call, "form": form})
+
+
+@access(SCOPED, nominative=False)
+def project_detail(request, public_id):
+    project = get_project_for_user(request.user, public_id)
+    role = request.user.active_role
+    is_reviewer = can_review_calls(request.user)
+    reviews = project.reviews.select_related("reviewer").order_by("id") if is_reviewer else []
+    show_decision = project.decision_visible_to(request.user)
+    transitions = project.transitions.select_related("by")
+    if not show_decision:
+        # The decision reaches the school with the publication of the results, not before.
+        transitions = transitions.exclude(
+            to_status__in=[ProjectStatus.ACCEPTED, ProjectStatus.REJECTED]
+        )
+    return render(
+        request,
+        "foquale/project_detail.html",
+        {
+            "project": project,
+            "call": project.call,
+            "is_owner": role.role in PROJECT_WRITE_ROLES,
+            "is_reviewer": is_reviewer,
+            "reviews": reviews,
+            "show_decision": show_decision,
+            "review_form": ReviewForm(),
+            "decision_form": DecisionForm(),
+            "transitions": transitions,
+            "in_review": project.call.status == CallStatus.REVIEW,
+        },
+    )
+
+
+@access(SCOPED, roles=PROJECT_WRITE_ROLES)
+@require_POST
+def project_submit(request, public_id):
+    project = get_project_for_user(request.user, public_id, write=True)
+    action = request.POST.get("action")
+    try:
+        if action == "retirer":
+            project.withdraw(by=request.user)
+            messages.success(request, "Projet retiré.")
+        else:
+            project.submit(by=request.user, today=timezone.localdate())
+            messages.success(request, "Projet déposé : la commission l'examinera après la clôture.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("foquale:project_detail", public_id=project.public_id)
+
+
+@access(SCOPED, roles=REVIEW_ROLES, nominative=False)
+@require_POST
+def project_review(request, public_id):
+    project = get_project_for_user(request.user, public_id)
+    form = ReviewForm(request.POST)
+    if project.call.status != CallStatus.REVIEW or project.status != ProjectStatus.SUBMITTED:
+        messages.error(request, "La notation n'est ouverte que pendant l'instruction.")
+    elif not form.is_valid():
+        messages.error(request, "Note invalide : un entier de 0 à 20.")
+    else:
+        ProjectReview.objects.update_or_create(
+            project=project,
+            reviewer=request.user,
+            defaults={
+                "score": form.cleaned_data["score"],
+                "comment": form.cleaned_data["comment"],
+            },
+        )
+        messages.success(request, "Note enregistrée.")
+    return redirect("foquale:project_detail", public_id=project.public_id)
+
+
+@access(SCOPED, roles=REVIEW_ROLES, nominative=False)
+@require_POST
+def project_decide(request, public_id):
+    project = get_project_for_user(request.user, public_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez une décision et motivez-la.")
+        return redirect("foquale:project_detail", public_id=project.public_id)
+    try:
+        project.decide(
+            by=request.user,
+            accepted=form.cleaned_data["accepted"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Décision enregistrée : {project.get_status_display()}.")
+    return redirect("foquale:project_detail", public_id=project.public_id)
+
+
+# --- Dashboard ----------------------------------------------------------------------------
+
+
 def dashboard_panel(request) -> str:
-    """HTML block for the home dashboard, or "" when this app has nothing for the role."""
-    return ""
+    """The network head's block: dropout rate of the network by voie (last year, compared
+    with the académie) and the offer's places left."""
+    role = request.user.active_role
+    if role is None or role.role != Role.RESPONSABLE_FOQUALE:
+        return ""
+    network = Network.objects.select_related("head_school__departement").get(pk=role.network_id)
+    diag = build_diagnosis(network, request.user)
+    actions = network.actions.with_places_used().filter(end_date__gte=timezone.localdate())
+    places = sum(a.places for a in actions)
+    used = sum(a.places_used for a in actions)
+    return render_to_string(
+        "foquale/_dashboard.html",
+        {
+            "network": network,
+            "diag": diag,
+            "network_bars": bars(
+                diag.network_by_voie,
+                measure="taux_decrochage",
+                label=lambda r: f"Réseau — {voie_label(r['voie'])}",
+            ),
+            "academie_bars": bars(
+                diag.academie_by_voie,
+                measure="taux_decrochage",
+                label=lambda r: f"Académie — {voie_label(r['voie'])}",
+            ),
+            "places": places,
+            "places_left": max(places - used, 0),
+            "referral_status": ReferralStatus,
+        },
+        request=request,
+    )

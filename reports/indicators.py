@@ -162,13 +162,16 @@ def aggregate(
     family: Family,
     queryset: models.QuerySet,
     *,
-    territory: str = TerritoryLevel.ETABLISSEMENT,
+    territory: str | None = TerritoryLevel.ETABLISSEMENT,
     dimensions: Iterable[str] = (Dimension.VOIE, Dimension.NIVEAU, Dimension.ANNEE),
 ) -> models.QuerySet:
     """One GROUP BY query: `queryset` (already scoped and filtered) grouped by territory and
-    the chosen dimensions, with the family's counts. Returns a values() QuerySet."""
-    code_path, name_path = (f"{family.school}__{p}" for p in TERRITORY_KEYS[territory])
-    group = {"territoire_code": F(code_path), "territoire_nom": F(name_path)}
+    the chosen dimensions, with the family's counts. Returns a values() QuerySet.
+    `territory=None` groups by the dimensions only (totals of the whole queryset)."""
+    group = {}
+    if territory is not None:
+        code_path, name_path = (f"{family.school}__{p}" for p in TERRITORY_KEYS[territory])
+        group = {"territoire_code": F(code_path), "territoire_nom": F(name_path)}
     dims = list(dimensions)
     for dim in (Dimension.VOIE, Dimension.NIVEAU, Dimension.ANNEE):
         if dim in dims:
@@ -180,6 +183,8 @@ def aggregate(
     qs = queryset
     if territory == TerritoryLevel.RESEAU:
         qs = qs.filter(**{f"{family.school}__foquale_networks__isnull": False})
+    if not group:
+        return [qs.aggregate(**aggregates)]
     return qs.annotate(**group).values(*group.keys()).annotate(**aggregates).order_by(*group.keys())
 
 
@@ -213,8 +218,8 @@ def present(
             values[measure.name] = round(100 * num / den, 1) if den else None
     return {
         "territoire_niveau": territory,
-        "territoire_code": str(row["territoire_code"]),
-        "territoire_nom": row["territoire_nom"],
+        "territoire_code": str(row.get("territoire_code", "")),
+        "territoire_nom": row.get("territoire_nom", ""),
         "voie": row.get("g_voie"),
         "niveau": row.get("g_niveau"),
         "annee": row.get("g_annee"),

@@ -1,0 +1,86 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.enums import Role
+
+from .models import (
+    ACADEMIE_REVIEW_ROLES,
+    CallForProjects,
+    Network,
+    Project,
+    Referral,
+    RemediationAction,
+)
+
+# Who refers pupils to the network's actions: the schools' staff, the CIO, the MLDS
+# coordinator and the network's head.
+REFERRAL_ROLES = {
+    Role.CHEF_ETABLISSEMENT,
+    Role.REFERENT_DECROCHAGE,
+    Role.DIRECTEUR_CIO,
+    Role.COORDONNATEUR_MLDS,
+    Role.RESPONSABLE_FOQUALE,
+    Role.ADMINISTRATEUR,
+}
+PROJECT_WRITE_ROLES = {Role.CHEF_ETABLISSEMENT}
+
+
+def _role(user):
+    return getattr(user, "active_role", None)
+
+
+def can_review_calls(user) -> bool:
+    role = _role(user)
+    return role is not None and role.role in ACADEMIE_REVIEW_ROLES
+
+
+def can_refer(user) -> bool:
+    role = _role(user)
+    return role is not None and role.is_nominative and role.role in REFERRAL_ROLES
+
+
+def get_network_for_user(user, public_id, write=False) -> Network:
+    network = get_object_or_404(
+        Network.objects.visible_to(user).select_related(
+            "head_school", "mlds_coordinator", "head_school__departement"
+        ),
+        public_id=public_id,
+    )
+    if write and not network.can_manage(user):
+        raise Http404("Réseau introuvable.")
+    return network
+
+
+def get_action_for_user(user, public_id, write=False) -> RemediationAction:
+    action = get_object_or_404(
+        RemediationAction.objects.visible_to(user)
+        .with_places_used()
+        .select_related("network", "partner", "host_school"),
+        public_id=public_id,
+    )
+    if write and not action.network.can_manage(user):
+        raise Http404("Action introuvable.")
+    return action
+
+
+def get_referral_for_user(user, public_id, write=False) -> Referral:
+    qs = Referral.objects.visible_to(user).select_related("action__network", "student")
+    if write and not can_refer(user):
+        qs = qs.none()
+    return get_object_or_404(qs, public_id=public_id)
+
+
+def get_call_for_user(user, public_id, write=False) -> CallForProjects:
+    qs = CallForProjects.objects.visible_to(user)
+    if write and not can_review_calls(user):
+        qs = qs.none()
+    return get_object_or_404(qs, public_id=public_id)
+
+
+def get_project_for_user(user, public_id, write=False) -> Project:
+    """`write` means the school's own head (submit, withdraw)."""
+    qs = Project.objects.visible_to(user).select_related("call", "school")
+    role = _role(user)
+    if write and (role is None or role.role not in PROJECT_WRITE_ROLES):
+        qs = qs.none()
+    return get_object_or_404(qs, public_id=public_id)
