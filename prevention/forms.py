@@ -4,7 +4,7 @@ from dsfr.forms import DsfrBaseForm
 from .enums import BilanKind, GpdsDecision, Opinion, PafiOutcome, TdoOutcome, TdoPartner
 from .models.tdo import TDO_MONTHS_HELP
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 # Yes/no as a select: plain Django checkboxes and radios would need django-widget-tweaks.
 YES_NO = [("0", "Non"), ("1", "Oui")]
 

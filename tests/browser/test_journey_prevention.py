@@ -1,0 +1,129 @@
+"""Journey 2: absences imported → pupil flagged → GPDS decides a parcours dérogatoire →
+contract PDF → IA-DASEN validates → interim and final bilans recorded."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from prevention.models import Derogatoire
+from students.enums import Level
+from territories.enums import Voie
+
+from ..students.factories import StudentFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login_as(browser, browser_login, user):
+    page = browser.new_context().new_page()
+    browser_login(page, user)
+    return page
+
+
+def test_prevention_journey(world, page, browser, browser_login, live_server, tmp_path):
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    pupil = StudentFactory(
+        current_school=world.school_a,
+        ine="111222333AB",
+        last_name="Girard",
+        first_name="Noé",
+        level=Level.QUATRIEME,
+        voie=Voie.COLLEGE,
+        division="4C",
+        birth_date=dt.date(today.year - 16, 1, 1) + dt.timedelta(days=200),
+    )
+    csv = tmp_path / "absences.csv"
+    csv.write_text(
+        "ine;mois;demi_journees_absence;dont_non_justifiees\n"
+        f"111222333AB;{last_month:%Y-%m};1;0\n"
+        f"111222333AB;{this_month:%Y-%m};12;6\n",
+        encoding="utf-8",
+    )
+    url = live_server.url
+
+    # 1. The référent imports the absences; the pupil is flagged, with why and since when.
+    browser_login(page, world.users.referent_a)
+    page.goto(f"{url}/prevention/signaux/")
+    page.get_by_label("Fichier des absences (CSV)").set_input_files(str(csv))
+    page.get_by_role("button", name="Importer").click()
+    assert "2 ligne(s) importée(s)" in page.content()
+    page.goto(f"{url}/prevention/")
+    flagged = page.get_by_test_id("flagged")
+    assert "GIRARD" in flagged.text_content()
+    assert "Assiduité sous le seuil" in flagged.text_content()
+    assert "Absences non justifiées" in flagged.text_content()
+
+    # 2. A GPDS meeting reviews the pupil and decides a parcours dérogatoire.
+    page.goto(f"{url}/prevention/gpds/")
+    page.get_by_label("Membres présents").fill("Mme Leroy, CPE\nM. Nguyen, professeur principal")
+    page.get_by_role("button", name="Enregistrer la réunion").click()
+    form = page.get_by_test_id("review-form")
+    form.get_by_label("Élève examiné").select_option(label="GIRARD Noé")
+    form.get_by_label("Situation observée").fill("Absences en hausse, perte de motivation.")
+    form.get_by_label("Décision").select_option(value="derogatoire")
+    form.get_by_label("Personne en charge").fill("M. Nguyen")
+    form.get_by_label("Prochain examen en GPDS").fill(f"{today + dt.timedelta(days=42):%Y-%m-%d}")
+    form.get_by_role("button", name="Enregistrer la décision").click()
+    page.get_by_role("link", name="Ouvrir le parcours dérogatoire").click()
+    assert "Prioritaire" in page.content()
+    page.get_by_label("Début prévu").fill(f"{today:%Y-%m-%d}")
+    page.get_by_label("Fin prévue").fill(f"{today + dt.timedelta(days=200):%Y-%m-%d}")
+    page.get_by_label("Enseignements dont l'élève est dispensé").fill("LV2, technologie")
+    page.get_by_label("Organisation de l'alternance").fill("Deux jours au LP, trois au collège")
+    page.get_by_role("button", name="Enregistrer").click()
+    assert page.get_by_test_id("status").text_content() == "Brouillon (contrat en préparation)"
+
+    # 3. Contract: an objective, the three signatures, the PDF, then transmission.
+    obj = page.get_by_test_id("form-objectif")
+    obj.get_by_label("Objectif").fill("Assiduité complète les jours de collège")
+    obj.get_by_label("Échéance").fill(f"{today + dt.timedelta(days=60):%Y-%m-%d}")
+    obj.get_by_role("button", name="Ajouter l'objectif").click()
+    page.get_by_role("button", name="Transmettre à la DSDEN sous le timbre IEN-IO").click()
+    assert "la signature du jeune" in page.content()  # refused, nothing lost
+    sig = page.get_by_test_id("form-signatures")
+    for label in ("jeune", "famille", "chef"):
+        sig.get_by_label(re.compile(label)).fill(f"{today:%Y-%m-%d}")
+    sig.get_by_role("button", name="Enregistrer les signatures").click()
+    pdf_url = page.get_by_role("link", name="Contrat à signer (PDF)").get_attribute("href")
+    pdf = page.request.get(f"{url}{pdf_url}")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body()[:4] == b"%PDF"
+    page.get_by_role("button", name="Transmettre à la DSDEN sous le timbre IEN-IO").click()
+    assert "Transmis à la DSDEN" in page.get_by_test_id("status").text_content()
+    path_url = page.url
+
+    # 4. IEN-IO gives an opinion, the IA-DASEN validates from the queue.
+    ien = login_as(browser, browser_login, world.users.ienio1)
+    ien.goto(f"{url}/prevention/validation/")
+    ien.get_by_role("link", name="GIRARD Noé").click()
+    ien.get_by_label("Avis de l'IEN-IO").select_option(value="favorable")
+    ien.get_by_role("button", name="Rendre l'avis").click()
+    assert "Avis de l'IEN-IO rendu" in ien.get_by_test_id("status").text_content()
+    dasen = login_as(browser, browser_login, world.users.dasen1)
+    dasen.goto(f"{url}/prevention/validation/")
+    dasen.get_by_role("link", name="GIRARD Noé").click()
+    dasen.get_by_label("Décision").select_option(value="1")
+    dasen.get_by_role("button", name="Enregistrer la décision").click()
+    assert dasen.get_by_test_id("status").text_content() == "Validé par l'IA-DASEN"
+
+    # 5. The school starts the path and records an interim then the final bilan.
+    page.goto(path_url)
+    page.get_by_test_id("form-demarrer").get_by_role("button").click()
+    assert page.get_by_test_id("status").text_content() == "En cours"
+    bilan = page.get_by_test_id("form-bilan")
+    bilan.get_by_label("Type de bilan").select_option(value="etape")
+    bilan.get_by_label("Atteinte des objectifs").fill("Assiduité retrouvée au collège.")
+    bilan.get_by_role("button", name="Enregistrer le bilan").click()
+    bilan = page.get_by_test_id("form-bilan")
+    bilan.get_by_label("Type de bilan").select_option(value="final")
+    bilan.get_by_label("Atteinte des objectifs").fill("Objectifs atteints, projet de CAP.")
+    bilan.get_by_label("Joindre le bilan final").select_option(value="1")
+    bilan.get_by_role("button", name="Enregistrer le bilan").click()
+    assert "Terminé" in page.get_by_test_id("status").text_content()
+    assert "Joint au dossier d'affectation" in page.get_by_test_id("bilans").text_content()
+    path = Derogatoire.objects.get(student=pupil)
+    assert path.status == "termine" and path.bilans.count() == 2
