@@ -3,7 +3,7 @@ import datetime as dt
 import factory
 from factory.django import DjangoModelFactory
 
-from foquale.enums import ActionKind, Axis, CallStatus, PartnerKind
+from foquale.enums import ActionKind, Axis, CallStatus, PartnerKind, ProjectStatus
 from foquale.models import CallForProjects, Partner, Project, RemediationAction
 
 from ..accounts.factories import UserFactory
@@ -53,3 +53,9 @@ class ProjectFactory(DjangoModelFactory):
     axis = Axis.REMOBILISATION
     summary = "Ateliers hebdomadaires avec la mission locale."
     created_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        submitted = factory.Trait(
+            status=ProjectStatus.SUBMITTED,
+            submitted_at=dt.datetime(2025, 9, 30, 10, 0, tzinfo=dt.UTC),
+        )
