@@ -23,6 +23,13 @@ from .models import PaqiSite, Partner, PartnerContact
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def yes_no(label, *, yes="Oui", no="Non", initial=None):
+    """Yes/no as a select: DSFR checkboxes and radios would need django-widget-tweaks."""
+    return forms.TypedChoiceField(
+        label=label, choices=[("1", yes), ("0", no)], coerce=lambda v: v == "1", initial=initial
+    )
+
+
 def today():
     return timezone.localdate()
 
@@ -109,12 +116,7 @@ class AssignForm(VersionedForm):
 class ContactForm(VersionedForm):
     on = forms.DateField(label="Date", widget=DATE, initial=today)
     channel = forms.ChoiceField(label="Canal", choices=ContactChannel.choices)
-    reached = forms.TypedChoiceField(
-        label="Résultat",
-        choices=[("1", "Jeune joint"), ("0", "Injoignable")],
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
-    )
+    reached = yes_no("Résultat", yes="Jeune joint", no="Injoignable")
     note = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -169,13 +171,7 @@ class CommentForm(VersionedForm):
 
 class JointReviewForm(VersionedForm):
     on = forms.DateField(label="Date", widget=DATE, initial=today)
-    is_holding = forms.TypedChoiceField(
-        label="La solution tient-elle ?",
-        choices=[("1", "Oui"), ("0", "Fragile")],
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
-        initial="1",
-    )
+    is_holding = yes_no("La solution tient-elle ?", no="Fragile", initial="1")
     note = forms.CharField(label="Compte rendu", widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -197,10 +193,8 @@ class AmbitionProposeForm(DsfrBaseForm):
     diploma = forms.ChoiceField(
         label="Cycle achevé à la dernière session", choices=AmbitionEmploiDiploma.choices
     )
-    is_volunteer = forms.BooleanField(label="Le jeune est volontaire", required=False)
-    is_employed_or_in_training = forms.BooleanField(
-        label="Le jeune est déjà en emploi ou en formation", required=False
-    )
+    is_volunteer = yes_no("Le jeune est volontaire", initial="0")
+    is_employed_or_in_training = yes_no("Le jeune est déjà en emploi ou en formation", initial="0")
     objectives = forms.CharField(
         label="Objectifs et contenu", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -272,6 +266,8 @@ class RefuseForm(VersionedForm):
 
 
 class PartnerForm(DsfrBaseForm, forms.ModelForm):
+    is_active = yes_no("Structure active", initial="1")
+
     class Meta:
         model = Partner
         fields = [
