@@ -23,7 +23,12 @@ class DossierFilterForm(DsfrBaseForm):
     state = forms.ChoiceField(
         label="État", choices=[("", "Tous"), *DossierState.choices], required=False
     )
-    overdue = forms.BooleanField(label="En retard seulement", required=False)
+    # A select rather than a checkbox: the DSFR checkbox snippet needs django-widget-tweaks.
+    overdue = forms.ChoiceField(
+        label="Échéances",
+        choices=[("", "Tous les dossiers"), ("1", "En retard seulement")],
+        required=False,
+    )
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)

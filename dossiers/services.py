@@ -212,8 +212,9 @@ def _store(
 def render_family_letter(*, dossier: RepreparationDossier, by, today=None) -> GeneratedDocument:
     """One letter, rendered in the request."""
     today = today or timezone.localdate()
-    check_letter_possible(dossier)
-    d = _letter_context(_letter_queryset().get(pk=dossier.pk), today)
+    d = _letter_queryset().get(pk=dossier.pk)
+    check_letter_possible(d)
+    d = _letter_context(d, today)
     content, pages = pdf.render_pdf("dossiers/pdf/lettre.html", {"letters": [d]})
     return _store(
         kind=DocumentKind.LETTRE,

@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from accounts.perms import SCOPED, access
@@ -210,9 +211,13 @@ def document_create(request, public_id, kind):
 def document_download(request, public_id):
     doc = get_document_for_user(request.user, public_id)
     log_read(request=request, obj=doc, channel=AccessLog.Channel.PDF)
-    return FileResponse(
-        doc.file.open("rb"), content_type="application/pdf", filename=f"{doc.title}.pdf"
+    with doc.file.open("rb") as handle:
+        content = handle.read()
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"{doc.title}.pdf"
     )
+    return response
 
 
 @access(SCOPED, roles=MLDS_HANDOVER_ROLES)

@@ -71,6 +71,6 @@ def media_root(settings):
 
 
 def pdf_text(path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    """The PDF's text with whitespace collapsed (line breaks fall anywhere in a letter)."""
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    return " ".join(out.stdout.split())

@@ -1,0 +1,165 @@
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from dossiers.enums import DossierState
+from dossiers.importer import import_results
+from dossiers.models import (
+    DossierTransition,
+    EpreuveMark,
+    ExamResult,
+    RepreparationDossier,
+    ResultsDay,
+)
+from notifications.models import Deadline
+
+from ..students.factories import StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "ine;examen;serie_specialite;session;resultat;moyenne;note_FRANCAIS;note_MATHS;note_EP_PRO\n"
+)
+
+
+@pytest.fixture
+def pupils(world, frozen):
+    return {
+        "a1": StudentFactory(ine="111111111AA", current_school=world.school_a, last_name="Dupont"),
+        "a2": StudentFactory(ine="222222222AA", current_school=world.school_a, last_name="Bernard"),
+        "d1": StudentFactory(ine="333333333AA", current_school=world.school_d, last_name="Petit"),
+    }
+
+
+def csv(*rows):
+    return (HEADER + "".join(r + "\n" for r in rows)).encode()
+
+
+GOOD = csv(
+    "111111111AA;bac_pro;MELEC;2025;ajourné;7,5;8;12,5;ABS",
+    "222222222AA;Bac professionnel;MELEC;2025;admis;12;11;13;12",
+)
+
+
+def test_ajourne_opens_one_dossier_dated_results_day(pupils, world):
+    ResultsDay.objects.create(academie=world.academie, session_year=2025, date=dt.date(2025, 7, 4))
+    report = import_results(GOOD)
+    assert report.ok, report.errors
+    assert (report.results_created, report.dossiers_opened) == (2, 1)
+    dossier = RepreparationDossier.objects.get()
+    assert dossier.student == pupils["a1"] and dossier.opened_on == dt.date(2025, 7, 4)
+    assert dossier.state == DossierState.REMIS and dossier.school == world.school_a
+    assert dossier.below_ten_count == 2  # 8 and absent
+    marks = dict(
+        EpreuveMark.objects.filter(result__student=pupils["a1"]).values_list("code", "mark")
+    )
+    assert marks["MATHS"] == 12.5 and marks["EP_PRO"] is None
+    assert DossierTransition.objects.filter(dossier=dossier, to_state="remis").count() == 1
+    assert Deadline.objects.filter(object_id=dossier.pk, kind="entretien_situation").exists()
+
+
+def test_reimport_is_idempotent_and_updates(pupils):
+    import_results(GOOD)
+    changed = GOOD.replace(b"7,5;8;12,5", b"7,9;9;12,5")
+    report = import_results(changed)
+    assert (report.results_created, report.results_updated, report.dossiers_opened) == (0, 2, 0)
+    assert ExamResult.objects.count() == 2 and RepreparationDossier.objects.count() == 1
+    assert str(RepreparationDossier.objects.get().average) == "7.90"
+    assert EpreuveMark.objects.count() == 6
+
+
+def test_results_day_defaults_to_configured_day(pupils):
+    import_results(GOOD)
+    assert RepreparationDossier.objects.get().opened_on == dt.date(2025, 7, 4)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("999999999ZZ;bac_pro;MELEC;2025;ajourne;7;8;9;10", "INE 999999999ZZ inconnu"),
+        ("12345;bac_pro;MELEC;2025;ajourne;7;8;9;10", "INE « 12345 » invalide"),
+        ("111111111AA;bac_pro;MELEC;2031;ajourne;7;8;9;10", "la session 2031 est dans le futur"),
+        ("111111111AA;bac_pro;MELEC;2025;ajourne;7;21;9;10", "hors de l'intervalle 0 à 20"),
+        ("111111111AA;bac_pro;MELEC;2025;ajourne;7;-1;9;10", "hors de l'intervalle 0 à 20"),
+        ("111111111AA;brevet;;2025;ajourne;7;8;9;10", "examen « brevet » inconnu"),
+        ("111111111AA;bac_pro;MELEC;2025;recalé;7;8;9;10", "résultat « recalé » inconnu"),
+        ("111111111AA;bac_pro;;2025;ajourne;7;8;9;10", "spécialité manquante"),
+        ("111111111AA;bac_pro;MELEC;2025;ajourne;7;huit;9;10", "n'est pas une note"),
+        ("111111111AA;cap;;2025;ajourne;7;8;9;10", "épreuve « FRANCAIS » inconnue pour le"),
+    ],
+)
+def test_row_errors_reject_the_whole_file(pupils, row, message):
+    report = import_results(csv("222222222AA;bac_pro;MELEC;2025;ajourne;7;8;9;10", row))
+    assert not report.ok
+    assert [e.line for e in report.errors] == [3]
+    assert message in report.errors[0].message
+    assert not ExamResult.objects.exists() and not RepreparationDossier.objects.exists()
+
+
+def test_duplicate_rows_are_reported(pupils):
+    row = "111111111AA;bac_pro;MELEC;2025;ajourne;7;8;9;10"
+    report = import_results(csv(row, row))
+    assert "ligne en double (déjà vue ligne 2" in report.errors[0].message
+
+
+def test_session_before_its_results_day_is_in_the_future(pupils, world, on_day):
+    on_day(dt.date(2025, 7, 2))
+    report = import_results(csv("111111111AA;bac_pro;MELEC;2025;ajourne;7;8;9;10"))
+    assert "pas encore de résultats (publication le 04/07/2025)" in report.errors[0].message
+
+
+def test_missing_column_is_reported():
+    report = import_results(b"ine;examen;session\n111111111AA;cap;2025\n")
+    assert "colonne(s) manquante(s) : resultat" in report.errors[0].message
+
+
+def test_windows_1252_and_comma_separator(pupils):
+    raw = (
+        "ine,examen,serie_specialite,session,resultat,moyenne\n"
+        "111111111AA,bac_pro,MELEC,2025,ajourné,7.5\n"
+    ).encode("cp1252")
+    assert import_results(raw).ok
+
+
+def test_upload_is_scoped_to_the_school(pupils, world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(world.users.chef_a)
+    bad = csv("333333333AA;bac_pro;MELEC;2025;ajourne;7;8;9;10")
+    response = client.post(reverse("dossiers:import"), {"file": SimpleUploadedFile("r.csv", bad)})
+    assert response.status_code == 400
+    assert "hors de votre périmètre" in response.text
+    assert not ExamResult.objects.exists()
+    response = client.post(reverse("dossiers:import"), {"file": SimpleUploadedFile("r.csv", GOOD)})
+    assert response.status_code == 302
+    assert RepreparationDossier.objects.count() == 1
+
+
+def test_departement_role_imports_its_departement(pupils, world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(world.users.ienio1).post(
+        reverse("dossiers:import"), {"file": SimpleUploadedFile("r.csv", GOOD)}
+    )
+    assert response.status_code == 302
+
+
+def test_referent_and_cio_cannot_import(world, client_for):
+    for user in (world.users.referent_a, world.users.cio1, world.users.pilot, world.users.norole):
+        assert client_for(user).get(reverse("dossiers:import")).status_code == 404
+
+
+def test_command_imports_a_whole_academie_or_nothing(pupils, tmp_path):
+    path = tmp_path / "resultats.csv"
+    path.write_bytes(GOOD + b"333333333AA;cap;;2025;ajourne;6;;;\n")
+    out = StringIO()
+    call_command("import_results", str(path), stdout=out)
+    assert "2 dossier(s) de re-préparation ouvert(s)" in out.getvalue()
+    path.write_bytes(csv("444444444AA;cap;;2025;ajourne;6;;;"))
+    err = StringIO()
+    with pytest.raises(CommandError, match="rien n'a été enregistré"):
+        call_command("import_results", str(path), stderr=err)
+    assert "Ligne 2" in err.getvalue()
