@@ -45,8 +45,9 @@ def _seed_current_year(academie, today: dt.date):
 
 
 def _illustrative_deadlines(today: dt.date, stdout):
-    """Only when no app created deadlines: three pupils of the demo chef's school."""
-    if Deadline.objects.exclude(kind__startswith="age_").exists():
+    """Only when no app's deadline is overdue yet: three pupils of the demo chef's school, one
+    entretien overdue (escalated to the CIO director), one due soon, one suspended case."""
+    if Deadline.objects.overdue(today).exclude(kind__startswith="age_").exists():
         return
     chef = RoleAssignment.objects.filter(
         role=Role.CHEF_ETABLISSEMENT, user__username="chef.lycee"

@@ -448,7 +448,13 @@ def run_daily_sweep(*, today: dt.date | None = None) -> SweepResult:
     result = SweepResult(day=today)
     result.age_deadlines_created, result.age_deadlines_completed = sync_age_deadlines(today=today)
     result.due_deadlines, result.reminders_created = create_due_reminders(today=today)
-    logger.info("Balayage du %s : %s", today, result)
+    logger.info(
+        "Balayage du %s : %s échéance(s) dues, %s rappel(s) créé(s), %s échéance(s) d'âge.",
+        today,
+        result.due_deadlines,
+        result.reminders_created,
+        result.age_deadlines_created,
+    )
     return result
 
 

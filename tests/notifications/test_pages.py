@@ -204,3 +204,14 @@ def test_operations_page_is_for_administrators_only(world, client_for):
 
 def test_escalation_stage_labels_are_french():
     assert ReminderStage.ESCALATION_1.label.startswith("Escalade")
+
+
+def test_calendar_is_editable_in_the_admin(world, client, calendar_2025):
+    from ..accounts.factories import UserFactory
+
+    superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    assert client.get("/admin/notifications/schoolcalendar/").status_code == 200
+    page = client.get(f"/admin/notifications/schoolcalendar/{calendar_2025.pk}/change/")
+    assert page.status_code == 200 and "Vacances de la Toussaint" in page.text
+    assert client.get("/admin/notifications/digest/").status_code == 200
