@@ -390,7 +390,7 @@ def transmit_to_mlds(*, dossier: RepreparationDossier, by, note: str = ""):
             raise ValidationError("Déjà transmis à la MLDS.")
         follow_up = open_follow_up(
             student=dossier.student,
-            source="reprepa",
+            source="reprepa_sans_solution",
             by=by,
             note=note
             or f"Élève ajourné sans solution à la rentrée ({dossier.exam_result.exam_label}).",

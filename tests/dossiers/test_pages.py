@@ -391,3 +391,22 @@ def test_dashboard_panels(world, client_for, frozen):
     assert "Re-préparation des examens" in client_for(world.users.chef_a).get("/").text
     pilot = client_for(world.users.pilot).get("/").text
     assert "chiffres agrégés" in pilot
+
+
+def test_sans_solution_pupil_handed_over_to_mlds_once(world, client_for, frozen):
+    from mlds.models import FollowUp
+
+    d = DossierFactory(
+        student__current_school=world.school_a,
+        student__birth_date=dt.date(2008, 1, 1),
+        without_solution=True,
+    )
+    post = url("mlds_transmit", d.public_id)
+    assert client_for(world.users.cio1).post(post).status_code == 404
+    assert client_for(world.users.mlds2).post(post).status_code == 404
+    assert client_for(world.users.mlds1).post(post).status_code == 302
+    follow_up = FollowUp.objects.get(student=d.student)
+    assert follow_up.source == "reprepa_sans_solution"
+    again = client_for(world.users.chef_a).post(post)
+    assert again.status_code == 409 and "Déjà transmis à la MLDS" in again.text
+    assert FollowUp.objects.filter(student=d.student).count() == 1
