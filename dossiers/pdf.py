@@ -1,8 +1,14 @@
 """PDF rendering with WeasyPrint: académie letterhead, DejaVu fonts, page numbers."""
 
+import logging
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+# WeasyPrint reports every layout step at INFO: keep the worker logs readable.
+for name in ("weasyprint", "weasyprint.progress", "fontTools"):
+    logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _html(template: str, context: dict) -> str:
