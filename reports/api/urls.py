@@ -4,8 +4,8 @@ from . import views
 
 urlpatterns = [
     path("indicateurs/", views.FamilyListView.as_view(), name="indicator-families"),
-    path("indicateurs/<slug:famille>/", views.IndicatorView.as_view(), name="indicator"),
-    path("indicateurs/<slug:famille>/csv/", views.IndicatorCsvView.as_view(), name="indicator-csv"),
+    path("indicateurs/<str:famille>/", views.IndicatorView.as_view(), name="indicator"),
+    path("indicateurs/<str:famille>/csv/", views.IndicatorCsvView.as_view(), name="indicator-csv"),
     path(
         "decrochage/inscriptions/",
         views.DropoutEnrolmentListView.as_view(),

@@ -205,7 +205,13 @@ class IndicatorView(ReportApiView, generics.GenericAPIView):
         description="Agrégats calculés en SQL sur le périmètre du compte ou de la clé. Sans "
         "droit nominatif (pilote académique, clé « agrégats »), toute cellule de moins de 5 "
         "élèves est masquée (null) ainsi que les taux qui en dépendent.",
-        parameters=report_parameters(),
+        parameters=[
+            *report_parameters(),
+            OpenApiParameter("page", OpenApiTypes.INT, description="Numéro de page."),
+            OpenApiParameter(
+                "page_size", OpenApiTypes.INT, description="Lignes par page (1000 au plus)."
+            ),
+        ],
         responses={
             200: paginated(
                 "IndicateurPage",
