@@ -38,60 +38,58 @@ def locked(obj):
 # --- Early signals ------------------------------------------------------------------------
 
 FLAG_SQL = """
-WITH base AS (
+WITH w AS (
     SELECT a.student_id, a.school_id, a.month, a.half_days_unjustified AS unjust,
            COALESCE(a.incidents, 0) AS incidents,
-           1.0 - (1.0 * a.half_days_missed) / COALESCE(a.expected_half_days, %(expected)s) AS rate
+           1.0 - CAST(a.half_days_missed AS DOUBLE PRECISION)
+               / COALESCE(a.expected_half_days, %(expected)s) AS rate,
+           LAG(1.0 - CAST(a.half_days_missed AS DOUBLE PRECISION)
+               / COALESCE(a.expected_half_days, %(expected)s)) OVER p AS prev_rate,
+           MAX(a.month) OVER whole AS last_month,
+           MAX(CASE WHEN 1.0 - CAST(a.half_days_missed AS DOUBLE PRECISION)
+                    / COALESCE(a.expected_half_days, %(expected)s) >= %(min_rate)s
+                    THEN a.month END) OVER whole AS ok_low,
+           MAX(CASE WHEN a.half_days_unjustified < %(unjust)s THEN a.month END)
+               OVER whole AS ok_unjust,
+           MAX(CASE WHEN COALESCE(a.incidents, 0) < %(incidents)s THEN a.month END)
+               OVER whole AS ok_inc
     FROM {absence} a {where}
+    WINDOW p AS (PARTITION BY a.student_id ORDER BY a.month),
+           whole AS (PARTITION BY a.student_id)
 ),
-w AS (
-    SELECT base.*,
-           LAG(rate) OVER (PARTITION BY student_id ORDER BY month) AS prev_rate,
-           ROW_NUMBER() OVER (PARTITION BY student_id ORDER BY month DESC) AS rn
-    FROM base
-),
-c AS (
-    SELECT w.*,
-           CASE WHEN rate < %(min_rate)s THEN 1 ELSE 0 END AS c_low,
-           CASE WHEN prev_rate - rate >= %(drop)s THEN 1 ELSE 0 END AS c_drop,
-           CASE WHEN unjust >= %(unjust)s THEN 1 ELSE 0 END AS c_unjust,
-           CASE WHEN incidents >= %(incidents)s THEN 1 ELSE 0 END AS c_inc
-    FROM w
-),
-s AS (
-    SELECT c.*,
-           SUM(1 - c_low) OVER r AS f_low,
-           SUM(1 - c_drop) OVER r AS f_drop,
-           SUM(1 - c_unjust) OVER r AS f_unjust,
-           SUM(1 - c_inc) OVER r AS f_inc
-    FROM c
-    WINDOW r AS (PARTITION BY student_id ORDER BY month DESC
-                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+agg AS (
+    SELECT student_id,
+           MAX(CASE WHEN month = last_month THEN school_id END) AS school_id,
+           MAX(month) AS latest,
+           MIN(CASE WHEN ok_low IS NULL OR month > ok_low THEN month END) AS since_low,
+           MAX(CASE WHEN month = last_month THEN rate END) AS rate_now,
+           MAX(CASE WHEN month = last_month THEN prev_rate - rate END) AS fall,
+           MIN(CASE WHEN ok_unjust IS NULL OR month > ok_unjust THEN month END) AS since_unjust,
+           MAX(CASE WHEN month = last_month THEN unjust END) AS unjust_now,
+           MIN(CASE WHEN ok_inc IS NULL OR month > ok_inc THEN month END) AS since_inc,
+           MAX(CASE WHEN month = last_month THEN incidents END) AS incidents_now
+    FROM w GROUP BY student_id
 ),
 g AS (
     SELECT a.student_id, a.school_id, a.month, a.term_average AS avg_now,
            LAG(a.term_average) OVER (PARTITION BY a.student_id ORDER BY a.month) AS avg_prev,
-           ROW_NUMBER() OVER (PARTITION BY a.student_id ORDER BY a.month DESC) AS rn
+           MAX(a.month) OVER (PARTITION BY a.student_id) AS last_month
     FROM {absence} a WHERE a.term_average IS NOT NULL {and_where}
 )
-SELECT student_id, MAX(CASE WHEN rn = 1 THEN school_id END), 'assiduite', MIN(month), MAX(month),
-       MAX(CASE WHEN rn = 1 THEN 1.0 * rate END)
-  FROM s WHERE f_low = 0 GROUP BY student_id
+SELECT student_id, school_id, 'assiduite', since_low, latest, rate_now
+  FROM agg WHERE since_low IS NOT NULL
 UNION ALL
-SELECT student_id, MAX(CASE WHEN rn = 1 THEN school_id END), 'chute_assiduite', MIN(month),
-       MAX(month), MAX(CASE WHEN rn = 1 THEN 1.0 * (prev_rate - rate) END)
-  FROM s WHERE f_drop = 0 GROUP BY student_id
+SELECT student_id, school_id, 'chute_assiduite', latest, latest, fall
+  FROM agg WHERE fall >= %(drop)s
 UNION ALL
-SELECT student_id, MAX(CASE WHEN rn = 1 THEN school_id END), 'non_justifiees', MIN(month),
-       MAX(month), MAX(CASE WHEN rn = 1 THEN 1.0 * unjust END)
-  FROM s WHERE f_unjust = 0 GROUP BY student_id
+SELECT student_id, school_id, 'non_justifiees', since_unjust, latest, 1.0 * unjust_now
+  FROM agg WHERE since_unjust IS NOT NULL
 UNION ALL
-SELECT student_id, MAX(CASE WHEN rn = 1 THEN school_id END), 'incidents', MIN(month), MAX(month),
-       MAX(CASE WHEN rn = 1 THEN 1.0 * incidents END)
-  FROM s WHERE f_inc = 0 GROUP BY student_id
+SELECT student_id, school_id, 'incidents', since_inc, latest, 1.0 * incidents_now
+  FROM agg WHERE since_inc IS NOT NULL
 UNION ALL
 SELECT student_id, school_id, 'resultats', month, month, 1.0 * (avg_prev - avg_now)
-  FROM g WHERE rn = 1 AND avg_prev - avg_now >= %(grade_drop)s
+  FROM g WHERE month = last_month AND avg_prev - avg_now >= %(grade_drop)s
 """
 
 
@@ -123,8 +121,11 @@ def flag_select_sql(school_ids=None) -> tuple[str, dict]:
 def compute_flags(*, school_ids=None) -> int:
     """Recompute the stored flags of these schools (all if None) in SQL; returns how many.
 
-    `since` comes from the data (start of the current run of months), so recomputing is
-    deterministic and the delete-and-insert keeps nothing stale.
+    One pass of windows per pupil: for a lasting condition (attendance, unjustified
+    absences, incidents) the last month where it did *not* hold is found; the flag stands if
+    the latest month is after it, and `since` is the first month after it. A fall (attendance
+    or term average) compares the latest month with the previous one. `since` comes from the
+    data, so recomputing is deterministic and delete-and-insert leaves nothing stale.
     """
     select, params = flag_select_sql(school_ids)
     params["now"] = timezone.now()
