@@ -165,6 +165,10 @@ class TakeSolutionForm(VersionedForm):
     start_on = forms.DateField(label="Entrée en solution le", widget=DATE, initial=today)
 
 
+class ConfirmForm(VersionedForm):
+    """A confirmation with nothing to fill in (the version guards double submits)."""
+
+
 class CommentForm(VersionedForm):
     comment = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}))
 

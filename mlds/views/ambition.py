@@ -18,6 +18,7 @@ from ..forms import (
     AmbitionProposeForm,
     AmbitionStartForm,
     CommentForm,
+    ConfirmForm,
     PfmpForm,
 )
 from ..models import AmbitionEmploi, Rentree
@@ -30,7 +31,7 @@ A = AmbitionEmploiStatus
 
 ACTIONS = {
     "accepter": (
-        CommentForm,
+        ConfirmForm,
         lambda p, by, d, v: p.accept(by=by, expected_version=v),
         "Le jeune accepte le parcours.",
     ),
@@ -153,8 +154,6 @@ def ambition_action(request, public_id, action):
     parcours = get_ambition_for_user(request.user, public_id, write=True)
     form_class, call, success = ACTIONS[action]
     form = form_class(request.POST, prefix=action)
-    if action in ("accepter",):
-        form.fields["comment"].required = False
     if form.is_valid():
         try:
             call(parcours, request.user, form.cleaned_data, form.cleaned_data.get("version"))

@@ -1,0 +1,118 @@
+"""Journey 3: a young person from a SIEI list is contacted, has a bilan, takes a solution, and
+the follow-up closes only once its outcome is recorded; Ambition emploi refuses > 4 months."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from tests.mlds.factories import PartnerFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def october_2025():
+    with time_machine.travel(dt.datetime(2025, 10, 15, 9, 0), tick=True):
+        yield
+
+
+def test_siei_young_person_to_closed_follow_up(
+    world, page, live_server, browser_login, october_2025, tmp_path
+):
+    PartnerFactory(departement=world.dep1, e2c=True, name="E2C Melun Val de Seine")
+    csv_file = tmp_path / "liste-rio.csv"
+    csv_file.write_text(
+        "ine;nom;prenom;date_naissance;sexe;uai_dernier_etablissement;formation;date_sortie\n"
+        f"123456789ZZ;Moreau;Yanis;04/02/2007;M;{world.school_a.uai};CAP cuisine;30/06/2025\n",
+        encoding="utf-8",
+    )
+    browser_login(page, world.users.mlds1)
+    page.goto(f"{live_server.url}/mlds/siei/")
+    page.get_by_label("Liste SIEI / RIO").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Importer").click()
+    assert "1 suivi(s) ouvert(s)" in page.content()
+
+    page.goto(f"{live_server.url}/mlds/?view=unassigned")
+    page.get_by_role("link", name="MOREAU Yanis").click()
+    assert page.get_by_test_id("status").text_content().strip() == "Signalé"
+
+    contact = page.get_by_test_id("form-contact")
+    contact.get_by_label("Canal").select_option(label="Téléphone")
+    contact.get_by_label("Résultat").select_option(label="Jeune joint")
+    contact.get_by_role("button", name="Enregistrer le contact").click()
+    assert page.get_by_test_id("status").text_content().strip() == "Contacté"
+
+    bilan = page.get_by_test_id("form-bilan")
+    bilan.get_by_label("Situation").fill("Sorti de CAP sans diplôme, sans activité depuis juin.")
+    bilan.get_by_label("Souhaits").fill("Métiers de bouche")
+    bilan.get_by_role("button", name="Enregistrer le temps de bilan").click()
+    assert page.get_by_test_id("status").text_content().strip() == "Temps de bilan réalisé"
+
+    propose = page.get_by_test_id("form-proposer")
+    propose.get_by_label("Solution").select_option(label="École de la deuxième chance (E2C)")
+    propose.get_by_role("button", name="Proposer cette solution").click()
+    assert "demande une structure partenaire" in page.content()
+    propose = page.get_by_test_id("form-proposer")
+    propose.get_by_label("Solution").select_option(label="École de la deuxième chance (E2C)")
+    propose.get_by_label("Structure partenaire").select_option(
+        label="E2C Melun Val de Seine (École de la deuxième chance)"
+    )
+    propose.get_by_role("button", name="Proposer cette solution").click()
+    assert page.get_by_test_id("status").text_content().strip() == "Solution proposée"
+
+    page.get_by_test_id("form-entree").get_by_role(
+        "button", name="Enregistrer l'entrée en solution"
+    ).click()
+    assert page.get_by_test_id("status").text_content().strip() == "En solution"
+    assert "E2C Melun Val de Seine" in page.get_by_test_id("solution").inner_text()
+
+    close = page.get_by_test_id("form-clore")
+    close.get_by_label("Motif de clôture").select_option(label="Solution consolidée")
+    close.get_by_role("button", name="Clore le suivi").click()
+    assert "Enregistrez d'abord l'issue du suivi" in page.content()
+    assert page.get_by_test_id("status").text_content().strip() == "En solution"
+
+    outcome = page.get_by_test_id("form-issue")
+    outcome.get_by_label("Issue").select_option(label="En formation professionnelle")
+    outcome.get_by_role("button", name="Enregistrer l'issue").click()
+    close = page.get_by_test_id("form-clore")
+    close.get_by_label("Motif de clôture").select_option(label="Solution consolidée")
+    close.get_by_role("button", name="Clore le suivi").click()
+    assert page.get_by_test_id("status").text_content().strip() == "Clos"
+    assert "Clôture : Solution consolidée" in page.get_by_test_id("timeline").inner_text()
+
+
+def test_ambition_emploi_refused_beyond_four_months(
+    world, page, live_server, browser_login, october_2025
+):
+    from mlds.services import open_follow_up
+    from tests.mlds.factories import YoungPersonFactory
+
+    student = YoungPersonFactory(
+        current_school=world.school_a, last_name="Garnier", first_name="Inès"
+    )
+    follow_up = open_follow_up(
+        student=student, source="reprepa_sans_solution", by=world.users.chef_a
+    )
+    browser_login(page, world.users.mlds1)
+    page.goto(f"{live_server.url}{follow_up.get_absolute_url()}")
+    form = page.get_by_test_id("form-ambition")
+    form.get_by_label("Cycle achevé").select_option(label="CAP")
+    form.get_by_label("Le jeune est volontaire").select_option(label="Oui")
+    form.get_by_role("button", name="Proposer le Parcours Ambition emploi").click()
+    assert page.get_by_test_id("status").text_content().strip() == "Proposé"
+    page.get_by_test_id("form-accepter").get_by_role("button", name="Enregistrer").click()
+    assert page.get_by_test_id("status").text_content().strip() == "Accepté par le jeune"
+    start = page.get_by_test_id("form-demarrer")
+    start.locator("[name=demarrer-start_date]").fill("2025-10-15")
+    start.locator("[name=demarrer-planned_end_date]").fill("2026-03-01")
+    start.get_by_role("button", name="Enregistrer").click()
+    assert "dure au plus 4 mois" in page.content()
+    assert "au plus tard le 14/02/2026" in page.content()
+    assert page.get_by_test_id("status").text_content().strip() == "Accepté par le jeune"
+    start = page.get_by_test_id("form-demarrer")
+    start.locator("[name=demarrer-start_date]").fill("2025-10-15")
+    start.locator("[name=demarrer-planned_end_date]").fill("2026-02-14")
+    start.get_by_role("button", name="Enregistrer").click()
+    assert page.get_by_test_id("status").text_content().strip() == "En cours"
