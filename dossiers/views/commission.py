@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
@@ -71,13 +71,10 @@ def session_create(request):
 def session_detail(request, public_id, status=200):
     """The docket: transmitted dossiers by priority, with a decision form each."""
     session = get_session_for_user(request.user, public_id)
-    today = timezone.localdate()
     pending = session.pending_dossiers().select_related(
         "student", "school", "exam_result", "proposed_school"
     )
     page = Paginator(pending, DOCKET_PAGE_SIZE).get_page(request.GET.get("page"))
-    for d in page.object_list:
-        d.next_due = d.next_deadline(today)
     decisions = session.decisions.select_related(
         "dossier__student", "dossier__school", "capacity__school", "decided_by"
     ).order_by("-decided_at", "-id")
@@ -95,7 +92,16 @@ def session_detail(request, public_id, status=200):
             "querystring": "",
             "decisions": decisions,
             "capacities": capacities,
-            "open_capacities": [c for c in capacities if c.remaining > 0],
+            # Rendered once, reused by every row of the docket.
+            "capacity_options": format_html_join(
+                "",
+                '<option value="{}">{} — {} ({} place(s))</option>',
+                (
+                    (c.public_id, c.school.name, c.formation, c.remaining)
+                    for c in capacities
+                    if c.remaining > 0
+                ),
+            ),
             "outcomes": DecisionOutcome.choices,
             "can_write": role_in(request.user, COMMISSION_ROLES),
             "documents": session.documents.all(),

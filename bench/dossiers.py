@@ -1,0 +1,251 @@
+"""Re-preparation: the commission docket of a session with 2,000 dossiers and a CIO caseload
+over 50 schools, each against the raw SQL behind the page; a request for 1,000 letters (must
+return at once: rendering is queued) and the worker's time per letter.
+
+Pages go through Django's test client; the baseline replays the same SQL with a bare cursor.
+"""
+
+import datetime as dt
+import os
+import statistics
+import time
+import uuid
+
+from django.core.signals import request_started
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.enums import Role
+from accounts.models import RoleAssignment, User
+from dossiers import services
+from dossiers.enums import DossierState, Wish
+from dossiers.models import (
+    BatchJob,
+    Capacity,
+    Commission,
+    CommissionSession,
+    ExamResult,
+    RepreparationDossier,
+)
+from students.models import Student
+from territories.models import CIO, Academie, Bassin, Departement, Etablissement, RegionAcademique
+from territories.validators import uai_key
+
+SCHOOLS = 50
+DOCKET = int(os.environ.get("BENCH_DOCKET_DOSSIERS", "2000"))
+LETTERS_REQUESTED = 1000
+LETTERS_RENDERED = int(os.environ.get("BENCH_LETTERS_RENDERED", "100"))
+REPEAT = 20
+STATES = [
+    DossierState.REMIS,
+    DossierState.ENTRETIEN_PLANIFIE,
+    DossierState.ENTRETIEN_REALISE,
+    DossierState.SOUHAIT_EXPRIME,
+    DossierState.SANS_SOLUTION,
+]
+
+
+def _build():
+    region = RegionAcademique.objects.create(code="BR", name="Région banc reprepa")
+    academie = Academie.objects.create(code="BR", name="Académie banc reprepa", region=region)
+    dep = Departement.objects.create(code="078", name="Yvelines", academie=academie)
+    bassin = Bassin.objects.create(code="BR0", name="Bassin banc", departement=dep)
+    CIO.objects.create(uai="0781111" + uai_key("0781111"), name="CIO banc", bassin=bassin)
+    schools = []
+    for n in range(SCHOOLS):
+        digits = f"078{3000 + n:04d}"
+        schools.append(
+            Etablissement(
+                uai=digits + uai_key(digits),
+                name=f"Lycée banc {n}",
+                school_type="lpo",
+                commune="Versailles",
+                bassin=bassin,
+                departement=dep,
+            )
+        )
+    schools = Etablissement.objects.bulk_create(schools)
+    per_school = 20
+    total = DOCKET + LETTERS_REQUESTED + SCHOOLS * per_school
+    students = Student.objects.bulk_create(
+        [
+            Student(
+                public_id=uuid.uuid4(),
+                ine=f"{500000000 + n:09d}EF",
+                last_name=f"NOM{(n * 7919) % 9973:04d}",
+                first_name="Élise",
+                birth_date=dt.date(2007, 1 + n % 12, 1 + n % 28),
+                current_school=schools[n % SCHOOLS] if n >= LETTERS_REQUESTED else schools[0],
+                level="TPRO",
+                voie="professionnelle",
+            )
+            for n in range(total)
+        ],
+        batch_size=2000,
+    )
+    results = ExamResult.objects.bulk_create(
+        [
+            ExamResult(
+                student=s,
+                school_id=s.current_school_id,
+                exam="bac_pro",
+                specialty="MELEC",
+                session_year=2025,
+                outcome="ajourne",
+                average=5 + (i % 50) / 10,
+            )
+            for i, s in enumerate(students)
+        ],
+        batch_size=2000,
+    )
+    dossiers = []
+    for i, (s, r) in enumerate(zip(students, results, strict=True)):
+        d = RepreparationDossier(
+            public_id=uuid.uuid4(),
+            student=s,
+            school_id=s.current_school_id,
+            exam_result=r,
+            opened_on=dt.date(2025, 7, 4),
+            average=r.average,
+            below_ten_count=i % 6,
+        )
+        if i < LETTERS_REQUESTED:
+            d.state, d.wish, d.decided_on = (
+                DossierState.REINSCRIT,
+                Wish.REINSCRIPTION_ORIGINE,
+                dt.date(2025, 7, 9),
+            )
+        elif i < LETTERS_REQUESTED + DOCKET:
+            d.state, d.wish = DossierState.TRANSMIS_COMMISSION, Wish.CHANGEMENT
+            d.transmitted_on, d.proposed_school_id = (
+                dt.date(2025, 7, 8),
+                schools[(i + 1) % SCHOOLS].pk,
+            )
+        else:
+            d.state = STATES[i % len(STATES)]
+            if d.state == DossierState.SOUHAIT_EXPRIME:
+                d.wish = Wish.CHANGEMENT
+        dossiers.append(d)
+    RepreparationDossier.objects.bulk_create(dossiers, batch_size=2000)
+    commission = Commission.objects.create(departement=dep)
+    session = CommissionSession.objects.create(
+        commission=commission, date=dt.date(2025, 7, 10), members="IA-DASEN"
+    )
+    Capacity.objects.bulk_create(
+        [
+            Capacity(commission=commission, school=s, formation="Terminale pro", places=30)
+            for s in schools
+        ]
+    )
+    dasen = User.objects.create_user("bench.dasen", password=None)
+    RoleAssignment.objects.create(user=dasen, role=Role.IA_DASEN, departement=dep)
+    cio = User.objects.create_user("bench.dcio", password=None)
+    RoleAssignment.objects.create(user=cio, role=Role.DIRECTEUR_CIO, bassin=bassin)
+    chef = User.objects.create_user("bench.chef", password=None)
+    RoleAssignment.objects.create(user=chef, role=Role.CHEF_ETABLISSEMENT, etablissement=schools[0])
+    return session, dasen, cio, chef, schools[0]
+
+
+def _median(fn) -> float:
+    fn()
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _page_vs_sql(user, url):
+    client = Client()
+    client.force_login(user)
+
+    def page():
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+
+    request_started.disconnect(reset_queries)
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            page()
+    finally:
+        request_started.connect(reset_queries)
+    statements = [q["sql"] for q in captured.captured_queries]
+
+    def raw():
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                if cursor.description:
+                    cursor.fetchall()
+
+    page_s, raw_s = _median(page), _median(raw)
+    return page_s, raw_s, len(statements)
+
+
+def run() -> dict:
+    session, dasen, cio, chef, school = _build()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    figures = {}
+    for key, user, url in [
+        ("docket", dasen, f"/reprepa/commission/seances/{session.public_id}/"),
+        ("cio_caseload", cio, "/reprepa/cio/"),
+    ]:
+        page_s, raw_s, queries = _page_vs_sql(user, url)
+        figures[key] = {
+            "page_ms": round(page_s * 1000, 2),
+            "raw_sql_ms": round(raw_s * 1000, 2),
+            "queries": queries,
+            "ratio": round(page_s / raw_s, 2),
+        }
+
+    # The request for 1,000 letters only records the batch and queues the task.
+    from config.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.update(task_always_eager=False, broker_url=app.conf.broker_url or "memory://")
+    try:
+        client = Client()
+        client.force_login(chef)
+        started = time.perf_counter()
+        response = client.post("/reprepa/lettres/")
+        request_s = time.perf_counter() - started
+    finally:
+        app.conf.update(task_always_eager=eager)
+    assert response.status_code == 302, response.status_code
+    batch = BatchJob.objects.get()
+    assert batch.total == LETTERS_REQUESTED and batch.state == "en_attente"
+
+    # The worker's time per letter, on a sample of the batch.
+    batch.dossier_ids = batch.dossier_ids[:LETTERS_RENDERED]
+    batch.total = len(batch.dossier_ids)
+    batch.save(update_fields=["dossier_ids", "total"])
+    started = time.perf_counter()
+    services.run_batch(batch_id=batch.pk)
+    worker_s = time.perf_counter() - started
+    batch.refresh_from_db()
+    assert batch.state == "termine", batch.error
+    per_letter_ms = worker_s / batch.total * 1000
+
+    summary = (
+        f"séance de {DOCKET} dossiers : page {figures['docket']['page_ms']} ms / SQL "
+        f"{figures['docket']['raw_sql_ms']} ms (×{figures['docket']['ratio']}, "
+        f"{figures['docket']['queries']} requêtes) ; CIO sur {SCHOOLS} établissements : page "
+        f"{figures['cio_caseload']['page_ms']} ms / SQL {figures['cio_caseload']['raw_sql_ms']} ms "
+        f"(×{figures['cio_caseload']['ratio']}, {figures['cio_caseload']['queries']} requêtes) ; "
+        f"demande de {LETTERS_REQUESTED} lettres : {request_s * 1000:.0f} ms ; rendu "
+        f"{per_letter_ms:.0f} ms par lettre ({batch.total} lettres, {batch.document.pages} pages)"
+    )
+    print(summary)
+    return {
+        "summary": summary,
+        "target": "nombre de requêtes constant ; demande de lettres immédiate",
+        "passed": request_s < 2.0,
+        **{f"{k}_{m}": v for k, d in figures.items() for m, v in d.items()},
+        "letters_request_ms": round(request_s * 1000, 1),
+        "worker_ms_per_letter": round(per_letter_ms, 1),
+        "letters_rendered": batch.total,
+    }
