@@ -528,7 +528,7 @@ def _path_action(request, public_id, action, *, getter, handlers, render_fn):
         form.add_error(None, error)
         return render_fn(request, path, {action: form}, 400)
     messages.error(request, error)
-    return redirect(path)
+    return render_fn(request, getter(request.user, public_id), None, 400)
 
 
 @access(SCOPED, roles=PATH_READ_ROLES)
