@@ -1,13 +1,14 @@
 """Report endpoints: indicator families aggregated in SQL, as paginated JSON or streamed CSV,
 and the nominative list of enrolments behind the dropout indicator."""
 
-from django.db.models import BooleanField, Case, Value, When
+from django.db.models import BooleanField, Case, Func, IntegerField, Value, When, Window
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from accounts.enums import ScopeLevel
@@ -50,6 +51,33 @@ TERRITORY_LABELS = {
     "reseau": "réseau FoQualE",
     "etablissement": "établissement",
 }
+
+
+class CountAll(Func):
+    template = "COUNT(*)"
+    window_compatible = True
+    output_field = IntegerField()
+
+
+class GroupCount(Window):
+    """COUNT(*) OVER (): the number of groups of an aggregated query, on each of its rows."""
+
+    def __init__(self):
+        super().__init__(expression=CountAll(), output_field=IntegerField())
+
+
+def page_params(request) -> tuple[int, int]:
+    try:
+        number = int(request.query_params.get("page", 1))
+    except ValueError:
+        raise exceptions.NotFound("Page invalide.") from None
+    if number < 1:
+        raise exceptions.NotFound("Page invalide.")
+    try:
+        size = int(request.query_params.get("page_size", ReportPagination.page_size))
+    except ValueError:
+        size = ReportPagination.page_size
+    return number, min(max(size, 1), ReportPagination.max_page_size)
 
 
 class ReportPagination(DefaultPagination):
@@ -229,19 +257,29 @@ class IndicatorView(ReportApiView, generics.GenericAPIView):
     def get(self, request, famille):
         family = family_or_404(famille)
         rows, territory, masked = report_rows(request, family)
-        page = self.paginate_queryset(rows)
-        shown = [present(family, r, territory=territory, masked=masked) for r in page]
-        response = self.get_paginated_response(shown)
-        response.data = {
-            "count": response.data["count"],
-            "next": response.data["next"],
-            "previous": response.data["previous"],
-            "indicateur": family.slug,
-            "territoire": territory,
-            "masquage": masked,
-            "results": response.data["results"],
-        }
-        return response
+        number, size = page_params(request)
+        # One query: the page of groups, each row carrying the number of groups (window).
+        page = list(rows.annotate(total_groups=GroupCount())[(number - 1) * size : number * size])
+        count = page[0]["total_groups"] if page else 0
+        if not page and number > 1:
+            raise exceptions.NotFound("Page invalide : au-delà de la dernière page.")
+
+        def link(n):
+            if n < 1 or (n - 1) * size >= count:
+                return None
+            return replace_query_param(request.build_absolute_uri(), "page", n)
+
+        return Response(
+            {
+                "count": count,
+                "next": link(number + 1),
+                "previous": link(number - 1),
+                "indicateur": family.slug,
+                "territoire": territory,
+                "masquage": masked,
+                "results": [present(family, r, territory=territory, masked=masked) for r in page],
+            }
+        )
 
 
 class IndicatorCsvView(ReportApiView, APIView):
