@@ -1,0 +1,91 @@
+"""Demo: last year's leavers and this year's dropouts so the indicators show something, and
+one report client (aggregates, département 077) whose key is printed once here.
+
+Another key: Django admin › Clients de l'API › Ajouter (shown once), or
+`reports.services.issue_api_client(...)` in `manage.py shell`."""
+
+import datetime as dt
+import random
+import uuid
+
+from students.models import Enrolment, Student
+from students.rules import school_year_of
+from territories.models import Departement
+
+from .enums import ClientRights
+from .services import issue_api_client
+
+LYCEE_LEVELS = ["2PRO", "1PRO", "TPRO", "CAP1", "CAP2", "2GT", "1G", "1T", "TG", "TT"]
+
+
+def build(*, today: dt.date, stdout) -> None:
+    rng = random.Random(7)
+    year = school_year_of(today)
+    current = list(
+        Enrolment.objects.filter(school_year=year, level__in=LYCEE_LEVELS, exit_date__isnull=True)
+        .select_related("student")
+        .order_by("id")
+    )
+    # This year: a few pupils 16 or older stopped coming and left (abandon, job).
+    left_on = max(dt.date(year, 9, 15), today - dt.timedelta(days=20))
+    leavers = [
+        e
+        for e in current
+        if rng.random() < (0.09 if e.voie == "professionnelle" else 0.03)
+        and e.student.birth_date <= dt.date(left_on.year - 16, left_on.month, min(left_on.day, 28))
+    ]
+    for e in leavers:
+        e.exit_date = left_on
+        e.exit_reason = rng.choice(["abandon", "abandon", "emploi", ""])
+    Enrolment.objects.bulk_update(leavers, ["exit_date", "exit_reason"], batch_size=1000)
+
+    # Last year: young people who left during the year and did not come back.
+    gone, gone_enrolments = [], []
+    for e in current:
+        if rng.random() >= (0.07 if e.voie == "professionnelle" else 0.025):
+            continue
+        s = e.student
+        gone.append(
+            Student(
+                public_id=uuid.uuid4(),
+                last_name=s.last_name,
+                first_name=rng.choice(["Yanis", "Sarah", "Enzo", "Maëlle"]),
+                birth_date=s.birth_date - dt.timedelta(days=365),
+                sex=s.sex,
+                voie=e.voie,
+                level=e.level,
+            )
+        )
+        gone_enrolments.append((e, rng.choice(["abandon", "abandon", "emploi", "autre"])))
+    Student.objects.bulk_create(gone, batch_size=1000)
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                student=student,
+                school_id=e.school_id,
+                school_year=year - 1,
+                level=e.level,
+                voie=e.voie,
+                entry_date=dt.date(year - 1, 9, 1),
+                exit_date=dt.date(year, 1 + rng.randrange(5), 10),
+                exit_reason=reason,
+            )
+            for student, (e, reason) in zip(gone, gone_enrolments, strict=True)
+        ],
+        batch_size=1000,
+    )
+
+    departement = Departement.objects.filter(code="077").first()
+    if departement is None:
+        return
+    _, key = issue_api_client(
+        name="Démonstration — BI de la DSDEN 77",
+        rights=ClientRights.AGGREGATES,
+        departement=departement,
+    )
+    stdout.write(
+        f"Indicateurs : {len(leavers)} sorties cette année, {len(gone)} l'an dernier. "
+        f"Clé d'API de démonstration (département 077, agrégats), affichée une seule fois : {key}\n"
+        f'  curl -H "Authorization: Api-Key {key}" '
+        f'"http://127.0.0.1:8000/api/v1/indicateurs/decrochage/?territoire=etablissement&par=voie"'
+    )
