@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..enums import Channel, DecisionOutcome, OtherRoute, Wish
@@ -8,6 +9,13 @@ from ..models import (
     EpreuveMark,
     RepreparationDossier,
 )
+
+
+class DeadlineOutSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    due_date = serializers.DateField()
+    overdue = serializers.BooleanField()
 
 
 class MarkSerializer(serializers.ModelSerializer):
@@ -72,6 +80,7 @@ class DossierDetailSerializer(DossierListSerializer):
             "deadlines",
         ]
 
+    @extend_schema_field(DeadlineOutSerializer(many=True))
     def get_deadlines(self, obj):
         from django.utils import timezone
 
