@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -430,13 +430,6 @@ def import_pupils(
         report.add_error(2, "", "Le fichier ne contient aucun élève sous la ligne d'en-têtes.")
         return report
 
-    writer = _Writer(
-        user=user,
-        school_year=school_year,
-        today=today,
-        columns=set(positions),
-        report=report,
-    )
     validator = RowValidator(
         positions=positions,
         schools=validator.schools,
@@ -447,6 +440,14 @@ def import_pupils(
     )
     done = 0
     with transaction.atomic():
+        writer_class = _PostgresWriter if connection.vendor == "postgresql" else _Writer
+        writer = writer_class(
+            user=user,
+            school_year=school_year,
+            today=today,
+            columns=set(positions),
+            report=report,
+        )
         batch = []
         rows = source.rows()
         next(rows)
@@ -461,6 +462,7 @@ def import_pupils(
         if batch:
             writer.write(batch)
             done += len(batch)
+        writer.finish()
         if progress:
             progress("ecriture", done)
     return report
@@ -492,6 +494,9 @@ class _Writer:
             attr for column, attr in CONTACT_COLUMNS.items() if column in columns
         ]
         self.history = {"default_user": user, "default_change_reason": CHANGE_REASON}
+
+    def finish(self) -> None:
+        pass
 
     def write(self, rows: list[PupilRow]) -> None:
         students = self._upsert_students(rows)
@@ -627,3 +632,243 @@ class _Writer:
                 batch_size=500,
                 **self.history,
             )
+
+
+class _PostgresWriter(_Writer):
+    """Same upserts as `_Writer`, set-based: the validated rows are COPied into a temporary
+    table, then a few INSERT … ON CONFLICT / UPDATE statements write the pupils, enrolments,
+    representatives and their history rows, each in one round trip."""
+
+    STAGE = "pupil_import_stage"
+    STAGE_COLUMNS = (
+        ("ine", "text"),
+        ("last_name", "text"),
+        ("first_name", "text"),
+        ("birth_date", "date"),
+        ("sex", "text"),
+        ("school_id", "bigint"),
+        ("level", "text"),
+        ("voie", "text"),
+        ("mef", "text"),
+        ("division", "text"),
+        ("entry_date", "date"),
+        ("email", "text"),
+        ("phone", "text"),
+        ("address", "text"),
+    ) + tuple(
+        (f"rl{n}_{name}", "text")
+        for n in REPRESENTATIVES
+        for name in ("last_name", "first_name", "relationship", "phone", "email", "address")
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.cursor = connection.cursor()
+        columns = ", ".join(f"{name} {kind}" for name, kind in self.STAGE_COLUMNS)
+        self.cursor.execute(f"DROP TABLE IF EXISTS {self.STAGE}")
+        self.cursor.execute(f"CREATE TEMPORARY TABLE {self.STAGE} ({columns}) ON COMMIT DROP")
+        self.params = {
+            "now": timezone.now(),
+            "reason": CHANGE_REASON,
+            "user": getattr(self.user, "pk", None),
+            "year": self.school_year,
+            "today": self.today,
+            "moved": ExitReason.CHANGEMENT_ETABLISSEMENT.value,
+        }
+
+    def write(self, rows: list[PupilRow]) -> None:
+        names = ", ".join(name for name, _ in self.STAGE_COLUMNS)
+        empty_rep = ("",) * 6
+        with self.cursor.cursor.copy(f"COPY {self.STAGE} ({names}) FROM STDIN") as copy:
+            for r in rows:
+                reps = (*r.representatives, empty_rep, empty_rep)[:2]
+                copy.write_row(
+                    (
+                        r.ine,
+                        r.last_name,
+                        r.first_name,
+                        r.birth_date,
+                        r.sex,
+                        r.school_id,
+                        r.level,
+                        r.voie,
+                        r.mef,
+                        r.division,
+                        r.entry_date,
+                        r.email,
+                        r.phone,
+                        r.address,
+                        *reps[0],
+                        *reps[1],
+                    )
+                )
+
+    def finish(self) -> None:
+        self.cursor.execute(f"ANALYZE {self.STAGE}")
+        created, updated = self._run(self._students_sql())
+        self.report.created, self.report.updated = created, updated
+        self.report.unchanged = self.report.rows - created - updated
+        self._run(self._enrolments_sql())
+        self._run(self._representatives_sql())
+        self.cursor.execute(f"DROP TABLE {self.STAGE}")
+        self.cursor.close()
+
+    def _run(self, sql):
+        self.cursor.execute(sql, self.params)
+        return self.cursor.fetchone()
+
+    @staticmethod
+    def _history(model, source: str, history_type: str) -> tuple[str, str]:
+        """(column list, SELECT list) copying the rows of `source` into the history table."""
+        history_model = model.history.model
+        specials = {
+            "history_date": "%(now)s::timestamptz",
+            "history_change_reason": "%(reason)s::text",
+            "history_type": history_type,
+            "history_user_id": "%(user)s::bigint",
+        }
+        columns, values = [], []
+        for f in history_model._meta.concrete_fields:
+            if f.attname == "history_id":
+                continue
+            columns.append(f.column)
+            values.append(specials.get(f.attname, f"{source}.{f.column}"))
+        return ", ".join(columns), ", ".join(values)
+
+    def _students_sql(self) -> str:
+        table = Student._meta.db_table
+        history_table = Student.history.model._meta.db_table
+        source = {
+            "last_name": "s.last_name",
+            "first_name": "s.first_name",
+            "birth_date": "s.birth_date",
+            "sex": "s.sex",
+            "current_school_id": "s.school_id",
+            "level": "s.level",
+            "mef": "s.mef",
+            "division": "s.division",
+            "voie": "s.voie",
+            "email": "s.email",
+            "phone": "s.phone",
+            "address": "s.address",
+        }
+        insert_columns = ["public_id", "ine", *source, "created_at", "updated_at"]
+        insert_values = ["gen_random_uuid()", "s.ine", *source.values(), "%(now)s", "%(now)s"]
+        updated = [Student._meta.get_field(name).column for name in self.fields]
+        sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*updated, "updated_at"])
+        old = ", ".join(f"t.{c}" for c in updated)
+        new = ", ".join(f"EXCLUDED.{c}" for c in updated)
+        columns, values = self._history(
+            Student, "up", "CASE WHEN up.inserted THEN '+' ELSE '~' END"
+        )
+        return f"""
+            WITH up AS (
+                INSERT INTO {table} AS t ({", ".join(insert_columns)})
+                SELECT {", ".join(insert_values)} FROM {self.STAGE} s
+                ON CONFLICT (ine) DO UPDATE SET {sets}
+                WHERE ({old}) IS DISTINCT FROM ({new})
+                RETURNING t.*, (t.xmax = 0) AS inserted
+            ), hist AS (
+                INSERT INTO {history_table} ({columns}) SELECT {values} FROM up
+                RETURNING history_type
+            )
+            SELECT count(*) FILTER (WHERE history_type = '+'),
+                   count(*) FILTER (WHERE history_type = '~')
+            FROM hist
+        """
+
+    def _enrolments_sql(self) -> str:
+        table = Enrolment._meta.db_table
+        history_table = Enrolment.history.model._meta.db_table
+        students = Student._meta.db_table
+        columns, from_up = self._history(
+            Enrolment, "up", "CASE WHEN up.inserted THEN '+' ELSE '~' END"
+        )
+        _, from_closed = self._history(Enrolment, "closed", "'~'")
+        reopen = (
+            "t.exit_date IS NOT NULL AND EXCLUDED.entry_date IS NOT NULL "
+            "AND t.exit_date < EXCLUDED.entry_date"
+        )
+        exit_date = f"CASE WHEN {reopen} THEN NULL ELSE t.exit_date END"
+        exit_reason = f"CASE WHEN {reopen} THEN '' ELSE t.exit_reason END"
+        exit_on = "COALESCE(src.entry_date, %(today)s::date)"
+        return f"""
+            WITH src AS (
+                SELECT st.id AS student_id, s.school_id, s.level, s.division, s.voie, s.entry_date
+                FROM {self.STAGE} s JOIN {students} st ON st.ine = s.ine
+            ), closed AS (
+                UPDATE {table} e
+                SET exit_date = GREATEST({exit_on}, COALESCE(e.entry_date, {exit_on})),
+                    exit_reason = %(moved)s
+                FROM src
+                WHERE e.student_id = src.student_id AND e.school_year = %(year)s
+                  AND e.school_id <> src.school_id AND e.exit_date IS NULL
+                RETURNING e.*
+            ), up AS (
+                INSERT INTO {table} AS t (student_id, school_id, school_year, level, division,
+                                          voie, entry_date, exit_date, exit_reason)
+                SELECT student_id, school_id, %(year)s, level, division, voie, entry_date,
+                       NULL, ''
+                FROM src
+                ON CONFLICT (student_id, school_id, school_year) DO UPDATE SET
+                    level = EXCLUDED.level, division = EXCLUDED.division, voie = EXCLUDED.voie,
+                    entry_date = COALESCE(EXCLUDED.entry_date, t.entry_date),
+                    exit_date = {exit_date}, exit_reason = {exit_reason}
+                WHERE (t.level, t.division, t.voie, t.entry_date, t.exit_date)
+                      IS DISTINCT FROM (EXCLUDED.level, EXCLUDED.division, EXCLUDED.voie,
+                                        COALESCE(EXCLUDED.entry_date, t.entry_date), {exit_date})
+                RETURNING t.*, (t.xmax = 0) AS inserted
+            ), hist AS (
+                INSERT INTO {history_table} ({columns})
+                SELECT {from_up} FROM up
+                UNION ALL
+                SELECT {from_closed} FROM closed
+                RETURNING 1
+            )
+            SELECT count(*) FROM hist
+        """
+
+    def _representatives_sql(self) -> str:
+        table = LegalRepresentative._meta.db_table
+        history_table = LegalRepresentative.history.model._meta.db_table
+        students = Student._meta.db_table
+        fields = ("last_name", "first_name", "relationship", "phone", "email", "address")
+        parts = []
+        for n in REPRESENTATIVES:
+            picked = ", ".join(f"s.rl{n}_{f} AS {f}" for f in fields)
+            parts.append(
+                f"SELECT st.id AS student_id, {picked}, {n} AS n FROM {self.STAGE} s "
+                f"JOIN {students} st ON st.ine = s.ine WHERE s.rl{n}_last_name <> ''"
+            )
+        same = (
+            "r.student_id = src.student_id AND lower(r.last_name) = lower(src.last_name) "
+            "AND lower(r.first_name) = lower(src.first_name)"
+        )
+        columns, from_upd = self._history(LegalRepresentative, "upd", "'~'")
+        _, from_ins = self._history(LegalRepresentative, "ins", "'+'")
+        return f"""
+            WITH src AS (
+                SELECT DISTINCT ON (student_id, lower(last_name), lower(first_name)) *
+                FROM ({" UNION ALL ".join(parts)}) x
+                ORDER BY student_id, lower(last_name), lower(first_name), n
+            ), upd AS (
+                UPDATE {table} r SET {", ".join(f"{f} = src.{f}" for f in fields)}
+                FROM src
+                WHERE {same}
+                  AND ({", ".join(f"r.{f}" for f in fields)})
+                      IS DISTINCT FROM ({", ".join(f"src.{f}" for f in fields)})
+                RETURNING r.*
+            ), ins AS (
+                INSERT INTO {table} (student_id, {", ".join(fields)})
+                SELECT src.student_id, {", ".join(f"src.{f}" for f in fields)} FROM src
+                WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE {same})
+                RETURNING *
+            ), hist AS (
+                INSERT INTO {history_table} ({columns})
+                SELECT {from_upd} FROM upd
+                UNION ALL
+                SELECT {from_ins} FROM ins
+                RETURNING 1
+            )
+            SELECT count(*) FROM hist
+        """

@@ -1,0 +1,91 @@
+"""Run the benchmarks: `python -m bench [name...]` (all `bench/*.py` modules with a `run()`).
+
+Each module builds its own data on a scratch database (the test database of DATABASE_URL,
+`test_<name>`, created and dropped here), measures itself against a baseline in the same run
+and returns a dict of figures. A summary table is printed and everything is written to
+`bench/results/latest.json`. Example:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_students make bench
+"""
+
+import datetime as dt
+import importlib
+import json
+import os
+import pkgutil
+import sys
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def discover() -> list[str]:
+    names = []
+    for info in pkgutil.iter_modules([str(HERE)]):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"bench.{info.name}")
+        if callable(getattr(module, "run", None)):
+            names.append(info.name)
+    return sorted(names)
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    # Production-like: no DEBUG (it would keep every query in memory), the test client's host.
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    sys.path.insert(0, str(HERE.parent))
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    names = argv or discover()
+    unknown = [n for n in names if not (HERE / f"{n}.py").exists()]
+    if unknown:
+        print(f"Benchmark(s) inconnu(s) : {', '.join(unknown)}. Disponibles : {discover()}")
+        return 2
+    vendor = connection.vendor
+    print(f"Base de travail : {vendor} (copie jetable de la base de DATABASE_URL)")
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    results, failed = {}, False
+    try:
+        for name in names:
+            print(f"\n== {name}")
+            started = time.monotonic()
+            try:
+                module = importlib.import_module(f"bench.{name}")
+                figures = module.run() or {}
+            except Exception:
+                traceback.print_exc()
+                figures, failed = {"error": traceback.format_exc(limit=3)}, True
+            figures["duration_s"] = round(time.monotonic() - started, 1)
+            results[name] = figures
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    print("\n| benchmark | résultat | objectif | atteint |")
+    print("|---|---|---|---|")
+    for name, figures in results.items():
+        summary = figures.get("summary", "erreur" if "error" in figures else "")
+        target = figures.get("target", "")
+        passed = figures.get("passed")
+        mark = "—" if passed is None else ("oui" if passed else "NON")
+        print(f"| {name} | {summary} | {target} | {mark} |")
+    out = HERE / "results" / "latest.json"
+    out.parent.mkdir(exist_ok=True)
+    payload = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "database": vendor,
+        "results": results,
+    }
+    out.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+    print(f"\nRésultats écrits dans {out.relative_to(HERE.parent)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,222 @@
+"""Pupil import of a 100,000-row file against PostgreSQL COPY of the same rows.
+
+Baseline: `COPY scratch FROM STDIN (FORMAT csv)` of the very same file into a table of text
+columns (on SQLite, which has no COPY, an `executemany` INSERT of the parsed rows). Target: the
+import's row rate is at least one fifth of the baseline's. Memory: the resident set size is
+sampled during a 20,000-row and a 100,000-row import; flat means the larger file does not need
+proportionally more memory.
+"""
+
+import csv
+import os
+import tempfile
+import threading
+import time
+
+from django.db import connection, transaction
+
+from students.imports import import_pupils
+from students.models import Enrolment, LegalRepresentative, Student
+from territories.models import Academie, Bassin, Departement, Etablissement, RegionAcademique
+from territories.validators import uai_key
+
+ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+SMALL_ROWS = ROWS // 5
+TARGET_RATIO = 0.2
+HEADER = [
+    "INE",
+    "NOM",
+    "PRENOM",
+    "DATE_NAISS",
+    "SEXE",
+    "UAI",
+    "MEF",
+    "NIVEAU",
+    "DIVISION",
+    "DATE_ENTREE",
+    "RL1_NOM",
+    "RL1_PRENOM",
+    "RL1_LIEN",
+    "RL1_TEL",
+    "RL1_EMAIL",
+    "RL2_NOM",
+    "RL2_PRENOM",
+    "RL2_LIEN",
+    "RL2_TEL",
+]
+LEVELS = ["2GT", "1G", "TG", "2PRO", "1PRO", "TPRO", "CAP1", "CAP2"]
+
+
+def _schools(count=20) -> list[str]:
+    region = RegionAcademique.objects.create(code="BR", name="Région banc d'essai")
+    academie = Academie.objects.create(code="BA", name="Académie banc d'essai", region=region)
+    dep = Departement.objects.create(code="078", name="Yvelines", academie=academie)
+    bassin = Bassin.objects.create(code="BENCH", name="Bassin banc d'essai", departement=dep)
+    schools = []
+    for n in range(count):
+        digits = f"078{1000 + n:04d}"
+        schools.append(
+            Etablissement(
+                uai=digits + uai_key(digits),
+                name=f"Lycée banc {n}",
+                school_type="lpo",
+                commune="Versailles",
+                bassin=bassin,
+                departement=dep,
+            )
+        )
+    Etablissement.objects.bulk_create(schools)
+    return [s.uai for s in schools]
+
+
+def write_file(path, rows, uais):
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(HEADER)
+        for n in range(rows):
+            name = f"NOM{n % 5000}"
+            writer.writerow(
+                [
+                    f"{300000000 + n:09d}BC",
+                    name,
+                    ("Léa", "Hugo", "Inès", "Adam")[n % 4],
+                    f"{1 + n % 28:02d}/{1 + n % 12:02d}/{2007 + n % 4}",
+                    "MF"[n % 2],
+                    uais[n % len(uais)],
+                    "24725511310",
+                    LEVELS[n % len(LEVELS)],
+                    f"D{n % 30}",
+                    "01/09/2025",
+                    name,
+                    "Sophie",
+                    "Mère",
+                    "06 11 22 33 44",
+                    f"parent{n}@example.org",
+                    name,
+                    "Marc",
+                    "Père",
+                    "06 55 66 77 88",
+                ]
+            )
+
+
+class RssSampler:
+    """Peak resident memory (from /proc) above the level at start, sampled every 20 ms."""
+
+    def __init__(self):
+        self.peak = self.start = self._rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    @staticmethod
+    def _rss() -> int:
+        try:
+            with open("/proc/self/statm") as handle:
+                return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except OSError:
+            return 0
+
+    def _loop(self):
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self._rss())
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._rss())
+
+    @property
+    def growth_mb(self) -> float:
+        return round((self.peak - self.start) / 1e6, 1)
+
+
+def _wipe():
+    with transaction.atomic():
+        LegalRepresentative.history.all().delete()
+        Enrolment.history.all().delete()
+        Student.history.all().delete()
+        LegalRepresentative.objects.all().delete()
+        Enrolment.objects.all().delete()
+        Student.objects.all().delete()
+
+
+def _baseline(path) -> float:
+    columns = ", ".join(f"c{i} text" for i in range(len(HEADER)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE bench_copy_scratch ({columns})")
+        started = time.perf_counter()
+        if connection.vendor == "postgresql":
+            with (
+                open(path, "rb") as handle,
+                cursor.cursor.copy(
+                    "COPY bench_copy_scratch FROM STDIN "
+                    "WITH (FORMAT csv, DELIMITER ';', HEADER true)"
+                ) as copy,
+            ):
+                while chunk := handle.read(1 << 20):
+                    copy.write(chunk)
+        else:
+            placeholders = ", ".join(["%s"] * len(HEADER))
+            with open(path, encoding="utf-8", newline="") as handle:
+                reader = csv.reader(handle, delimiter=";")
+                next(reader)
+                cursor.executemany(
+                    f"INSERT INTO bench_copy_scratch VALUES ({placeholders})", reader
+                )
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_copy_scratch")
+    return elapsed
+
+
+def _import(path):
+    with open(path, "rb") as stream, RssSampler() as memory:
+        started = time.perf_counter()
+        report = import_pupils(stream=stream)
+        elapsed = time.perf_counter() - started
+    assert not report.is_rejected, report.errors[:3]
+    return elapsed, memory.growth_mb, report
+
+
+def run() -> dict:
+    uais = _schools()
+    with tempfile.TemporaryDirectory() as tmp:
+        small, big = os.path.join(tmp, "small.csv"), os.path.join(tmp, "big.csv")
+        write_file(small, SMALL_ROWS, uais)
+        write_file(big, ROWS, uais)
+
+        _, small_mb, _ = _import(small)
+        _wipe()
+        copy_s = _baseline(big)
+        import_s, big_mb, report = _import(big)
+        reimport_s, _, again = _import(big)
+        _wipe()
+
+    copy_rate, import_rate = ROWS / copy_s, ROWS / import_s
+    ratio = import_rate / copy_rate
+    baseline = "COPY" if connection.vendor == "postgresql" else "INSERT executemany"
+    summary = (
+        f"{ROWS} lignes : import {import_s:.1f} s ({import_rate:,.0f} l/s), {baseline} "
+        f"{copy_s:.2f} s ({copy_rate:,.0f} l/s), ratio 1/{1 / ratio:.1f} ; "
+        f"mémoire +{small_mb} Mo ({SMALL_ROWS} l.) vs +{big_mb} Mo ({ROWS} l.) ; "
+        f"réimport à l'identique {reimport_s:.1f} s"
+    ).replace(",", " ")
+    print(summary)
+    return {
+        "summary": summary,
+        "target": f"≥ 1/{int(1 / TARGET_RATIO)} du débit de {baseline}",
+        "passed": ratio >= TARGET_RATIO,
+        "rows": ROWS,
+        "baseline": baseline,
+        "baseline_s": round(copy_s, 3),
+        "import_s": round(import_s, 3),
+        "reimport_unchanged_s": round(reimport_s, 3),
+        "ratio": round(ratio, 3),
+        "created": report.created,
+        "reimport_unchanged": again.unchanged,
+        "memory_growth_mb_small": small_mb,
+        "memory_growth_mb_big": big_mb,
+    }
