@@ -1,6 +1,7 @@
-"""Reports on 1,000,000 pupils: the dropout indicator endpoint against the raw SQL aggregate
-written by hand, in the same run; and the nominative CSV export of 1,000,000 rows (time to
-first byte, total time, memory while streaming).
+"""Reports on 1,000,000 pupils: the dropout indicator endpoint against its raw SQL aggregate
+(replayed on a bare cursor; a hand-written equivalent is timed too), in the same run; and
+the nominative CSV export of 1,000,000 rows (time to first byte, total time, memory while
+streaming).
 
 Data is generated in SQL with generate_series (PostgreSQL). On another database the volume
 falls back to BENCH_REPORTS_PUPILS_OTHER pupils built in Python.
@@ -15,6 +16,7 @@ import time
 
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from reports import rules
 from reports.enums import ClientRights
@@ -223,20 +225,34 @@ def run() -> dict:
         api_total = sum(r["valeurs"]["effectif"] or 0 for r in body["results"])
         assert api_total == sum(r[4] for r in raw_rows), "l'API et le SQL brut divergent"
         assert len(raw_rows) == body["count"]
-        # Interleave to share cache state fairly.
+        # Baseline of the ratio: the aggregate the endpoint ran, replayed on a bare cursor
+        # (so the ratio is the cost of the framework); the hand-written SQL is shown too.
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(URL, PARAMS)
+        aggregate_sql = max(ctx.captured_queries, key=lambda q: len(q["sql"]))["sql"]
+
+        def replay():
+            with connection.cursor() as cur:
+                cur.execute(aggregate_sql)
+                return cur.fetchall()
+
         endpoint_s = _median(lambda: client.get(URL, PARAMS))
+        replay_s = _median(replay)
         raw_s = _median(raw)
-        endpoint_s = min(endpoint_s, _median(lambda: client.get(URL, PARAMS)))
-        ratio = endpoint_s / raw_s
+        ratio = endpoint_s / replay_s
         figures.update(
             endpoint_ms=round(endpoint_s * 1000),
-            raw_sql_ms=round(raw_s * 1000),
+            same_sql_bare_cursor_ms=round(replay_s * 1000),
+            hand_written_sql_ms=round(raw_s * 1000),
             ratio=round(ratio, 2),
+            ratio_vs_hand_written=round(endpoint_s / raw_s, 2),
             groups=body["count"],
         )
         print(
             f"  indicateur décrochage par département × voie × année : endpoint "
-            f"{endpoint_s * 1000:.0f} ms, SQL brut {raw_s * 1000:.0f} ms, ratio {ratio:.2f}"
+            f"{endpoint_s * 1000:.0f} ms ; même agrégat sur curseur nu {replay_s * 1000:.0f} ms "
+            f"(ratio {ratio:.2f}) ; SQL écrit à la main {raw_s * 1000:.0f} ms "
+            f"(ratio {endpoint_s / raw_s:.2f})"
         )
 
     # Nominative CSV of every enrolment of the académie.

@@ -10,9 +10,8 @@ from django.views.decorators.http import require_POST
 from accounts.enums import Role
 from accounts.models import User
 from accounts.perms import SCOPED, access
-from reports.charts import bars
+from reports.charts import bars, voie_label
 from students.models import Student
-from territories.enums import Voie
 
 from .diagnosis import build_diagnosis
 from .enums import CallStatus, ProjectStatus, ReferralStatus
@@ -48,10 +47,6 @@ from .perms import (
 from .services import refer_student
 
 REVIEW_ROLES = {Role.PILOTE_ACADEMIQUE, Role.ADMINISTRATEUR}
-
-
-def voie_label(value) -> str:
-    return Voie(value).label if value in Voie.values else (value or "Non renseignée")
 
 
 # --- Networks -----------------------------------------------------------------------------

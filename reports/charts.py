@@ -1,6 +1,12 @@
 """Bars for the dashboards: plain HTML (a table of the figures, each with a bar), no script,
 no external resource."""
 
+from territories.enums import Voie
+
+
+def voie_label(value) -> str:
+    return Voie(value).label if value in Voie.values else (value or "Voie non renseignée")
+
 
 def bars(rows: list[dict], *, measure: str, label) -> list[dict]:
     """Rows from indicators.present() as bars of `measure` (a rate in %), scaled to the largest."""

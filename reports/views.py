@@ -6,7 +6,7 @@ from accounts.enums import Role
 from accounts.perms import SCOPED, access
 
 from .api.views import ALLOWED_GROUPINGS
-from .charts import bars
+from .charts import bars, voie_label
 from .enums import TerritoryLevel
 from .forms import IndicatorPageForm
 from .indicators import DROPOUTS, aggregate, families, get_family, present, scoped
@@ -95,8 +95,6 @@ def dashboard_panel(request) -> str:
             DROPOUTS, scoped(DROPOUTS, request.user), territory=level, dimensions=["annee", "voie"]
         )
     ]
-    from foquale.views import voie_label
-
     latest = max((r["annee"] for r in rows), default=None)
     recent = [r for r in rows if r["annee"] == latest]
     trend = [
