@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from notifications.enums import DeadlineKind
 from notifications.models import Deadline
-from notifications.services import DeadlineSpec, sync_deadlines
+from notifications.services import DeadlineSpec, record_human_action, sync_deadlines
 
 from .. import conf, rules
 from ..enums import (
@@ -463,6 +463,8 @@ class RepreparationDossier(models.Model):
                 comment=comment,
             )
             self.sync_deadlines()
+            if by is not None and by.is_authenticated:
+                record_human_action(subject=self, by=by)
         return self
 
     def plan_entretien(self, *, on: dt.date, by, comment: str = "", today=None):

@@ -183,6 +183,10 @@ class PathBase(models.Model):
             by=by if by and by.is_authenticated else None,
             **self._event_fk(),
         )
+        if by is not None and by.is_authenticated:
+            from notifications.services import record_human_action
+
+            record_human_action(subject=self, by=by)
 
     def _move(self, to: str, *, by, comment: str = "", label: str = ""):
         """Apply one allowed transition, save, log it and resync the deadlines."""
