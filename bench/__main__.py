@@ -1,7 +1,7 @@
 """Run the benchmarks: `python -m bench [name...]` (all `bench/*.py` modules with a `run()`).
 
-Each module builds its own data on a scratch database (the test database of DATABASE_URL,
-`test_<name>`, created and dropped here), measures itself against a baseline in the same run
+Each module builds its own data on a scratch database (`bench_<name>` next to the database of
+DATABASE_URL, created and dropped here), measures itself against a baseline in the same run
 and returns a dict of figures. A summary table is printed and everything is written to
 `bench/results/latest.json`. Example:
 
@@ -50,6 +50,10 @@ def main(argv: list[str]) -> int:
         return 2
     vendor = connection.vendor
     print(f"Base de travail : {vendor} (copie jetable de la base de DATABASE_URL)")
+    # Its own scratch name, so that a test run on the same server (test_<name>) is never hit.
+    if vendor != "sqlite":
+        test = connection.settings_dict.setdefault("TEST", {})
+        test["NAME"] = f"bench_{connection.settings_dict['NAME']}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     results, failed = {}, False
     try:
@@ -77,11 +81,17 @@ def main(argv: list[str]) -> int:
         print(f"| {name} | {summary} | {target} | {mark} |")
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)
-    payload = {
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "database": vendor,
-        "results": results,
-    }
+    # Benchmarks not run this time keep their last figures.
+    previous = {}
+    if out.exists():
+        try:
+            previous = json.loads(out.read_text()).get("results", {})
+        except ValueError:
+            previous = {}
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for figures in results.values():
+        figures.update(date=now, database=vendor)
+    payload = {"date": now, "database": vendor, "results": {**previous, **results}}
     out.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
     print(f"\nRésultats écrits dans {out.relative_to(HERE.parent)}")
     return 1 if failed else 0
