@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -413,11 +414,14 @@ def _bulk_deadlines(follow_ups, rows_by_student):
     if not follow_ups:
         return
     ct = ContentType.objects.get_for_model(FollowUp)
+    # One reverse() for all rows: the follow-up URL differs only by its public_id.
+    marker = "00000000-0000-0000-0000-000000000000"
+    url_pattern = reverse("mlds:follow_up_detail", args=[marker])
     rows = []
     for fu in follow_ups:
         row = rows_by_student[fu.student_id]
         who = f"{row.last_name.upper()} {row.first_name}"
-        url = fu.get_absolute_url()
+        url = url_pattern.replace(marker, str(fu.public_id))
         common = {
             "content_type": ct,
             "object_id": fu.pk,
