@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils import timezone
@@ -57,6 +57,10 @@ def switch_role(request):
 
 
 def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "Ressource introuvable ou hors de votre périmètre."}, status=404
+        )
     html = loader.render_to_string("404.html", {}, request)
     return HttpResponseNotFound(html)
 
@@ -67,6 +71,8 @@ def permission_denied(request, exception=None):
 
 
 def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Erreur inattendue du service."}, status=500)
     html = loader.render_to_string("500.html", {})
     return HttpResponseServerError(html)
 

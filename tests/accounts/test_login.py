@@ -131,3 +131,10 @@ def test_api_schema_and_docs_for_staff(world, client_for):
     assert schema.status_code == 200
     assert b"/api/v1/eleves/" in schema.content
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_api_404_is_json_in_french(world, api_for):
+    response = api_for(world.users.chef_a).get("/api/v1/eleves/0.5/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert "introuvable" in response.json()["detail"]
