@@ -462,12 +462,14 @@ class Command(BaseCommand):
         Student.objects.bulk_create(students, batch_size=1000)
         reps, enrolments = [], []
         start = dt.date(self.year, 9, 1)
+        # A few pupils arrived during the year, never after today.
+        late_days = (self.today - start).days
         previous_end = dt.date(self.year, 7, 4)
         for student, (school, level, voie, division) in zip(students, meta, strict=True):
             reps.append(self._representative(student, "Mère", first_names=names.FIRST_NAMES_F))
             if rng.random() < 0.8:
                 reps.append(self._representative(student, "Père", first_names=names.FIRST_NAMES_M))
-            late = rng.random() < 0.04
+            late = late_days >= 20 and rng.random() < 0.04
             enrolments.append(
                 Enrolment(
                     student=student,
@@ -476,7 +478,9 @@ class Command(BaseCommand):
                     level=level,
                     division=division,
                     voie=voie,
-                    entry_date=start + dt.timedelta(days=rng.randint(20, 120)) if late else start,
+                    entry_date=start + dt.timedelta(days=rng.randint(20, min(120, late_days)))
+                    if late
+                    else start,
                 )
             )
             previous_level, moved = LEVELS[level][4], LEVELS[level][5]
