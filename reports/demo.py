@@ -35,7 +35,7 @@ def build(*, today: dt.date, stdout) -> None:
         and e.student.birth_date <= dt.date(left_on.year - 16, left_on.month, min(left_on.day, 28))
     ]
     for e in leavers:
-        e.exit_date = left_on
+        e.exit_date = max(left_on, e.entry_date) if e.entry_date else left_on
         e.exit_reason = rng.choice(["abandon", "abandon", "emploi", ""])
     Enrolment.objects.bulk_update(leavers, ["exit_date", "exit_reason"], batch_size=1000)
 
