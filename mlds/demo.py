@@ -200,6 +200,6 @@ def build(*, today: dt.date, stdout) -> None:
         departement=dep,
     )
     stdout.write(
-        f"MLDS : {len(partners)} partenaires, {count} suivis, 1 Parcours Ambition emploi, "
+        f"MLDS : {len(PARTNERS)} partenaires, {count} suivis, 1 Parcours Ambition emploi, "
         "1 demande de droit au retour."
     )

@@ -245,3 +245,16 @@ def test_dashboard_panel(world, client_for, make_follow_up):
     home = client_for(world.users.mlds1).get("/").text
     assert "1 suivi ouvert" in home
     assert 'data-testid="mlds-dashboard"' not in client_for(world.users.pilot).get("/").text
+
+
+def test_detail_query_count_is_constant(world, client_for, make_follow_up, frozen_today):
+    fu = make_follow_up("suivi_transition")
+    client = client_for(world.users.mlds1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(fu.get_absolute_url()).status_code == 200
+    for _ in range(8):
+        fu.record_contact(by=world.users.mlds1, on=frozen_today, channel="sms", reached=True)
+        fu.record_joint_review(by=world.users.mlds1, on=frozen_today, note="Point")
+    with CaptureQueriesContext(connection) as many:
+        client.get(fu.get_absolute_url())
+    assert len(few) == len(many)
