@@ -1,14 +1,18 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from accounts.perms import SCOPED, access
 from audit.models import RetentionNotice
 from audit.services import log_read
+from territories.enums import Voie
 from territories.models import Etablissement
 
+from . import rules
+from .enums import Level
 from .forms import StudentFilterForm
 from .models import Student
 from .perms import can_write_students, get_student_for_user
@@ -53,18 +57,46 @@ def student_list(request):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    schools = form.fields["school"].queryset.order_by("name").values_list("id", "name")
     return render(
         request,
         "students/student_list.html",
         {
             "form": form,
+            "filters": {key: request.GET.get(key, "") for key in form.fields},
+            "school_choices": [(str(pk), name) for pk, name in schools],
+            "level_choices": form.fields["level"].choices,
+            "voie_choices": form.fields["voie"].choices,
+            "age_choices": form.fields["age_band"].choices,
             "page_obj": page,
-            "students": page.object_list,
+            "rows": _list_rows(page.object_list, timezone.localdate()),
             "querystring": query.urlencode(),
             "can_import": can_write_students(request.user),
             "today": timezone.localdate(),
         },
     )
+
+
+LEVEL_LABELS = dict(Level.choices)
+VOIE_LABELS = dict(Voie.choices)
+
+
+def _list_rows(students, today) -> list[dict]:
+    """Display values computed once in Python: the list renders 50 rows per page."""
+    base = reverse("students:list")
+    return [
+        {
+            "url": f"{base}{s.public_id}/",
+            "name": str(s),
+            "ine": s.ine,
+            "birth": s.birth_date.strftime("%d/%m/%Y"),
+            "age": rules.age_on(s.birth_date, today),
+            "level": LEVEL_LABELS.get(s.level, ""),
+            "voie": VOIE_LABELS.get(s.voie, ""),
+            "school": s.current_school.name if s.current_school_id else "—",
+        }
+        for s in students
+    ]
 
 
 @access(SCOPED)
