@@ -11,7 +11,7 @@ from django.utils import timezone
 from students.models import LegalRepresentative
 
 from . import conf, pdf
-from .enums import BatchState, DecisionOutcome, DocumentKind, DossierState, TrailKind, Wish
+from .enums import BatchState, DecisionOutcome, DocumentKind, DossierState, Exam, TrailKind, Wish
 from .models import (
     AccompanimentEntry,
     BatchJob,
@@ -400,3 +400,34 @@ def transmit_to_mlds(*, dossier: RepreparationDossier, by, note: str = ""):
             mlds_transmitted_at=timezone.now()
         )
     return follow_up
+
+
+AMBITION_EMPLOI_EXAMS = {Exam.CAP: "cap", Exam.BAC_PRO: "bac_pro"}
+
+
+def can_offer_ambition_emploi(dossier: RepreparationDossier) -> bool:
+    """Arrêté of 18 July 2023: offered to a CAP / bac pro pupil left without solution."""
+    return dossier.state == S.SANS_SOLUTION and dossier.exam_result.exam in AMBITION_EMPLOI_EXAMS
+
+
+def offer_ambition_emploi(
+    *, dossier: RepreparationDossier, by, is_volunteer: bool, is_employed_or_in_training: bool
+):
+    """Propose the Parcours Ambition emploi from the dossier; the pupil stays in its school."""
+    if not can_offer_ambition_emploi(dossier):
+        raise ValidationError(
+            "Le Parcours Ambition emploi se propose à un élève de CAP ou de baccalauréat "
+            "professionnel resté sans solution."
+        )
+    from mlds.services import propose_ambition_emploi
+
+    return propose_ambition_emploi(
+        student=dossier.student,
+        by=by,
+        diploma=AMBITION_EMPLOI_EXAMS[dossier.exam_result.exam],
+        school=dossier.school,
+        session_year=dossier.exam_result.session_year,
+        is_volunteer=is_volunteer,
+        is_employed_or_in_training=is_employed_or_in_training,
+        origin=dossier,
+    )

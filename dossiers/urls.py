@@ -20,6 +20,11 @@ urlpatterns = [
         "<uuid:public_id>/documents/<slug:kind>/", dossier.document_create, name="document_create"
     ),
     path("<uuid:public_id>/mlds/", dossier.mlds_transmit, name="mlds_transmit"),
+    path(
+        "<uuid:public_id>/ambition-emploi/",
+        dossier.ambition_emploi_offer,
+        name="ambition_emploi_offer",
+    ),
     path("commission/", commission.commission_home, name="commission"),
     path("commission/seances/", commission.session_create, name="session_create"),
     path("commission/seances/<uuid:public_id>/", commission.session_detail, name="session_detail"),

@@ -89,6 +89,8 @@ def _context(request, dossier, *, bound=None, trail_form=None):
         and dossier.state == DossierState.SANS_SOLUTION
         and not dossier.mlds_transmitted_at,
         "mlds_available": services.mlds_available(),
+        "can_ambition": role_in(user, MLDS_HANDOVER_ROLES)
+        and services.can_offer_ambition_emploi(dossier),
         "priority_rule": rules.PRIORITY_RULE_TEXT,
         "today": today,
         "choice_kinds": PlanChoiceKind.choices,
@@ -229,4 +231,25 @@ def mlds_transmit(request, public_id):
     except ValidationError as exc:
         return _error_page(request, dossier, " ".join(exc.messages), status=409)
     messages.success(request, "Élève transmis à la MLDS.")
+    return redirect(dossier)
+
+
+@access(SCOPED, roles=MLDS_HANDOVER_ROLES)
+@require_POST
+def ambition_emploi_offer(request, public_id):
+    dossier = get_dossier_for_user(request.user, public_id, write=True, roles=MLDS_HANDOVER_ROLES)
+    volunteer = request.POST.get("is_volunteer") == "oui"
+    busy = request.POST.get("is_employed_or_in_training") == "oui"
+    try:
+        parcours = services.offer_ambition_emploi(
+            dossier=dossier,
+            by=request.user,
+            is_volunteer=volunteer,
+            is_employed_or_in_training=busy,
+        )
+    except ValidationError as exc:
+        return _error_page(request, dossier, " ".join(exc.messages), status=400)
+    messages.success(request, "Parcours Ambition emploi proposé : il se poursuit avec la MLDS.")
+    if type(parcours).objects.visible_to(request.user).filter(pk=parcours.pk).exists():
+        return redirect(parcours)
     return redirect(dossier)
