@@ -72,3 +72,36 @@ class ExamKind(models.TextChoices):
     CAP = "cap", "CAP"
     BTS = "bts", "BTS"
     DNB = "dnb", "Diplôme national du brevet"
+
+
+_MLDS_KINDS = {
+    DeadlineKind.MLDS_CONTACT,
+    DeadlineKind.MLDS_BILAN,
+    DeadlineKind.MLDS_TRANSITION,
+    DeadlineKind.DROIT_RETOUR_ENTRETIEN,
+    DeadlineKind.AGE_25,
+}
+_REPREPA_KINDS = {
+    DeadlineKind.ENTRETIEN_SITUATION,
+    DeadlineKind.DECISION_REINSCRIPTION,
+    DeadlineKind.COMMISSION_SESSION,
+    DeadlineKind.FAMILY_INFORMED,
+    DeadlineKind.REPREPARATION_RIGHT_END,
+    DeadlineKind.SANS_SOLUTION_SWEEP,
+}
+# Deadlines a role handles and whose case it can open; roles absent here see every kind of
+# their scope. A school follows its pupils but not the MLDS follow-ups of young people who
+# left; the MLDS coordinator follows those, Ambition emploi and age events, not the school
+# workflows; the FoQualE network head has no nominative case to open.
+KINDS_BY_ROLE = {
+    "chef_etablissement": set(DeadlineKind) - _MLDS_KINDS,
+    "referent_decrochage": set(DeadlineKind) - _MLDS_KINDS,
+    "coordonnateur_mlds": _MLDS_KINDS
+    | {
+        DeadlineKind.AMBITION_EMPLOI_END,
+        DeadlineKind.AMBITION_EMPLOI_BILAN,
+        DeadlineKind.AGE_16,
+        DeadlineKind.AGE_18,
+    },
+    "responsable_foquale": set(),
+}

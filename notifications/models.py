@@ -10,7 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .enums import ClosureKind, DeadlineKind, ExamKind, ReminderStage, SendState, Zone
+from .enums import (
+    KINDS_BY_ROLE,
+    ClosureKind,
+    DeadlineKind,
+    ExamKind,
+    ReminderStage,
+    SendState,
+    Zone,
+)
 
 
 class DeadlineQuerySet(models.QuerySet):
@@ -19,10 +27,14 @@ class DeadlineQuerySet(models.QuerySet):
         role = getattr(user, "active_role", None)
         if role is None or not role.is_nominative:
             return self.none()
-        return self.filter(
+        qs = self.filter(
             role.school_q("school__")
             | Q(school__isnull=True, departement_id__in=role.departement_ids())
         )
+        kinds = KINDS_BY_ROLE.get(role.role)
+        if kinds is not None:
+            qs = qs.filter(kind__in=sorted(kinds))
+        return qs
 
     def open(self):
         return self.filter(completed_at__isnull=True)
