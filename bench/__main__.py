@@ -33,7 +33,7 @@ def discover() -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
     # Production-like: no DEBUG (it would keep every query in memory), the test client's host.
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
