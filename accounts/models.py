@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from .enums import AGGREGATE_ONLY_ROLES, ROLE_SCOPE_LEVEL, Role, ScopeLevel
+from .enums import AGGREGATE_ONLY_ROLES, ROLE_SCOPE_LEVEL, Role
+from .scope import StructureScope
 
 
 class User(AbstractUser):
@@ -55,7 +56,7 @@ class User(AbstractUser):
         return self.is_superuser or any(r.role == Role.ADMINISTRATEUR for r in self.roles)
 
 
-class RoleAssignment(models.Model):
+class RoleAssignment(StructureScope, models.Model):
     """One role held by a person over one structure; the structure decides the scope."""
 
     user = models.ForeignKey(
@@ -199,45 +200,12 @@ class RoleAssignment(models.Model):
 
         A running exceptional access of the account adds its school, for nominative roles only.
         """
-        q = self._structure_q(prefix)
+        q = self.structure_q(prefix)
         if self.is_nominative and self.user_id:
             extra = self.user.exceptional_school_ids
             if extra:
                 q |= Q(**{f"{prefix}id__in": extra})
         return q
-
-    def _structure_q(self, prefix: str) -> Q:
-        level = self.scope_level
-        if level == ScopeLevel.ETABLISSEMENT:
-            return Q(**{f"{prefix}id": self.etablissement_id})
-        if level == ScopeLevel.BASSIN:
-            return Q(**{f"{prefix}bassin_id": self.bassin_id})
-        if level == ScopeLevel.RESEAU:
-            return Q(**{f"{prefix}foquale_networks": self.network_id})
-        if level == ScopeLevel.DEPARTEMENT:
-            return Q(**{f"{prefix}departement_id": self.departement_id})
-        if level == ScopeLevel.ACADEMIE:
-            return Q(**{f"{prefix}departement__academie_id": self.academie_id})
-        return Q(pk__in=[])
-
-    def departement_ids(self) -> list[int]:
-        """Départements this role reaches (for département-level objects like commissions)."""
-        from territories.models import Departement
-
-        level = self.scope_level
-        if level == ScopeLevel.DEPARTEMENT:
-            return [self.departement_id]
-        if level == ScopeLevel.ACADEMIE:
-            return list(
-                Departement.objects.filter(academie_id=self.academie_id).values_list(
-                    "id", flat=True
-                )
-            )
-        if level == ScopeLevel.ETABLISSEMENT:
-            return [self.etablissement.departement_id]
-        if level == ScopeLevel.BASSIN:
-            return [self.bassin.departement_id]
-        return list(self.network.schools.values_list("departement_id", flat=True).distinct())
 
 
 class ExceptionalAccess(models.Model):

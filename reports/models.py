@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.enums import ScopeLevel
+from accounts.scope import StructureScope
 
 from .enums import ClientRights
 
@@ -164,7 +165,7 @@ class ApiClient(models.Model):
         return ApiClientScope(self)
 
 
-class ApiClientScope:
+class ApiClientScope(StructureScope):
     """Duck-types accounts.RoleAssignment, so `visible_to(user)` QuerySets and HasScopedRole
     treat a report client like a staff role over the same territory."""
 
@@ -215,31 +216,4 @@ class ApiClientScope:
         return self.role in roles
 
     def school_q(self, prefix: str = "") -> Q:
-        level = self.scope_level
-        if level == ScopeLevel.ETABLISSEMENT:
-            return Q(**{f"{prefix}id": self.etablissement_id})
-        if level == ScopeLevel.BASSIN:
-            return Q(**{f"{prefix}bassin_id": self.bassin_id})
-        if level == ScopeLevel.RESEAU:
-            return Q(**{f"{prefix}foquale_networks": self.network_id})
-        if level == ScopeLevel.DEPARTEMENT:
-            return Q(**{f"{prefix}departement_id": self.departement_id})
-        return Q(**{f"{prefix}departement__academie_id": self.academie_id})
-
-    def departement_ids(self) -> list[int]:
-        from territories.models import Departement
-
-        level = self.scope_level
-        if level == ScopeLevel.DEPARTEMENT:
-            return [self.departement_id]
-        if level == ScopeLevel.ACADEMIE:
-            return list(
-                Departement.objects.filter(academie_id=self.academie_id).values_list(
-                    "id", flat=True
-                )
-            )
-        if level == ScopeLevel.ETABLISSEMENT:
-            return [self.etablissement.departement_id]
-        if level == ScopeLevel.BASSIN:
-            return [self.bassin.departement_id]
-        return list(self.network.schools.values_list("departement_id", flat=True).distinct())
+        return self.structure_q(prefix)
