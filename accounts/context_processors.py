@@ -17,7 +17,9 @@ SITE_CONFIG = {
 def navigation(request):
     user = getattr(request, "user", None)
     role = getattr(user, "active_role", None) if user and user.is_authenticated else None
+    match = getattr(request, "resolver_match", None)
     return {
+        "nav_key": f"{match.app_name}:{match.url_name}" if match else "",
         "SITE_CONFIG": SITE_CONFIG,
         "ACADEMIE_NAME": settings.ACADEMIE_NAME,
         "active_role": role,

@@ -59,9 +59,35 @@ def test_wrong_password_shows_french_message(world, client):
     assert "Identifiant ou mot de passe incorrect" in response.content.decode()
 
 
-def test_session_expires_after_inactivity():
+def test_activity_pushes_the_session_expiry_back_at_most_once_a_minute(world, client_for):
+    from django.contrib.sessions.models import Session
+
+    from accounts.middleware import LAST_SEEN_SESSION_KEY
+
     assert settings.SESSION_COOKIE_AGE <= 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    client = client_for(world.users.chef_a)
+    client.get("/")
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+    client.get("/")
+    assert Session.objects.get(session_key=key).expire_date == first
+    session = client.session
+    session[LAST_SEEN_SESSION_KEY] = 0
+    session.save()
+    saved = Session.objects.get(session_key=key).expire_date
+    client.get("/")
+    assert Session.objects.get(session_key=key).expire_date > saved
+
+
+def test_session_expires_after_inactivity(world, client_for, time_machine):
+    import datetime as dt
+
+    time_machine.move_to(dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC))
+    client = client_for(world.users.chef_a)
+    assert client.get(reverse("students:list")).status_code == 200
+    time_machine.move_to(dt.datetime(2026, 9, 1, 8, 31, tzinfo=dt.UTC))
+    response = client.get(reverse("students:list"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 
 def test_no_password_in_logs(world, client, caplog):
