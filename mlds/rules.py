@@ -4,7 +4,6 @@ Values marked [HYPOTHÈSE] are modelling choices (domain.md §4.15 and §8); the
 changed in settings (see `mlds/conf.py`) and the pages say so in their help text.
 """
 
-import calendar
 import datetime as dt
 
 from students import rules as student_rules
@@ -41,18 +40,12 @@ DEFAULT_CONTACT_DAYS = 15
 DEFAULT_BILAN_DAYS = 30
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day `months` later, clipped to the month's last day (31 Oct + 4 = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year = day.year + month_index // 12
-    month = month_index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last))
+add_months = student_rules.add_months
 
 
 def ambition_emploi_latest_end(start: dt.date) -> dt.date:
     """Last allowed day of a parcours: 4 months counted from the start (1 Sept → 31 Dec)."""
-    return add_months(start, AMBITION_EMPLOI_MAX_MONTHS) - dt.timedelta(days=1)
+    return student_rules.period_end(start, AMBITION_EMPLOI_MAX_MONTHS)
 
 
 def working_days(start: dt.date, end: dt.date) -> int:

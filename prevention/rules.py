@@ -1,6 +1,5 @@
 """Regulatory numbers of school prevention, each with the text that sets it."""
 
-import calendar
 import datetime as dt
 
 from students.enums import Level
@@ -9,6 +8,7 @@ from students.rules import (
     PAFI_MIN_AGE,
     age_on,
     birthday,
+    period_end,
     school_year_of,
 )
 
@@ -27,13 +27,6 @@ DEROGATOIRE_PRIORITY_AGE = COMPULSORY_INSTRUCTION_END_AGE
 UNJUSTIFIED_HALF_DAYS_LEGAL = 4
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day `months` later, clamped to the month's last day (31 Oct + 4 months = 28 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def school_year_end(day: dt.date) -> dt.date:
     """Last day of the school year containing `day` (31 August)."""
     return dt.date(school_year_of(day) + 1, 8, 31)
@@ -46,7 +39,7 @@ def reaches_16_during_school_year(birth_date: dt.date, day: dt.date) -> bool:
 
 
 def pafi_latest_end(start: dt.date) -> dt.date:
-    return add_months(start, PAFI_MAX_MONTHS)
+    return period_end(start, PAFI_MAX_MONTHS)
 
 
 def is_pafi_age_ok(birth_date: dt.date, start: dt.date) -> bool:

@@ -1,5 +1,6 @@
 """Age thresholds set by the texts, in one place."""
 
+import calendar
 import datetime as dt
 
 # Code de l'éducation L.131-1: instruction obligatoire until 16.
@@ -28,6 +29,21 @@ def birthday(birth_date: dt.date, age: int) -> dt.date:
         return birth_date.replace(year=year)
     except ValueError:
         return dt.date(year, 3, 1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day `months` later, clipped to the month's last day (31 Oct + 4 = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def period_end(start: dt.date, months: int) -> dt.date:
+    """Last day of a period of `months` months starting on `start` (1 Sept + 4 → 31 Dec).
+
+    Every "at most N months" of the texts (TDO, Ambition emploi, PAFI) counts this way.
+    """
+    return add_months(start, months) - dt.timedelta(days=1)
 
 
 def school_year_of(day: dt.date) -> int:

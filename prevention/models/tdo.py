@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from students import rules as student_rules
+
 from .. import conf, rules
 from ..enums import PathKind, TdoOutcome, TdoPartner, TdoStatus
 from .base import PathBase
@@ -78,12 +80,12 @@ class Tdo(PathBase):
 
     @staticmethod
     def end_for(start: dt.date) -> dt.date:
-        return rules.add_months(start, conf.tdo_months())
+        return rules.period_end(start, conf.tdo_months())
 
     @property
     def follow_up_until(self) -> dt.date | None:
         """The joint follow-up of the first weeks (seed 002): the first month."""
-        return rules.add_months(self.start_date, 1) if self.start_date else None
+        return student_rules.add_months(self.start_date, 1) if self.start_date else None
 
     def answer(self, *, by, accepted: bool, answered_on: dt.date, comment: str = ""):
         if answered_on < self.proposed_on:

@@ -181,7 +181,7 @@ def test_tdo_needs_bilan_and_outcome_to_close(world):
     with pytest.raises(ValidationError, match="issue est requise"):
         tdo.close(by=None, bilan="Bien", outcome="")
     assert tdo.status == "en_parcours"
-    assert deadlines(tdo)["tdo_fin"].due_date == dt.date(2026, 3, 20)
+    assert deadlines(tdo)["tdo_fin"].due_date == dt.date(2026, 3, 19)
     tdo.close(by=None, bilan="Entrée en apprentissage", outcome="apprentissage")
     assert deadlines(tdo)["tdo_bilan"].completed_at is not None
 

@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from prevention import rules, services
 from prevention.models import Pafi, Tdo
+from students import rules as student_rules
 from students.enums import Level
 
 from .factories import CollegienFactory
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_add_months_clamps_to_month_end(start, end):
-    assert rules.add_months(start, 4) == end
+    assert student_rules.add_months(start, 4) == end
 
 
 def test_priority_for_pupils_reaching_16_during_the_school_year():
@@ -57,9 +58,9 @@ def test_pafi_requires_15_at_the_start(world):
 
 def test_pafi_lasts_one_year_at_most(world):
     s = CollegienFactory(current_school=world.school_a)
-    with pytest.raises(ValidationError, match="au plus 12 mois.*17/11/2026"):
-        open_pafi(s, dt.date(2025, 11, 17), dt.date(2026, 11, 18))
-    assert open_pafi(s, dt.date(2025, 11, 17), dt.date(2026, 11, 17))
+    with pytest.raises(ValidationError, match="au plus 12 mois.*16/11/2026"):
+        open_pafi(s, dt.date(2025, 11, 17), dt.date(2026, 11, 17))
+    assert open_pafi(s, dt.date(2025, 11, 17), dt.date(2026, 11, 16))
 
 
 def test_pafi_actual_start_is_checked_again(world):
@@ -113,7 +114,7 @@ def test_tdo_end_is_start_plus_four_months_and_configurable(world):
         tdo.start(
             by=None, partner_kind="e2c", partner_name="E2C Melun", start_date=dt.date(2025, 11, 30)
         )
-    assert tdo.end_date == dt.date(2026, 3, 30)
+    assert tdo.end_date == dt.date(2026, 3, 29)
     assert tdo.follow_up_until == dt.date(2025, 12, 30)
     with override_settings(PREVENTION_TDO_MONTHS=6):
-        assert Tdo.end_for(dt.date(2025, 11, 30)) == dt.date(2026, 5, 30)
+        assert Tdo.end_for(dt.date(2025, 11, 30)) == dt.date(2026, 5, 29)
