@@ -1,15 +1,17 @@
 # Two commands set everything up: `make run` (demo on SQLite, tasks in-process) and `make test`.
 export UV_PYTHON_DOWNLOADS := never
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := python3 -m uv
+endif
 PY := $(UV) run --frozen python
 DEMO_PUPILS ?= 40000
 
 .PHONY: install run demo test test-fast lint format bench migrations-check clean
 
-$(UV):
-	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
-
-install: $(UV)
+install:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 
 db.sqlite3: | install
