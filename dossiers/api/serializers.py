@@ -60,7 +60,7 @@ class DossierDetailSerializer(DossierListSerializer):
     marks = MarkSerializer(source="exam_result.marks", many=True, read_only=True)
     right_end = serializers.DateField(read_only=True)
     proposed_school_uai = serializers.CharField(
-        source="proposed_school.uai", read_only=True, default=None
+        source="proposed_school.uai", read_only=True, default=None, allow_null=True
     )
     deadlines = serializers.SerializerMethodField()
 
@@ -157,8 +157,12 @@ class DecisionSerializer(serializers.ModelSerializer):
         source="capacity.public_id", required=False, allow_null=True, default=None
     )
     outcome = serializers.ChoiceField(choices=DecisionOutcome.choices)
-    school_uai = serializers.CharField(source="capacity.school.uai", read_only=True, default=None)
-    formation = serializers.CharField(source="capacity.formation", read_only=True, default=None)
+    school_uai = serializers.CharField(
+        source="capacity.school.uai", read_only=True, default=None, allow_null=True
+    )
+    formation = serializers.CharField(
+        source="capacity.formation", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = CommissionDecision

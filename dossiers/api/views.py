@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -66,6 +67,7 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
         log_read(request=request, obj=dossier.student, channel=AccessLog.Channel.API)
         return Response(DossierDetailSerializer(dossier).data)
 
+    @extend_schema(request=TransitionSerializer, responses={200: DossierDetailSerializer})
     @action(detail=True, methods=["post"])
     def transition(self, request, id=None):
         body = TransitionSerializer(data=request.data)

@@ -6,15 +6,19 @@ from ..models import AmbitionEmploi, FollowUp, Partner, PartnerContact
 class FollowUpSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     student_id = serializers.UUIDField(source="student.public_id", read_only=True)
-    ine = serializers.CharField(source="student.ine", read_only=True, default=None)
+    ine = serializers.CharField(source="student.ine", read_only=True, default=None, allow_null=True)
     last_name = serializers.CharField(source="student.last_name", read_only=True)
     first_name = serializers.CharField(source="student.first_name", read_only=True)
     birth_date = serializers.DateField(source="student.birth_date", read_only=True)
     departement = serializers.CharField(source="departement.code", read_only=True)
-    last_school_uai = serializers.CharField(source="last_school.uai", read_only=True, default=None)
-    assigned_to = serializers.CharField(source="assigned_to.username", read_only=True, default=None)
+    last_school_uai = serializers.CharField(
+        source="last_school.uai", read_only=True, default=None, allow_null=True
+    )
+    assigned_to = serializers.CharField(
+        source="assigned_to.username", read_only=True, default=None, allow_null=True
+    )
     solution_partner = serializers.UUIDField(
-        source="solution_partner.public_id", read_only=True, default=None
+        source="solution_partner.public_id", read_only=True, default=None, allow_null=True
     )
 
     class Meta:

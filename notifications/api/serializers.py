@@ -5,8 +5,12 @@ from ..models import Deadline, Reminder
 
 class DeadlineSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    student_id = serializers.UUIDField(source="student.public_id", read_only=True, default=None)
-    school_uai = serializers.CharField(source="school.uai", read_only=True, default=None)
+    student_id = serializers.UUIDField(
+        source="student.public_id", read_only=True, default=None, allow_null=True
+    )
+    school_uai = serializers.CharField(
+        source="school.uai", read_only=True, default=None, allow_null=True
+    )
     is_done = serializers.SerializerMethodField()
 
     class Meta:

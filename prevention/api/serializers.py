@@ -5,7 +5,9 @@ from ..models import Derogatoire, Flag, GpdsReview, Pafi, Tdo
 
 class StudentRefMixin(serializers.Serializer):
     student_id = serializers.UUIDField(source="student.public_id", read_only=True)
-    student_ine = serializers.CharField(source="student.ine", read_only=True, default=None)
+    student_ine = serializers.CharField(
+        source="student.ine", read_only=True, default=None, allow_null=True
+    )
     student_name = serializers.CharField(source="student.full_name", read_only=True)
 
 

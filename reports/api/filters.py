@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from drf_spectacular.utils import extend_schema_field
 
 from students.enums import Level
 from territories.enums import Voie
@@ -7,6 +8,7 @@ from territories.enums import Voie
 from ..indicators import Family, dropout_q
 
 
+@extend_schema_field({"type": "integer", "minimum": 1990, "maximum": 2100})
 class YearFilter(django_filters.Filter):
     field_class = forms.IntegerField
 

@@ -31,6 +31,8 @@ ERROR_DESCRIPTIONS = {
     "401": "Authentification absente ou invalide (clé d'API, jeton ou session).",
     "403": "Action non autorisée (par exemple écriture avec une clé en lecture seule).",
     "404": "Ressource ou territoire inconnu, ou hors du périmètre du compte ou de la clé.",
+    "409": "Action impossible dans l'état actuel du dossier, ou déjà faite par quelqu'un "
+    "d'autre : rien n'a été modifié.",
     "429": "Trop de requêtes : réessayez après le délai de l'en-tête Retry-After.",
 }
 
@@ -65,7 +67,10 @@ def add_error_responses(result, generator, request, public):
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             responses = operation.setdefault("responses", {})
-            for code in ("400", "401", "403", "404", "429"):
+            codes = ("400", "401", "403", "404", "429")
+            if method != "get":
+                codes += ("409",)
+            for code in codes:
                 responses.setdefault(
                     code,
                     {

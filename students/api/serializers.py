@@ -28,7 +28,9 @@ class EnrolmentSerializer(serializers.ModelSerializer):
 
 class StudentListSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    school_uai = serializers.CharField(source="current_school.uai", read_only=True, default=None)
+    school_uai = serializers.CharField(
+        source="current_school.uai", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Student

@@ -12,6 +12,7 @@ import importlib.util
 import random
 import time
 import traceback
+import unicodedata
 import uuid
 
 from django.contrib.auth.hashers import make_password
@@ -511,7 +512,7 @@ class Command(BaseCommand):
         last = student.last_name if rng.random() < 0.85 else rng.choice(names.LAST_NAMES)
         if last == student.last_name and first == student.first_name:
             first = f"{first}-Marie" if relationship == "Mère" else f"{first}-Jean"
-        email_name = f"{first}.{last}".lower().replace(" ", "-").replace("'", "")
+        email_name = _ascii_slug(f"{first}.{last}")
         return LegalRepresentative(
             student=student,
             last_name=last,
@@ -553,3 +554,9 @@ class Command(BaseCommand):
             ):
                 role = assignment.get_role_display()
                 self.stdout.write(f"  {username:<16} {role:<45} {assignment.structure_label}")
+
+
+def _ascii_slug(text: str) -> str:
+    """An e-mail local part: accents dropped (léa.françois → lea.francois), spaces as dashes."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return plain.lower().replace(" ", "-").replace("'", "")
