@@ -93,3 +93,7 @@ class TransitionMixin:
                 comment=comment[:2000],
             )
             self.sync_deadlines()
+            if getattr(by, "pk", None):
+                from notifications.services import record_human_action
+
+                record_human_action(subject=self, by=by)
