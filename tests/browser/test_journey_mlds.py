@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from tests.mlds.factories import PartnerFactory
 
@@ -31,47 +32,47 @@ def test_siei_young_person_to_closed_follow_up(
     page.goto(f"{live_server.url}/mlds/siei/")
     page.get_by_label("Liste SIEI / RIO").set_input_files(str(csv_file))
     page.get_by_role("button", name="Importer").click()
-    assert "1 suivi(s) ouvert(s)" in page.content()
+    expect(page.locator("body")).to_contain_text("1 suivi(s) ouvert(s)")
 
     page.goto(f"{live_server.url}/mlds/?view=unassigned")
     page.get_by_role("link", name="MOREAU Yanis").click()
-    assert page.get_by_test_id("status").text_content().strip() == "Signalé"
+    expect(page.get_by_test_id("status")).to_have_text("Signalé")
 
     contact = page.get_by_test_id("form-contact")
     contact.get_by_label("Canal").select_option(label="Téléphone")
     contact.get_by_label("Résultat").select_option(label="Jeune joint")
     contact.get_by_role("button", name="Enregistrer le contact").click()
-    assert page.get_by_test_id("status").text_content().strip() == "Contacté"
+    expect(page.get_by_test_id("status")).to_have_text("Contacté")
 
     bilan = page.get_by_test_id("form-bilan")
     bilan.get_by_label("Situation").fill("Sorti de CAP sans diplôme, sans activité depuis juin.")
     bilan.get_by_label("Souhaits").fill("Métiers de bouche")
     bilan.get_by_role("button", name="Enregistrer le temps de bilan").click()
-    assert page.get_by_test_id("status").text_content().strip() == "Temps de bilan réalisé"
+    expect(page.get_by_test_id("status")).to_have_text("Temps de bilan réalisé")
 
     propose = page.get_by_test_id("form-proposer")
     propose.get_by_label("Solution").select_option(label="École de la deuxième chance (E2C)")
     propose.get_by_role("button", name="Proposer cette solution").click()
-    assert "demande une structure partenaire" in page.content()
+    expect(page.locator("body")).to_contain_text("demande une structure partenaire")
     propose = page.get_by_test_id("form-proposer")
     propose.get_by_label("Solution").select_option(label="École de la deuxième chance (E2C)")
     propose.get_by_label("Structure partenaire").select_option(
         label="E2C Melun Val de Seine (École de la deuxième chance)"
     )
     propose.get_by_role("button", name="Proposer cette solution").click()
-    assert page.get_by_test_id("status").text_content().strip() == "Solution proposée"
+    expect(page.get_by_test_id("status")).to_have_text("Solution proposée")
 
     page.get_by_test_id("form-entree").get_by_role(
         "button", name="Enregistrer l'entrée en solution"
     ).click()
-    assert page.get_by_test_id("status").text_content().strip() == "En solution"
+    expect(page.get_by_test_id("status")).to_have_text("En solution")
     assert "E2C Melun Val de Seine" in page.get_by_test_id("solution").inner_text()
 
     close = page.get_by_test_id("form-clore")
     close.get_by_label("Motif de clôture").select_option(label="Solution consolidée")
     close.get_by_role("button", name="Clore le suivi").click()
-    assert "Enregistrez d'abord l'issue du suivi" in page.content()
-    assert page.get_by_test_id("status").text_content().strip() == "En solution"
+    expect(page.locator("body")).to_contain_text("Enregistrez d'abord l'issue du suivi")
+    expect(page.get_by_test_id("status")).to_have_text("En solution")
 
     outcome = page.get_by_test_id("form-issue")
     outcome.get_by_label("Issue").select_option(label="En formation professionnelle")
@@ -79,7 +80,7 @@ def test_siei_young_person_to_closed_follow_up(
     close = page.get_by_test_id("form-clore")
     close.get_by_label("Motif de clôture").select_option(label="Solution consolidée")
     close.get_by_role("button", name="Clore le suivi").click()
-    assert page.get_by_test_id("status").text_content().strip() == "Clos"
+    expect(page.get_by_test_id("status")).to_have_text("Clos")
     assert "Clôture : Solution consolidée" in page.get_by_test_id("timeline").inner_text()
 
 
@@ -101,18 +102,18 @@ def test_ambition_emploi_refused_beyond_four_months(
     form.get_by_label("Cycle achevé").select_option(label="CAP")
     form.get_by_label("Le jeune est volontaire").select_option(label="Oui")
     form.get_by_role("button", name="Proposer le Parcours Ambition emploi").click()
-    assert page.get_by_test_id("status").text_content().strip() == "Proposé"
+    expect(page.get_by_test_id("status")).to_have_text("Proposé")
     page.get_by_test_id("form-accepter").get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_test_id("status").text_content().strip() == "Accepté par le jeune"
+    expect(page.get_by_test_id("status")).to_have_text("Accepté par le jeune")
     start = page.get_by_test_id("form-demarrer")
     start.locator("[name=demarrer-start_date]").fill("2025-10-15")
     start.locator("[name=demarrer-planned_end_date]").fill("2026-03-01")
     start.get_by_role("button", name="Enregistrer").click()
-    assert "dure au plus 4 mois" in page.content()
-    assert "au plus tard le 14/02/2026" in page.content()
-    assert page.get_by_test_id("status").text_content().strip() == "Accepté par le jeune"
+    expect(page.locator("body")).to_contain_text("dure au plus 4 mois")
+    expect(page.locator("body")).to_contain_text("au plus tard le 14/02/2026")
+    expect(page.get_by_test_id("status")).to_have_text("Accepté par le jeune")
     start = page.get_by_test_id("form-demarrer")
     start.locator("[name=demarrer-start_date]").fill("2025-10-15")
     start.locator("[name=demarrer-planned_end_date]").fill("2026-02-14")
     start.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_test_id("status").text_content().strip() == "En cours"
+    expect(page.get_by_test_id("status")).to_have_text("En cours")

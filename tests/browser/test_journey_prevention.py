@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from prevention.models import Derogatoire
 from students.enums import Level
@@ -50,7 +51,7 @@ def test_prevention_journey(world, page, browser, browser_login, live_server, tm
     page.goto(f"{url}/prevention/signaux/")
     page.get_by_label("Fichier des absences (CSV)").set_input_files(str(csv))
     page.get_by_role("button", name="Importer").click()
-    assert "2 ligne(s) importée(s)" in page.content()
+    expect(page.locator("body")).to_contain_text("2 ligne(s) importée(s)")
     page.goto(f"{url}/prevention/")
     flagged = page.get_by_test_id("flagged")
     assert "GIRARD" in flagged.text_content()
@@ -69,13 +70,13 @@ def test_prevention_journey(world, page, browser, browser_login, live_server, tm
     form.get_by_label("Prochain examen en GPDS").fill(f"{today + dt.timedelta(days=42):%Y-%m-%d}")
     form.get_by_role("button", name="Enregistrer la décision").click()
     page.get_by_role("link", name="Ouvrir le parcours dérogatoire").click()
-    assert "Prioritaire" in page.content()
+    expect(page.locator("body")).to_contain_text("Prioritaire")
     page.get_by_label("Début prévu").fill(f"{today:%Y-%m-%d}")
     page.get_by_label("Fin prévue").fill(f"{today + dt.timedelta(days=200):%Y-%m-%d}")
     page.get_by_label("Enseignements dont l'élève est dispensé").fill("LV2, technologie")
     page.get_by_label("Organisation de l'alternance").fill("Deux jours au LP, trois au collège")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_test_id("status").text_content() == "Brouillon (contrat en préparation)"
+    expect(page.get_by_test_id("status")).to_have_text("Brouillon (contrat en préparation)")
 
     # 3. Contract: an objective, the three signatures, the PDF, then transmission.
     obj = page.get_by_test_id("form-objectif")
@@ -83,7 +84,7 @@ def test_prevention_journey(world, page, browser, browser_login, live_server, tm
     obj.get_by_label("Échéance").fill(f"{today + dt.timedelta(days=60):%Y-%m-%d}")
     obj.get_by_role("button", name="Ajouter l'objectif").click()
     page.get_by_role("button", name="Transmettre à la DSDEN sous le timbre IEN-IO").click()
-    assert "la signature du jeune" in page.content()  # refused, nothing lost
+    expect(page.locator("body")).to_contain_text("la signature du jeune")  # refused, nothing lost
     sig = page.get_by_test_id("form-signatures")
     for label in ("jeune", "famille", "chef"):
         sig.get_by_label(re.compile(label)).fill(f"{today:%Y-%m-%d}")
@@ -93,7 +94,7 @@ def test_prevention_journey(world, page, browser, browser_login, live_server, tm
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body()[:4] == b"%PDF"
     page.get_by_role("button", name="Transmettre à la DSDEN sous le timbre IEN-IO").click()
-    assert "Transmis à la DSDEN" in page.get_by_test_id("status").text_content()
+    expect(page.get_by_test_id("status")).to_contain_text("Transmis à la DSDEN")
     path_url = page.url
 
     # 4. IEN-IO gives an opinion, the IA-DASEN validates from the queue.
@@ -102,18 +103,18 @@ def test_prevention_journey(world, page, browser, browser_login, live_server, tm
     ien.get_by_role("link", name="GIRARD Noé").click()
     ien.get_by_label("Avis de l'IEN-IO").select_option(value="favorable")
     ien.get_by_role("button", name="Rendre l'avis").click()
-    assert "Avis de l'IEN-IO rendu" in ien.get_by_test_id("status").text_content()
+    expect(ien.get_by_test_id("status")).to_contain_text("Avis de l'IEN-IO rendu")
     dasen = login_as(browser, browser_login, world.users.dasen1)
     dasen.goto(f"{url}/prevention/validation/")
     dasen.get_by_role("link", name="GIRARD Noé").click()
     dasen.get_by_label("Décision").select_option(value="1")
     dasen.get_by_role("button", name="Enregistrer la décision").click()
-    assert dasen.get_by_test_id("status").text_content() == "Validé par l'IA-DASEN"
+    expect(dasen.get_by_test_id("status")).to_have_text("Validé par l'IA-DASEN")
 
     # 5. The school starts the path and records an interim then the final bilan.
     page.goto(path_url)
     page.get_by_test_id("form-demarrer").get_by_role("button").click()
-    assert page.get_by_test_id("status").text_content() == "En cours"
+    expect(page.get_by_test_id("status")).to_have_text("En cours")
     bilan = page.get_by_test_id("form-bilan")
     bilan.get_by_label("Type de bilan").select_option(value="etape")
     bilan.get_by_label("Atteinte des objectifs").fill("Assiduité retrouvée au collège.")
@@ -123,7 +124,7 @@ def test_prevention_journey(world, page, browser, browser_login, live_server, tm
     bilan.get_by_label("Atteinte des objectifs").fill("Objectifs atteints, projet de CAP.")
     bilan.get_by_label("Joindre le bilan final").select_option(value="1")
     bilan.get_by_role("button", name="Enregistrer le bilan").click()
-    assert "Terminé" in page.get_by_test_id("status").text_content()
-    assert "Joint au dossier d'affectation" in page.get_by_test_id("bilans").text_content()
+    expect(page.get_by_test_id("status")).to_contain_text("Terminé")
+    expect(page.get_by_test_id("bilans")).to_contain_text("Joint au dossier d'affectation")
     path = Derogatoire.objects.get(student=pupil)
     assert path.status == "termine" and path.bilans.count() == 2

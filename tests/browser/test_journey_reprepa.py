@@ -5,6 +5,7 @@ import datetime as dt
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from dossiers.models import Capacity, CommissionSession, GeneratedDocument, RepreparationDossier
 from dossiers.services import commission_for
@@ -41,7 +42,7 @@ def test_reprepa_journey(
     head.goto(f"{url}/reprepa/import/")
     head.get_by_label("Fichier des résultats (CSV)").set_input_files(str(csv))
     head.get_by_role("button", name="Importer").click()
-    assert "1 dossier(s) de re-préparation ouvert(s)" in head.content()
+    expect(head.locator("main")).to_contain_text("1 dossier(s) de re-préparation ouvert(s)")
     row = head.get_by_test_id("dossier-row")
     assert "LAMBERT" in row.text_content() and "Dossier remis" in row.text_content()
     row.get_by_role("link").click()
@@ -53,13 +54,14 @@ def test_reprepa_journey(
     form.locator("[name='record_entretien-participants']").fill("Inès, sa mère, le proviseur")
     form.locator("[name='record_entretien-expectations']").fill("Repasser le bac pro ailleurs")
     form.get_by_role("button").click()
-    assert head.get_by_test_id("dossier-state").text_content() == "Entretien réalisé"
+    expect(head.get_by_test_id("dossier-state")).to_have_text("Entretien réalisé")
 
     # 3. Wish: change of school; the head transmits to the commission.
     head.get_by_role("button", name="Enregistrer le souhait").first.click()
     form = head.get_by_test_id("action-express_wish")
     form.locator("[name='express_wish-wish']").select_option("changement")
     form.get_by_role("button").click()
+    expect(head.get_by_test_id("dossier-state")).to_have_text("Souhait exprimé")
     head.get_by_role("button", name="Transmettre à la commission d'affectation").first.click()
     form = head.get_by_test_id("action-transmit_to_commission")
     form.locator("[name='transmit_to_commission-proposed_school']").select_option(
@@ -69,7 +71,7 @@ def test_reprepa_journey(
         "Terminale professionnelle MELEC"
     )
     form.get_by_role("button").click()
-    assert head.get_by_test_id("dossier-state").text_content() == "Transmis à la commission"
+    expect(head.get_by_test_id("dossier-state")).to_have_text("Transmis à la commission")
 
     # 4. The commission decides in session against the receiving school's capacity.
     commission = commission_for(world.dep1)
@@ -90,14 +92,14 @@ def test_reprepa_journey(
     decide.locator("[name='outcome']").select_option("affecte")
     decide.locator("[name='capacity']").select_option(index=1)
     decide.get_by_role("button", name="Décider").click()
-    assert "Affecté : Lycée Jacques Amyot" in dasen.get_by_test_id("decisions").text_content()
+    expect(dasen.get_by_test_id("decisions")).to_contain_text("Affecté : Lycée Jacques Amyot")
 
     # 5. The head generates the family letter; its text names the pupil and the school.
     head.reload()
-    assert "Lycée Jacques Amyot" in head.get_by_test_id("decision").text_content()
+    expect(head.get_by_test_id("decision")).to_contain_text("Lycée Jacques Amyot")
     head.get_by_role("button", name="Générer la lettre à la famille (PDF)").click()
     link = head.get_by_test_id("documents").get_by_role("link").first
-    assert "Lettre de décision" in link.text_content()
+    expect(link).to_contain_text("Lettre de décision")
     with head.expect_download() as download_info:
         link.click(modifiers=["Alt"])
     path = tmp_path / "lettre.pdf"
