@@ -25,7 +25,7 @@ from territories.models import CIO, Academie, Bassin, Departement, Etablissement
 from territories.validators import uai_key
 
 PUPILS = int(os.environ.get("BENCH_LIST_PUPILS", "20000"))
-REPEAT = 30
+REPEAT = 50
 TARGET = 2.0
 FIRST = ["Léa", "Hugo", "Inès", "Adam", "Jade", "Noah", "Lina", "Louis", "Emma", "Nathan"]
 
@@ -81,14 +81,17 @@ def _plain(sql: str) -> str:
     return match.group(1) if match else sql
 
 
-def _median(fn) -> float:
-    fn()  # warm-up: caches, prepared plans
-    times = []
+def _medians(*fns) -> list[float]:
+    """Median time of each function, run in turns so that a busy machine weighs on all alike."""
+    for fn in fns:
+        fn()  # warm-up: caches, prepared plans
+    times = [[] for _ in fns]
     for _ in range(REPEAT):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for fn, samples in zip(fns, times, strict=True):
+            started = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - started)
+    return [statistics.median(samples) for samples in times]
 
 
 def run() -> dict:
@@ -123,7 +126,7 @@ def run() -> dict:
                 if cursor.description:
                     cursor.fetchall()
 
-    page_s, raw_s = _median(page), _median(raw)
+    page_s, raw_s = _medians(page, raw)
     ratio = page_s / raw_s
     summary = (
         f"{visible} élèves dans le bassin : page {page_s * 1000:.1f} ms, SQL brut "

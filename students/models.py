@@ -106,7 +106,11 @@ class Student(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.last_name.upper()} {self.first_name}"
+        return self.display_name(self.last_name, self.first_name)
+
+    @staticmethod
+    def display_name(last_name: str, first_name: str) -> str:
+        return f"{last_name.upper()} {first_name}"
 
     @property
     def full_name(self) -> str:

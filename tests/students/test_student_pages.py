@@ -87,3 +87,16 @@ def test_pupil_who_left_stays_visible_to_the_last_school_only(world, client_for)
     assert client_for(world.users.cio1).get(url).status_code == 200
     assert client_for(world.users.chef_b).get(url).status_code == 404
     assert client_for(world.users.chef_d).get(url).status_code == 404
+
+
+def test_list_escapes_names_and_keeps_the_chosen_filters(world, client_for):
+    StudentFactory(
+        current_school=world.school_a, last_name="<b>Martin</b>", first_name="Zoé & Léa", level="TG"
+    )
+    response = client_for(world.users.chef_a).get(reverse("students:list"), {"level": "TG"})
+    text = response.text
+    assert "&lt;B&gt;MARTIN&lt;/B&gt; Zoé &amp; Léa" in text
+    assert "<b>" not in text.lower().split("<tbody>")[1]
+    assert '<option value="TG" selected>' in text
+    assert f'<option value="{world.school_a.pk}"' in text
+    assert f'<option value="{world.school_d.pk}"' not in text
