@@ -37,7 +37,7 @@ from territories.validators import normalize_uai, validate_uai
 from .enums import ExitReason, Level, Sex
 from .models import Enrolment, LegalRepresentative, Student
 from .rules import school_year_of
-from .validators import normalize_ine, validate_ine
+from .validators import is_ine, normalize_ine, validate_ine
 
 BATCH_SIZE = 2000
 REPRESENTATIVES = (1, 2)
@@ -72,6 +72,7 @@ for _n in REPRESENTATIVES:
             f"RESPONSABLE{_n}_{_name}",
             f"REPRESENTANT{_n}_{_name}",
         ]
+ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 HEADER_LOOKUP = {
     normalize_key(alias): column
     for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
@@ -213,17 +214,35 @@ class RowValidator:
         self.seen_ines: dict[str, int] = {}
         self._caches: dict[int, dict] = {}
         self._uai_cache: dict[str, tuple] = {}
-        self.rep_positions = [
-            [positions.get(f"RL{n}_{name}") for name in REP_FIELDS] for n in REPRESENTATIVES
+        self._dates: dict[str, dt.date | str] = {}
+        self.columns = tuple(positions.items())
+        self.rep_columns = [
+            [f"RL{n}_{name}" for name in REP_FIELDS if f"RL{n}_{name}" in positions]
+            for n in REPRESENTATIVES
         ]
         self.width = max(positions.values()) + 1
 
-    def _get(self, fields, column) -> str:
-        index = self.positions.get(column)
-        if index is None:
-            return ""
-        value = fields[index].strip()
-        return " ".join(value.split()) if "  " in value else value
+    def _cells(self, fields) -> dict[str, str]:
+        """The mapped columns of one row, stripped and with inner runs of spaces collapsed;
+        columns absent from the file read as ""."""
+        cells = dict.fromkeys(ALL_COLUMNS, "")
+        for column, index in self.columns:
+            value = fields[index].strip()
+            cells[column] = " ".join(value.split()) if "  " in value else value
+        return cells
+
+    def _date(self, raw: str) -> dt.date | str:
+        """The parsed date, or the French reason it is not one; memoised (a file repeats its
+        dates)."""
+        try:
+            return self._dates[raw]
+        except KeyError:
+            try:
+                parsed = parse_date(raw)
+            except ValueError as exc:
+                parsed = str(exc)
+            self._dates[raw] = parsed
+            return parsed
 
     def _lookup(self, table: dict, raw: str):
         """`table[normalize_key(raw)]`, memoised: a file repeats the same few codes."""
@@ -269,22 +288,26 @@ class RowValidator:
                 f"Ligne incomplète : {len(fields)} colonne(s) au lieu d'au moins {self.width}.",
             )
             return None
-        get = self._get
+        cells = self._cells(fields)
 
-        ine = normalize_ine(get(fields, "INE"))
-        if not ine:
+        ine = cells["INE"]
+        valid_ine = is_ine(ine)
+        if not valid_ine:
+            ine = normalize_ine(ine)
+            valid_ine = is_ine(ine)
+        if valid_ine:
+            first = self.seen_ines.setdefault(ine, line)
+            if first != line:
+                error(line, "INE", f"INE {ine} en double dans le fichier (déjà ligne {first}).")
+        elif not ine:
             error(line, "INE", "INE manquant.")
         else:
             try:
                 validate_ine(ine)
             except ValidationError as exc:
                 error(line, "INE", exc.messages[0])
-            else:
-                first = self.seen_ines.setdefault(ine, line)
-                if first != line:
-                    error(line, "INE", f"INE {ine} en double dans le fichier (déjà ligne {first}).")
 
-        last_name, first_name = get(fields, "NOM"), get(fields, "PRENOM")
+        last_name, first_name = cells["NOM"], cells["PRENOM"]
         for column, value, label in (("NOM", last_name, "Nom"), ("PRENOM", first_name, "Prénom")):
             if not value:
                 error(line, column, f"{label} manquant.")
@@ -292,29 +315,28 @@ class RowValidator:
                 error(line, column, f"{label} trop long (100 caractères au plus).")
 
         birth_date = None
-        raw_birth = get(fields, "DATE_NAISS")
+        raw_birth = cells["DATE_NAISS"]
         if not raw_birth:
             error(line, "DATE_NAISS", "Date de naissance manquante.")
         else:
-            try:
-                birth_date = parse_date(raw_birth)
-            except ValueError as exc:
-                error(line, "DATE_NAISS", f"Date de naissance : {exc}.")
+            parsed = self._date(raw_birth)
+            if isinstance(parsed, str):
+                error(line, "DATE_NAISS", f"Date de naissance : {parsed}.")
+            elif parsed >= self.today or parsed.year < 1900:
+                error(line, "DATE_NAISS", f"Date de naissance « {raw_birth} » impossible.")
             else:
-                if birth_date >= self.today or birth_date.year < 1900:
-                    error(line, "DATE_NAISS", f"Date de naissance « {raw_birth} » impossible.")
-                    birth_date = None
+                birth_date = parsed
 
-        raw_sex = get(fields, "SEXE")
+        raw_sex = cells["SEXE"]
         sex = self._lookup(SEX_LOOKUP, raw_sex)
         if sex is None:
             error(line, "SEXE", f"Sexe « {raw_sex} » inconnu : M, F (ou 1, 2) attendu.")
 
-        school_id, uai_error = self._school(get(fields, "UAI"))
+        school_id, uai_error = self._school(cells["UAI"])
         if uai_error:
             error(line, "UAI", uai_error)
 
-        raw_level = get(fields, "NIVEAU")
+        raw_level = cells["NIVEAU"]
         level = self._lookup(LEVEL_LOOKUP, raw_level)
         if level is None:
             error(
@@ -325,46 +347,45 @@ class RowValidator:
                 + " (ou leur libellé) attendu.",
             )
 
-        raw_voie = get(fields, "VOIE")
+        raw_voie = cells["VOIE"]
         voie = self._lookup(VOIE_LOOKUP, raw_voie) if raw_voie else None
         if raw_voie and voie is None:
             error(line, "VOIE", f"Voie « {raw_voie} » inconnue.")
         if not raw_voie and level:
             voie = LEVEL_DEFAULT_VOIE.get(level, "")
 
-        mef, division = get(fields, "MEF"), get(fields, "DIVISION")
+        mef, division = cells["MEF"], cells["DIVISION"]
         if len(mef) > 11:
             error(line, "MEF", f"Code MEF « {mef} » trop long (11 caractères).")
         if len(division) > 30:
             error(line, "DIVISION", "Division trop longue (30 caractères au plus).")
 
         entry_date = None
-        raw_entry = get(fields, "DATE_ENTREE")
+        raw_entry = cells["DATE_ENTREE"]
         if raw_entry:
-            try:
-                entry_date = parse_date(raw_entry)
-            except ValueError as exc:
-                error(line, "DATE_ENTREE", f"Date d'entrée : {exc}.")
+            entry_date = self._date(raw_entry)
+            if isinstance(entry_date, str):
+                error(line, "DATE_ENTREE", f"Date d'entrée : {entry_date}.")
+                entry_date = None
 
-        email, phone, address = get(fields, "EMAIL"), get(fields, "TEL"), get(fields, "ADRESSE")
+        email, phone, address = cells["EMAIL"], cells["TEL"], cells["ADRESSE"]
         self._check_contact(line, "", email, phone, address)
 
         representatives = []
-        for n, indexes in zip(REPRESENTATIVES, self.rep_positions, strict=True):
-            if not any(fields[i].strip() for i in indexes if i is not None):
+        for n, columns in zip(REPRESENTATIVES, self.rep_columns, strict=True):
+            if not any(cells[column] for column in columns):
                 continue
-            rep = {name: get(fields, f"RL{n}_{name}") for name in REP_FIELDS}
-            if not rep["NOM"]:
+            rep = [cells[f"RL{n}_{name}"] for name in REP_FIELDS]
+            rep_last, rep_first, relationship, rep_phone, rep_email, rep_address = rep
+            if not rep_last:
                 error(line, f"RL{n}_NOM", f"Nom du représentant légal {n} manquant.")
                 continue
-            if len(rep["NOM"]) > 100 or len(rep["PRENOM"]) > 100 or len(rep["LIEN"]) > 50:
+            if len(rep_last) > 100 or len(rep_first) > 100 or len(relationship) > 50:
                 error(
                     line, f"RL{n}_NOM", f"Représentant légal {n} : nom, prénom ou lien trop long."
                 )
-            self._check_contact(line, f"RL{n}_", rep["EMAIL"], rep["TEL"], rep["ADRESSE"])
-            representatives.append(
-                (rep["NOM"], rep["PRENOM"], rep["LIEN"], rep["TEL"], rep["EMAIL"], rep["ADRESSE"])
-            )
+            self._check_contact(line, f"RL{n}_", rep_email, rep_phone, rep_address)
+            representatives.append(tuple(rep))
 
         if self.report.error_count > errors_before:
             return None

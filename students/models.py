@@ -84,6 +84,7 @@ class Student(models.Model):
         blank=True,
         related_name="students",
         verbose_name="établissement actuel",
+        db_index=False,  # the (current_school, last_name, ...) index serves these lookups
     )
     level = models.CharField("niveau", max_length=10, choices=Level.choices, blank=True)
     mef = models.CharField("code MEF", max_length=11, blank=True)
@@ -92,7 +93,15 @@ class Student(models.Model):
     anonymized_at = models.DateTimeField("anonymisé le", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The history is read per pupil (by id): its copies of the unique and foreign-key columns
+    # need no index of their own. The importing account is kept without a database-level
+    # foreign key, so that a bulk import does not queue one check per history row (Django
+    # still applies SET_NULL if an account is ever deleted).
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        no_db_index=["ine", "public_id", "current_school"],
+        user_db_constraint=False,
+    )
 
     objects = StudentQuerySet.as_manager()
 
@@ -159,7 +168,11 @@ class Student(models.Model):
 
 class LegalRepresentative(models.Model):
     student = models.ForeignKey(
-        Student, on_delete=models.CASCADE, related_name="representatives", verbose_name="élève"
+        Student,
+        on_delete=models.CASCADE,
+        related_name="representatives",
+        verbose_name="élève",
+        db_index=False,  # the unique (student, last_name, first_name) index serves it
     )
     last_name = models.CharField("nom", max_length=100)
     first_name = models.CharField("prénom", max_length=100, blank=True)
@@ -167,7 +180,7 @@ class LegalRepresentative(models.Model):
     phone = models.CharField("téléphone", max_length=30, blank=True)
     email = models.EmailField("courriel", blank=True)
     address = models.CharField("adresse", max_length=250, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(user_db_constraint=False)
 
     class Meta:
         verbose_name = "représentant légal"
@@ -191,7 +204,11 @@ class Enrolment(models.Model):
     """One school year in one school."""
 
     student = models.ForeignKey(
-        Student, on_delete=models.CASCADE, related_name="enrolments", verbose_name="élève"
+        Student,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name="élève",
+        db_index=False,  # the unique (student, school, school_year) index serves it
     )
     school = models.ForeignKey(
         "territories.Etablissement",
@@ -210,7 +227,7 @@ class Enrolment(models.Model):
     exit_reason = models.CharField(
         "motif de sortie", max_length=20, choices=ExitReason.choices, blank=True
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["student", "school"], user_db_constraint=False)
 
     class Meta:
         verbose_name = "inscription"

@@ -15,6 +15,15 @@ INE_FORMATS = {
 }
 
 
+# The three formats in one pattern, for checking many values quickly (imports).
+INE_RE = re.compile("|".join(f"(?:{rx.pattern[1:-1]})" for rx in INE_FORMATS.values()))
+
+
+def is_ine(normalized: str) -> bool:
+    """True if an already normalised value (see `normalize_ine`) has one of the INE formats."""
+    return INE_RE.fullmatch(normalized) is not None
+
+
 def normalize_ine(value: str) -> str:
     return "".join((value or "").split()).upper()
 
