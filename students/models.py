@@ -30,8 +30,8 @@ class StudentQuerySet(models.QuerySet):
                 role.school_q("school__")
             )
         )
-        return self.alias(left_from_scope=left_from_scope).filter(
-            role.school_q("current_school__") | Q(current_school__isnull=True, left_from_scope=True)
+        return self.filter(
+            role.school_q("current_school__") | (Q(current_school__isnull=True) & left_from_scope)
         )
 
     def born_between(self, oldest: dt.date, youngest: dt.date):
