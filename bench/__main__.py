@@ -8,6 +8,7 @@ and returns a dict of figures. A summary table is printed and everything is writ
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_students make bench
 """
 
+import contextlib
 import datetime as dt
 import importlib
 import json
@@ -30,6 +31,35 @@ def discover() -> list[str]:
         if callable(getattr(module, "run", None)):
             names.append(info.name)
     return sorted(names)
+
+
+@contextlib.contextmanager
+def _own_database(connection, index: int, *, alone: bool):
+    """Each benchmark starts from the freshly migrated scratch database, so that none sees the
+    data of another: on PostgreSQL it runs on its own copy (CREATE DATABASE … TEMPLATE), on
+    SQLite the tables are emptied before it."""
+    if alone:
+        yield
+        return
+    if connection.vendor != "postgresql":
+        if index:
+            from django.core.management import call_command
+
+            call_command("flush", interactive=False, verbosity=0)
+        yield
+        return
+    base = connection.settings_dict["NAME"]
+    suffix = str(index)
+    connection.creation.clone_test_db(suffix=suffix, verbosity=0, autoclobber=True)
+    connection.close()
+    connection.settings_dict["NAME"] = connection.creation.get_test_db_clone_settings(suffix)[
+        "NAME"
+    ]
+    try:
+        yield
+    finally:
+        connection.settings_dict["NAME"] = base
+        connection.creation.destroy_test_db(base, verbosity=0, suffix=suffix)
 
 
 def main(argv: list[str]) -> int:
@@ -57,15 +87,16 @@ def main(argv: list[str]) -> int:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     results, failed = {}, False
     try:
-        for name in names:
+        for index, name in enumerate(names):
             print(f"\n== {name}")
             started = time.monotonic()
-            try:
-                module = importlib.import_module(f"bench.{name}")
-                figures = module.run() or {}
-            except Exception:
-                traceback.print_exc()
-                figures, failed = {"error": traceback.format_exc(limit=3)}, True
+            with _own_database(connection, index, alone=len(names) == 1):
+                try:
+                    module = importlib.import_module(f"bench.{name}")
+                    figures = module.run() or {}
+                except Exception:
+                    traceback.print_exc()
+                    figures, failed = {"error": traceback.format_exc(limit=3)}, True
             figures["duration_s"] = round(time.monotonic() - started, 1)
             results[name] = figures
     finally:
@@ -79,7 +110,7 @@ def main(argv: list[str]) -> int:
         passed = figures.get("passed")
         mark = "—" if passed is None else ("oui" if passed else "NON")
         print(f"| {name} | {summary} | {target} | {mark} |")
-    out = HERE / "results" / "latest.json"
+    out = Path(os.environ.get("BENCH_RESULTS", HERE / "results" / "latest.json"))
     out.parent.mkdir(exist_ok=True)
     # Benchmarks not run this time keep their last figures.
     previous = {}
@@ -93,7 +124,7 @@ def main(argv: list[str]) -> int:
         figures.update(date=now, database=vendor)
     payload = {"date": now, "database": vendor, "results": {**previous, **results}}
     out.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
-    print(f"\nRésultats écrits dans {out.relative_to(HERE.parent)}")
+    print(f"\nRésultats écrits dans {out}")
     return 1 if failed else 0
 
 

@@ -56,13 +56,13 @@ LEVELS = ["2GT", "1G", "TG", "2PRO", "1PRO", "TPRO", "CAP1", "CAP2"]
 
 
 def _schools(count=20) -> list[str]:
-    region = RegionAcademique.objects.create(code="BR", name="Région banc d'essai")
+    region = RegionAcademique.objects.create(code="BI", name="Région banc d'essai")
     academie = Academie.objects.create(code="BA", name="Académie banc d'essai", region=region)
-    dep = Departement.objects.create(code="078", name="Yvelines", academie=academie)
+    dep = Departement.objects.create(code="095", name="Val-d'Oise", academie=academie)
     bassin = Bassin.objects.create(code="BENCH", name="Bassin banc d'essai", departement=dep)
     schools = []
     for n in range(count):
-        digits = f"078{1000 + n:04d}"
+        digits = f"095{1000 + n:04d}"
         schools.append(
             Etablissement(
                 uai=digits + uai_key(digits),

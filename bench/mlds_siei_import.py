@@ -36,11 +36,11 @@ TARGET_SECONDS_PER_50K = 120
 def _setup():
     region = RegionAcademique.objects.create(code="BM", name="Région banc MLDS")
     academie = Academie.objects.create(code="BM", name="Académie banc MLDS", region=region)
-    dep = Departement.objects.create(code="091", name="Essonne", academie=academie)
+    dep = Departement.objects.create(code="093", name="Seine-Saint-Denis", academie=academie)
     bassin = Bassin.objects.create(code="BENCH-MLDS", name="Bassin banc", departement=dep)
     schools = []
     for n in range(10):
-        digits = f"091{2000 + n:04d}"
+        digits = f"093{2000 + n:04d}"
         schools.append(
             Etablissement(
                 uai=digits + uai_key(digits),
@@ -75,7 +75,7 @@ def _known_students():
     follow_ups = [
         FollowUp(
             student=s,
-            departement_id=Departement.objects.get(code="091").pk,
+            departement_id=Departement.objects.get(code="093").pk,
             source=FollowUpSource.GPDS,
             status=FollowUpStatus.CONTACTE,
             signaled_on=TODAY,

@@ -7,14 +7,16 @@ an index scan on the partial index `deadline_open_due`. PostgreSQL only.
 """
 
 import datetime as dt
+import os
 import time
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
-DUE = 10_000
-SMALL, LARGE = 100_000, 1_000_000
+DUE = int(os.environ.get("BENCH_REMINDERS_DUE", "10000"))
+SMALL = int(os.environ.get("BENCH_REMINDERS_SMALL", "100000"))
+LARGE = int(os.environ.get("BENCH_REMINDERS_LARGE", "1000000"))
 SCHOOLS = 200
 KINDS = ["entretien_situation", "gpds_revue", "tdo_bilan", "mlds_bilan"]
 
