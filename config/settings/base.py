@@ -142,6 +142,9 @@ STORAGES = {
 }
 # Manifest storage rewrites file contents, so the DSFR integrity hashes no longer match.
 DSFR_USE_INTEGRITY_CHECKSUMS = False
+# django-dsfr marks the text of its alerts safe by default; flash messages quote pupil names
+# that come from imported files, so they are escaped like any other value.
+DSFR_CONTENT_IS_SAFE = False
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from audit.models import AccessLog
 from dossiers import services
-from dossiers.enums import BatchState, DossierState, TrailKind
+from dossiers.enums import BatchState, DecisionOutcome, DossierState, TrailKind
 from dossiers.models import AccompanimentEntry, BatchJob, GeneratedDocument
 
 from ..students.factories import LegalRepresentativeFactory
@@ -410,3 +410,19 @@ def test_sans_solution_pupil_handed_over_to_mlds_once(world, client_for, frozen)
     again = client_for(world.users.chef_a).post(post)
     assert again.status_code == 409 and "Déjà transmis à la MLDS" in again.text
     assert FollowUp.objects.filter(student=d.student).count() == 1
+
+
+def test_flash_messages_escape_names_from_imported_files(world, frozen, client_for):
+    session = SessionFactory(commission__departement=world.dep1)
+    capacity = CapacityFactory(commission=session.commission, school=world.school_b, places=1)
+    dossier = DossierFactory(
+        student__current_school=world.school_a, student__last_name="<img src=x onerror=alert(1)>"
+    )
+    walk(dossier, world.users.chef_a, "transmis_commission", proposed_school=world.school_b)
+    response = client_for(world.users.commission1).post(
+        reverse("dossiers:session_decide", args=[session.public_id, dossier.public_id]),
+        {"outcome": DecisionOutcome.AFFECTE, "capacity": capacity.public_id},
+        follow=True,
+    )
+    assert "&lt;IMG SRC=X ONERROR=ALERT(1)&gt;" in response.text
+    assert "<IMG SRC=X" not in response.text.upper().replace("&LT;IMG", "")
