@@ -214,6 +214,7 @@ def _advance(lpo, chef, story, rng):
         session=session,
         dossier=transmitted[1],
         outcome=DecisionOutcome.LISTE_ATTENTE,
-        reason="Capacité atteinte dans la formation demandée",
+        capacity=capacities[-1],
+        reason="Place à confirmer par l'établissement d'accueil dans la formation demandée",
         by=dasen,
     )

@@ -57,6 +57,8 @@ def decide(
         raise ValidationError("Décision inconnue.")
     if outcome == DecisionOutcome.AFFECTE and capacity is None:
         raise ValidationError("Choisissez l'établissement et la formation d'accueil.")
+    if outcome == DecisionOutcome.NON_AFFECTE:
+        capacity = None
     if outcome != DecisionOutcome.AFFECTE and not reason.strip():
         raise ValidationError("Indiquez le motif de la décision.")
     departement_id = session.commission.departement_id
@@ -93,6 +95,7 @@ def decide(
                 )
                 if cap.commission_id != session.commission_id:
                     raise ValidationError("Cette capacité relève d'une autre commission.")
+            if capacity is not None and outcome == DecisionOutcome.AFFECTE:
                 if cap.assigned >= cap.places:
                     raise ValidationError(
                         f"Plus aucune place en {cap.formation} au {cap.school.name} "
@@ -100,12 +103,13 @@ def decide(
                         "capacité ou placez l'élève sur liste d'attente."
                     )
                 Capacity.objects.filter(pk=cap.pk).update(assigned=F("assigned") + 1)
+            if capacity is not None:
                 capacity = cap
             decision = CommissionDecision.objects.create(
                 dossier=locked,
                 session=session,
                 outcome=outcome,
-                capacity=capacity if outcome == DecisionOutcome.AFFECTE else None,
+                capacity=capacity,
                 reason=reason.strip(),
                 decided_by=by,
             )
@@ -116,6 +120,75 @@ def decide(
             "capacité est atteinte : votre saisie n'a pas été enregistrée. Rechargez la page."
         ) from exc
     return decision
+
+
+PROMOTABLE_STATES = [S.DECIDE_COMMISSION, S.FAMILLE_INFORMEE, S.SANS_SOLUTION]
+
+
+def waiting_list_of(capacities):
+    """The waiting-list decisions for some capacities, first in line first (order of
+    decision), limited to pupils who still wait (not enrolled elsewhere since)."""
+    return (
+        CommissionDecision.objects.filter(
+            capacity__in=capacities,
+            outcome=DecisionOutcome.LISTE_ATTENTE,
+            dossier__state__in=PROMOTABLE_STATES,
+        )
+        .select_related("dossier__student", "dossier__school", "session")
+        .order_by("capacity_id", "decided_at", "id")
+    )
+
+
+def record_withdrawal(*, decision: CommissionDecision, by, reason: str, today=None):
+    """The family declines the assigned place: the place is freed for the waiting list, the
+    pupil is without a solution again (the school and the MLDS take over from there)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Indiquez le motif du désistement.")
+    with transaction.atomic():
+        locked = CommissionDecision.objects.select_for_update().get(pk=decision.pk)
+        if locked.outcome != DecisionOutcome.AFFECTE:
+            raise ValidationError("Seule une affectation peut faire l'objet d'un désistement.")
+        if locked.withdrawn_at is not None:
+            raise ValidationError(
+                f"Le désistement a déjà été enregistré le {locked.withdrawn_at:%d/%m/%Y} : "
+                "la place a déjà été libérée."
+            )
+        Capacity.objects.filter(pk=locked.capacity_id).update(assigned=F("assigned") - 1)
+        locked.withdrawn_at, locked.withdrawn_by = timezone.now(), by
+        locked.withdrawal_reason = reason
+        locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        dossier = RepreparationDossier.objects.get(pk=locked.dossier_id)
+        dossier.record_withdrawal(by=by, decision=locked, today=today)
+    return locked
+
+
+def promote_from_waiting_list(*, capacity: Capacity, by, today=None) -> CommissionDecision:
+    """Give a free place of `capacity` to the first pupil waiting for it.
+
+    The capacity row is locked first, so two members promoting at once are serialised and
+    the second one finds the place taken; the CHECK constraint backs the count.
+    """
+    with transaction.atomic():
+        cap = Capacity.objects.select_for_update().select_related("school").get(pk=capacity.pk)
+        if cap.assigned >= cap.places:
+            raise ValidationError(
+                f"Aucune place libre en {cap.formation} au {cap.school.name} : enregistrez "
+                "d'abord un désistement ou augmentez la capacité."
+            )
+        first = waiting_list_of([cap]).select_for_update(of=("self",)).first()
+        if first is None:
+            raise ValidationError(
+                f"Personne n'attend de place en {cap.formation} au {cap.school.name}."
+            )
+        Capacity.objects.filter(pk=cap.pk).update(assigned=F("assigned") + 1)
+        first.outcome = DecisionOutcome.AFFECTE
+        first.capacity = cap
+        first.promoted_at, first.promoted_by = timezone.now(), by
+        first.save(update_fields=["outcome", "capacity", "promoted_at", "promoted_by"])
+        dossier = RepreparationDossier.objects.select_for_update().get(pk=first.dossier_id)
+        dossier.promote_from_waiting_list(by=by, decision=first, today=today)
+    return first
 
 
 def invite_all(*, school, by, channel: str, note: str = "", today=None) -> int:

@@ -45,4 +45,14 @@ urlpatterns = [
     ),
     path("commission/capacites/", commission.capacity_board, name="capacities"),
     path("commission/capacites/enregistrer/", commission.capacity_save, name="capacity_save"),
+    path(
+        "commission/capacites/<uuid:public_id>/liste-attente/",
+        commission.capacity_promote,
+        name="capacity_promote",
+    ),
+    path(
+        "commission/decisions/<uuid:dossier_id>/desistement/",
+        commission.decision_withdraw,
+        name="decision_withdraw",
+    ),
 ]

@@ -86,9 +86,10 @@ def _decision_counts():
 
     return {
         "decisions": None,
-        "affectes": Q(outcome=O.AFFECTE),
+        "affectes": Q(outcome=O.AFFECTE, withdrawn_at__isnull=True),
         "liste_attente": Q(outcome=O.LISTE_ATTENTE),
         "non_affectes": Q(outcome=O.NON_AFFECTE),
+        "desistements": Q(outcome=O.AFFECTE, withdrawn_at__isnull=False),
     }
 
 
@@ -97,8 +98,9 @@ COMMISSION = Family(
     label="Décisions de la commission d'affectation",
     definition=(
         "Décisions rendues par la commission départementale sur les dossiers transmis, "
-        "rattachées à l'établissement d'origine de l'élève : affecté, liste d'attente, non "
-        "affecté. Taux d'affectation : affectés / décisions."
+        "rattachées à l'établissement d'origine de l'élève : affecté (y compris depuis la "
+        "liste d'attente), liste d'attente, non affecté, désistement (affectation refusée par "
+        "la famille). Taux d'affectation : affectés / décisions."
     ),
     base=_decisions,
     counts=_decision_counts,
@@ -107,6 +109,7 @@ COMMISSION = Family(
         Measure("affectes", "Affectés"),
         Measure("liste_attente", "Liste d'attente"),
         Measure("non_affectes", "Non affectés"),
+        Measure("desistements", "Désistements"),
         Measure("taux_affectation", "Taux d'affectation (%)", "affectes", "decisions"),
     ],
     school="dossier__school",

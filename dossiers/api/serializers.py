@@ -176,5 +176,8 @@ class DecisionSerializer(serializers.ModelSerializer):
             "formation",
             "reason",
             "decided_at",
+            "promoted_at",
+            "withdrawn_at",
+            "withdrawal_reason",
         ]
-        read_only_fields = ["id", "decided_at"]
+        read_only_fields = ["id", "decided_at", "promoted_at", "withdrawn_at", "withdrawal_reason"]

@@ -134,8 +134,24 @@ class Capacity(models.Model):
         return self.places - self.assigned
 
 
+class DecisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Decisions of the commissions of the active role's départements."""
+        deps = _commission_departements(user)
+        if deps is None:
+            return self.none()
+        return self.filter(session__commission__departement_id__in=deps)
+
+
 class CommissionDecision(models.Model):
-    """The commission's decision on one dossier: exactly once (one-to-one)."""
+    """The commission's decision on one dossier: exactly once (one-to-one).
+
+    A waiting-list decision may name the formation waited for (`capacity`): when a place of
+    that capacity frees up, the first in line is assigned (`services.promote_from_waiting_list`)
+    and the decision becomes an assignment, dated by `promoted_at`. An assignment the family
+    declines is kept, marked `withdrawn_at`, and its place is freed
+    (`services.record_withdrawal`).
+    """
 
     dossier = models.OneToOneField(
         RepreparationDossier, on_delete=models.PROTECT, related_name="decision"
@@ -150,13 +166,24 @@ class CommissionDecision(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="decisions",
-        verbose_name="affectation",
+        verbose_name="affectation ou formation attendue",
     )
     reason = models.TextField("motif", blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(auto_now_add=True)
+    promoted_at = models.DateTimeField("affecté depuis la liste d'attente le", null=True)
+    promoted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField("désistement enregistré le", null=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField("motif du désistement", blank=True)
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "décision de la commission"
@@ -165,16 +192,48 @@ class CommissionDecision(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(outcome=DecisionOutcome.AFFECTE) & Q(capacity__isnull=False))
-                | (~Q(outcome=DecisionOutcome.AFFECTE) & Q(capacity__isnull=True) & ~Q(reason="")),
+                | (Q(outcome=DecisionOutcome.LISTE_ATTENTE) & ~Q(reason=""))
+                | (
+                    Q(outcome=DecisionOutcome.NON_AFFECTE)
+                    & Q(capacity__isnull=True)
+                    & ~Q(reason="")
+                ),
                 name="decision_assigned_has_capacity_else_reason",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True)
+                | (Q(outcome=DecisionOutcome.AFFECTE) & ~Q(withdrawal_reason="")),
+                name="decision_only_assignments_are_withdrawn",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["capacity", "decided_at", "id"],
+                name="decision_waiting_list",
+                condition=Q(outcome=DecisionOutcome.LISTE_ATTENTE),
+            ),
         ]
 
     def __str__(self):
         return self.summary
 
     @property
+    def is_assignment(self) -> bool:
+        """An assignment still standing (not declined by the family)."""
+        return self.outcome == DecisionOutcome.AFFECTE and self.withdrawn_at is None
+
+    @property
     def summary(self) -> str:
         if self.outcome == DecisionOutcome.AFFECTE:
-            return f"Affecté : {self.capacity.school.name} — {self.capacity.formation}"
+            text = f"Affecté : {self.capacity.school.name} — {self.capacity.formation}"
+            if self.promoted_at:
+                text += f" (depuis la liste d'attente, le {self.promoted_at:%d/%m/%Y})"
+            if self.withdrawn_at:
+                text += f" — désistement le {self.withdrawn_at:%d/%m/%Y} : {self.withdrawal_reason}"
+            return text
+        if self.outcome == DecisionOutcome.LISTE_ATTENTE and self.capacity_id:
+            return (
+                f"Liste d'attente ({self.capacity.school.name} — {self.capacity.formation}) : "
+                f"{self.reason}"
+            )
         return f"{self.get_outcome_display()} : {self.reason}"

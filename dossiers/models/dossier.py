@@ -79,6 +79,16 @@ TRANSITIONS = {
     "record_commission_decision": Transition(
         "Décision de la commission", (S.TRANSMIS_COMMISSION,), S.DECIDE_COMMISSION
     ),
+    # Commission only (services.record_withdrawal / promote_from_waiting_list), never a page
+    # action: the family declines the assigned place; a waiting pupil gets a freed place.
+    "record_withdrawal": Transition(
+        "Désistement de la famille", (S.DECIDE_COMMISSION, S.FAMILLE_INFORMEE), S.SANS_SOLUTION
+    ),
+    "promote_from_waiting_list": Transition(
+        "Affectation depuis la liste d'attente",
+        (S.DECIDE_COMMISSION, S.FAMILLE_INFORMEE, S.SANS_SOLUTION),
+        S.DECIDE_COMMISSION,
+    ),
     "inform_family": Transition(
         "Famille informée de la décision",
         (S.REINSCRIT, S.DECIDE_COMMISSION, S.ORIENTE_AILLEURS),
@@ -289,7 +299,7 @@ class RepreparationDossier(models.Model):
         if self.state == S.REINSCRIT or self.wish == Wish.REINSCRIPTION_ORIGINE and self.decided_on:
             return self.school
         decision = getattr(self, "decision", None)
-        if decision is not None and decision.capacity_id:
+        if decision is not None and decision.is_assignment:
             return decision.capacity.school
         return None
 
@@ -660,6 +670,43 @@ class RepreparationDossier(models.Model):
             comment=decision.summary,
             guard=guard,
             changes={"decided_on": today},
+        )
+
+    def record_withdrawal(self, *, by, decision, today=None):
+        """Called by services.record_withdrawal() only, inside its transaction: the pupil is
+        without a solution again, and the right to re-prepare, not exercised, is released."""
+        today = today or timezone.localdate()
+
+        def guard():
+            RightUse.objects.filter(dossier=self).delete()
+
+        return self._apply(
+            "record_withdrawal",
+            by=by,
+            comment=f"Désistement : {decision.withdrawal_reason}",
+            guard=guard,
+            changes={"without_solution_on": today},
+        )
+
+    def promote_from_waiting_list(self, *, by, decision, today=None):
+        """Called by services.promote_from_waiting_list() only, inside its transaction."""
+        today = today or timezone.localdate()
+
+        def guard():
+            self.check_right_available(today)
+            self.use_right(today)
+
+        return self._apply(
+            "promote_from_waiting_list",
+            by=by,
+            comment=decision.summary,
+            guard=guard,
+            changes={
+                "decided_on": today,
+                "family_informed_on": None,
+                "family_informed_channel": "",
+                "without_solution_on": None,
+            },
         )
 
     def inform_family(self, *, by, on: dt.date, channel: str, comment: str = "", today=None):

@@ -14,7 +14,7 @@ from territories.models import Departement
 
 from .. import forms, rules, services
 from ..enums import DecisionOutcome
-from ..models import Capacity, CommissionSession, RepreparationDossier
+from ..models import Capacity, CommissionDecision, CommissionSession, RepreparationDossier
 from ..perms import COMMISSION_ROLES, get_session_for_user, role_in
 
 VIEW_ROLES = COMMISSION_ROLES | {Role.ADMINISTRATEUR}
@@ -92,14 +92,19 @@ def session_detail(request, public_id, status=200):
             "querystring": "",
             "decisions": decisions,
             "capacities": capacities,
-            # Rendered once, reused by every row of the docket.
+            # Rendered once, reused by every row of the docket. A full capacity stays listed:
+            # it is the one a waiting-list decision names.
             "capacity_options": format_html_join(
                 "",
-                '<option value="{}">{} — {} ({} place(s))</option>',
+                '<option value="{}">{} — {} ({})</option>',
                 (
-                    (c.public_id, c.school.name, c.formation, c.remaining)
+                    (
+                        c.public_id,
+                        c.school.name,
+                        c.formation,
+                        f"{c.remaining} place(s)" if c.remaining else "complet",
+                    )
                     for c in capacities
-                    if c.remaining > 0
                 ),
             ),
             "outcomes": DecisionOutcome.choices,
@@ -124,7 +129,7 @@ def session_decide(request, public_id, dossier_id):
         return session_detail(request, public_id, status=400)
     data = form.cleaned_data
     capacity = None
-    if data["capacity"] and data["outcome"] == DecisionOutcome.AFFECTE:
+    if data["capacity"] and data["outcome"] != DecisionOutcome.NON_AFFECTE:
         capacity = Capacity.objects.filter(
             commission=session.commission, public_id=data["capacity"]
         ).first()
@@ -172,19 +177,68 @@ def session_letters(request, public_id):
 @access(SCOPED, roles=VIEW_ROLES)
 def capacity_board(request, form=None, status=200):
     deps = request.user.active_role.departement_ids()
-    capacities = Capacity.objects.visible_to(request.user).select_related(
-        "school", "commission__departement"
+    capacities = list(
+        Capacity.objects.visible_to(request.user).select_related(
+            "school", "commission__departement"
+        )
     )
+    waiting: dict[int, list] = {}
+    for decision in services.waiting_list_of(capacities):
+        waiting.setdefault(decision.capacity_id, []).append(decision)
+    rows = [{"capacity": c, "waiting": waiting.get(c.pk, [])} for c in capacities]
     return render(
         request,
         "dossiers/capacities.html",
         {
-            "capacities": capacities,
+            "rows": rows,
             "form": form or forms.CapacityForm(departement_ids=deps),
             "can_write": role_in(request.user, COMMISSION_ROLES),
         },
         status=status,
     )
+
+
+@access(SCOPED, roles=COMMISSION_ROLES)
+@require_POST
+def capacity_promote(request, public_id):
+    """Give a free place to the first pupil on the capacity's waiting list."""
+    capacity = get_object_or_404(Capacity.objects.visible_to(request.user), public_id=public_id)
+    try:
+        decision = services.promote_from_waiting_list(capacity=capacity, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return capacity_board(request, status=409)
+    messages.success(
+        request,
+        f"{decision.dossier.student} : {decision.summary}. L'établissement d'origine doit "
+        "maintenant informer la famille.",
+    )
+    return redirect("dossiers:capacities")
+
+
+@access(SCOPED, roles=COMMISSION_ROLES)
+@require_POST
+def decision_withdraw(request, dossier_id):
+    """The family declines the assigned place: record it and free the place."""
+    decision = get_object_or_404(
+        CommissionDecision.objects.visible_to(request.user).select_related(
+            "session", "dossier__student"
+        ),
+        dossier__public_id=dossier_id,
+    )
+    try:
+        services.record_withdrawal(
+            decision=decision, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return session_detail(request, decision.session.public_id, status=409)
+    messages.success(
+        request,
+        f"{decision.dossier.student} : désistement enregistré, la place est libérée pour la "
+        "liste d'attente.",
+    )
+    return redirect(decision.session)
 
 
 @access(SCOPED, roles=COMMISSION_ROLES)

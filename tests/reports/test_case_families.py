@@ -62,9 +62,13 @@ def test_commission_outcomes(world):
             capacity=capacity if outcome == DecisionOutcome.AFFECTE else None,
             reason="" if outcome == DecisionOutcome.AFFECTE else "Plus de place",
         )  # fmt: skip
+    declined = CommissionDecision.objects.filter(outcome=DecisionOutcome.AFFECTE).first()
+    declined.withdrawn_at, declined.withdrawal_reason = declined.decided_at, "Refus de la famille"
+    declined.save()
     row = totals("commission")[("077", 2024)]
     assert row["decisions"] == len(outcomes)
-    assert row["affectes"] == outcomes.count(DecisionOutcome.AFFECTE)
+    assert row["affectes"] == outcomes.count(DecisionOutcome.AFFECTE) - 1
+    assert row["desistements"] == 1
     assert row["non_affectes"] == 1 and row["liste_attente"] == 1
 
 
