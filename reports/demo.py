@@ -18,28 +18,57 @@ from .services import issue_api_client
 LYCEE_LEVELS = ["2PRO", "1PRO", "TPRO", "CAP1", "CAP2", "2GT", "1G", "1T", "TG", "TT"]
 
 
+CHUNK = 2000
+
+
 def build(*, today: dt.date, stdout) -> None:
     rng = random.Random(7)
     year = school_year_of(today)
-    current = list(
+    current = (
         Enrolment.objects.filter(school_year=year, level__in=LYCEE_LEVELS, exit_date__isnull=True)
         .select_related("student")
         .order_by("id")
     )
-    # This year: a few pupils 16 or older stopped coming and left (abandon, job).
+    # Read and written by chunks (keyset on id): the demo may hold a million pupils.
+    left = gone = last_id = 0
+    while chunk := list(current.filter(id__gt=last_id)[:CHUNK]):
+        last_id = chunk[-1].id
+        counts = _leavers(chunk, rng=rng, year=year, today=today)
+        left, gone = left + counts[0], gone + counts[1]
+
+    departement = Departement.objects.filter(code="077").first()
+    if departement is None:
+        return
+    _, key = issue_api_client(
+        name="Démonstration — BI de la DSDEN 77",
+        rights=ClientRights.AGGREGATES,
+        departement=departement,
+    )
+    stdout.write(
+        f"Indicateurs : {left} sorties cette année, {gone} l'an dernier. "
+        f"Clé d'API de démonstration (département 077, agrégats), affichée une seule fois : {key}\n"
+        f'  curl -H "Authorization: Api-Key {key}" '
+        f'"http://127.0.0.1:8000/api/v1/indicateurs/decrochage/?territoire=etablissement&par=voie"'
+    )
+
+
+def _leavers(current: list, *, rng, year: int, today: dt.date) -> tuple[int, int]:
+    """Among some of this year's lycée enrolments: pupils 16 or older who stopped coming and
+    left this year (abandon, job), and young people like them who left last year and did not
+    come back. Returns (left this year, gone last year)."""
     left_on = max(dt.date(year, 9, 15), today - dt.timedelta(days=20))
+    sixteen_by = dt.date(left_on.year - 16, left_on.month, min(left_on.day, 28))
     leavers = [
         e
         for e in current
         if rng.random() < (0.09 if e.voie == "professionnelle" else 0.03)
-        and e.student.birth_date <= dt.date(left_on.year - 16, left_on.month, min(left_on.day, 28))
+        and e.student.birth_date <= sixteen_by
     ]
     for e in leavers:
         e.exit_date = max(left_on, e.entry_date) if e.entry_date else left_on
         e.exit_reason = rng.choice(["abandon", "abandon", "emploi", ""])
     Enrolment.objects.bulk_update(leavers, ["exit_date", "exit_reason"], batch_size=1000)
 
-    # Last year: young people who left during the year and did not come back.
     gone, gone_enrolments = [], []
     for e in current:
         if rng.random() >= (0.07 if e.voie == "professionnelle" else 0.025):
@@ -74,18 +103,4 @@ def build(*, today: dt.date, stdout) -> None:
         ],
         batch_size=1000,
     )
-
-    departement = Departement.objects.filter(code="077").first()
-    if departement is None:
-        return
-    _, key = issue_api_client(
-        name="Démonstration — BI de la DSDEN 77",
-        rights=ClientRights.AGGREGATES,
-        departement=departement,
-    )
-    stdout.write(
-        f"Indicateurs : {len(leavers)} sorties cette année, {len(gone)} l'an dernier. "
-        f"Clé d'API de démonstration (département 077, agrégats), affichée une seule fois : {key}\n"
-        f'  curl -H "Authorization: Api-Key {key}" '
-        f'"http://127.0.0.1:8000/api/v1/indicateurs/decrochage/?territoire=etablissement&par=voie"'
-    )
+    return len(leavers), len(gone)

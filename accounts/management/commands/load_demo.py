@@ -18,7 +18,7 @@ import uuid
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from accounts.enums import Role
@@ -424,6 +424,9 @@ class Command(BaseCommand):
         return f"{100000000 + n * 7 % 899999999:09d}{letters[n % 23]}{letters[(n // 23) % 23]}"
 
     def _write_batch(self, pending):
+        # With DEBUG on (make run), Django keeps the text of the last 9,000 queries, and a bulk
+        # insert is a large text: forget them at every batch so that memory stays flat.
+        reset_queries()
         rng = self.rng
         students, meta = [], []
         for school, level in pending:
@@ -530,6 +533,7 @@ class Command(BaseCommand):
             if importlib.util.find_spec(f"{app}.demo") is None:
                 continue
             module = importlib.import_module(f"{app}.demo")
+            reset_queries()  # see _write_batch
             started = time.monotonic()
             try:
                 with transaction.atomic():
