@@ -134,7 +134,7 @@ def waiting_list_of(capacities):
             outcome=DecisionOutcome.LISTE_ATTENTE,
             dossier__state__in=PROMOTABLE_STATES,
         )
-        .select_related("dossier__student", "dossier__school", "session")
+        .select_related("dossier__student", "dossier__school", "dossier__exam_result", "session")
         .order_by("capacity_id", "decided_at", "id")
     )
 
@@ -164,7 +164,8 @@ def record_withdrawal(*, decision: CommissionDecision, by, reason: str, today=No
 
 
 def promote_from_waiting_list(*, capacity: Capacity, by, today=None) -> CommissionDecision:
-    """Give a free place of `capacity` to the first pupil waiting for it.
+    """Give a free place of `capacity` to the first pupil waiting for it whose right to
+    re-prepare still runs (D.331-61: only for the rentrée right after the failure).
 
     The capacity row is locked first, so two members promoting at once are serialised and
     the second one finds the place taken; the CHECK constraint backs the count.
@@ -176,7 +177,19 @@ def promote_from_waiting_list(*, capacity: Capacity, by, today=None) -> Commissi
                 f"Aucune place libre en {cap.formation} au {cap.school.name} : enregistrez "
                 "d'abord un désistement ou augmentez la capacité."
             )
-        first = waiting_list_of([cap]).select_for_update(of=("self",)).first()
+        first, refused = None, []
+        for candidate in waiting_list_of([cap]).select_for_update(of=("self",)):
+            try:
+                candidate.dossier.check_right_available(today or timezone.localdate())
+            except ValidationError as exc:
+                refused.append(f"{candidate.dossier.student} : {exc.messages[0]}")
+                continue
+            first = candidate
+            break
+        if first is None and refused:
+            raise ValidationError(
+                "Aucun élève de la liste d'attente ne peut plus être affecté. " + " ".join(refused)
+            )
         if first is None:
             raise ValidationError(
                 f"Personne n'attend de place en {cap.formation} au {cap.school.name}."

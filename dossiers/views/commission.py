@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
@@ -183,7 +184,9 @@ def capacity_board(request, form=None, status=200):
         )
     )
     waiting: dict[int, list] = {}
+    today = timezone.localdate()
     for decision in services.waiting_list_of(capacities):
+        decision.right_ended = today > decision.dossier.right_end
         waiting.setdefault(decision.capacity_id, []).append(decision)
     rows = [{"capacity": c, "waiting": waiting.get(c.pk, [])} for c in capacities]
     return render(

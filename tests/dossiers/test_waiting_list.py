@@ -1,5 +1,6 @@
 """Waiting list of the commission: a declined place is freed and goes to the first in line."""
 
+import datetime as dt
 import threading
 
 import pytest
@@ -101,6 +102,35 @@ def test_a_pupil_enrolled_elsewhere_no_longer_waits(world, full_with_queue):
     services.record_withdrawal(decision=assigned.decision, by=world.users.dasen1, reason="Refus")
     decision = services.promote_from_waiting_list(capacity=capacity, by=world.users.dasen1)
     assert decision.dossier == petit
+
+
+def test_a_pupil_whose_right_is_spent_is_passed_over(world, full_with_queue, on_day):
+    _, capacity, assigned, (martin, petit) = full_with_queue
+    services.record_withdrawal(decision=assigned.decision, by=world.users.dasen1, reason="Refus")
+    # Martin already re-prepared this exam after an earlier failure (D.331-61: once only).
+    earlier = DossierFactory(student=martin.student, exam_result__session_year=2023)
+    RightUse.objects.create(
+        student=martin.student,
+        exam=martin.exam_result.exam,
+        specialty=martin.exam_result.specialty,
+        dossier=earlier,
+        session_year=2023,
+        school_year=2023,
+        used_on=earlier.opened_on,
+    )
+    decision = services.promote_from_waiting_list(capacity=capacity, by=world.users.dasen1)
+    assert decision.dossier == petit
+
+
+def test_no_place_is_given_once_the_right_has_lapsed(world, full_with_queue, on_day, client_for):
+    _, capacity, assigned, (martin, _) = full_with_queue
+    services.record_withdrawal(decision=assigned.decision, by=world.users.dasen1, reason="Refus")
+    on_day(martin.right_end + dt.timedelta(days=1))
+    with pytest.raises(ValidationError, match="ne peut plus être affecté.*a pris fin"):
+        services.promote_from_waiting_list(capacity=capacity, by=world.users.dasen1)
+    board = client_for(world.users.commission1).get(reverse("dossiers:capacities")).text
+    assert f"Droit à la re-préparation échu le {martin.right_end:%d/%m/%Y}" in board
+    assert Capacity.objects.get(pk=capacity.pk).assigned == 0
 
 
 def test_commission_pages_record_the_withdrawal_and_give_the_place(
