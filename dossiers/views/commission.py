@@ -188,7 +188,15 @@ def capacity_board(request, form=None, status=200):
     for decision in services.waiting_list_of(capacities):
         decision.right_ended = today > decision.dossier.right_end
         waiting.setdefault(decision.capacity_id, []).append(decision)
-    rows = [{"capacity": c, "waiting": waiting.get(c.pk, [])} for c in capacities]
+    rows = [
+        {
+            "capacity": c,
+            "waiting": waiting.get(c.pk, []),
+            "can_promote": c.remaining > 0
+            and any(not w.right_ended for w in waiting.get(c.pk, [])),
+        }
+        for c in capacities
+    ]
     return render(
         request,
         "dossiers/capacities.html",

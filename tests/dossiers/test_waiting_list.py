@@ -130,6 +130,7 @@ def test_no_place_is_given_once_the_right_has_lapsed(world, full_with_queue, on_
         services.promote_from_waiting_list(capacity=capacity, by=world.users.dasen1)
     board = client_for(world.users.commission1).get(reverse("dossiers:capacities")).text
     assert f"Droit à la re-préparation échu le {martin.right_end:%d/%m/%Y}" in board
+    assert "Attribuer la place libre" not in board  # Petit's right has lapsed too
     assert Capacity.objects.get(pk=capacity.pk).assigned == 0
 
 
