@@ -116,8 +116,19 @@ def test_minutes_pdf_lists_members_and_decisions(world, transmitted, media_root)
         capacity=capacity,
         by=world.users.dasen1,
     )
+    waiting = DossierFactory(student__current_school=world.school_a, student__last_name="Petit")
+    walk(waiting, world.users.chef_a, "transmis_commission", proposed_school=world.school_b)
+    services.decide(
+        session=session,
+        dossier=waiting,
+        outcome="liste_attente",
+        capacity=capacity,
+        reason="Capacité atteinte",
+        by=world.users.dasen1,
+    )
     doc = services.render_minutes(session=session, by=world.users.dasen1)
     text = pdf_text(doc.file.path)
+    assert "Capacité atteinte (formation attendue : Lycée Jacques Amyot" in text
     assert "Procès-verbal de la commission d'affectation" in text
     assert "IEN-IO" in text and "LEFÈVRE" in text and "Lycée Jacques Amyot" in text
     assert "Page 1 sur 1" in text
