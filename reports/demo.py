@@ -29,10 +29,16 @@ def build(*, today: dt.date, stdout) -> None:
         .select_related("student")
         .order_by("id")
     )
-    # Read and written by chunks (keyset on id): the demo may hold a million pupils.
-    left = gone = last_id = 0
-    while chunk := list(current.filter(id__gt=last_id)[:CHUNK]):
-        last_id = chunk[-1].id
+    # Streamed and written by chunks: the demo may hold a million pupils. Only rows already
+    # read are updated, and the rows added are last year's, outside the query.
+    left = gone = 0
+    chunk = []
+    for enrolment in current.iterator(chunk_size=CHUNK):
+        chunk.append(enrolment)
+        if len(chunk) == CHUNK:
+            counts = _leavers(chunk, rng=rng, year=year, today=today)
+            left, gone, chunk = left + counts[0], gone + counts[1], []
+    if chunk:
         counts = _leavers(chunk, rng=rng, year=year, today=today)
         left, gone = left + counts[0], gone + counts[1]
 
