@@ -8,8 +8,8 @@ import datetime as dt
 import random
 import uuid
 
+from students import rules
 from students.models import Enrolment, Student
-from students.rules import school_year_of
 from territories.models import Departement
 
 from .enums import ClientRights
@@ -23,7 +23,7 @@ CHUNK = 2000
 
 def build(*, today: dt.date, stdout) -> None:
     rng = random.Random(7)
-    year = school_year_of(today)
+    year = rules.school_year_of(today)
     current = (
         Enrolment.objects.filter(school_year=year, level__in=LYCEE_LEVELS, exit_date__isnull=True)
         .select_related("student")
@@ -31,15 +31,16 @@ def build(*, today: dt.date, stdout) -> None:
     )
     # Streamed and written by chunks: the demo may hold a million pupils. Only rows already
     # read are updated, and the rows added are last year's, outside the query.
+    left_on = max(dt.date(year, 9, 15), today - dt.timedelta(days=20))
     left = gone = 0
     chunk = []
     for enrolment in current.iterator(chunk_size=CHUNK):
         chunk.append(enrolment)
         if len(chunk) == CHUNK:
-            counts = _leavers(chunk, rng=rng, year=year, today=today)
+            counts = _leavers(chunk, rng=rng, year=year, left_on=left_on)
             left, gone, chunk = left + counts[0], gone + counts[1], []
     if chunk:
-        counts = _leavers(chunk, rng=rng, year=year, today=today)
+        counts = _leavers(chunk, rng=rng, year=year, left_on=left_on)
         left, gone = left + counts[0], gone + counts[1]
 
     departement = Departement.objects.filter(code="077").first()
@@ -58,17 +59,17 @@ def build(*, today: dt.date, stdout) -> None:
     )
 
 
-def _leavers(current: list, *, rng, year: int, today: dt.date) -> tuple[int, int]:
-    """Among some of this year's lycée enrolments: pupils 16 or older who stopped coming and
-    left this year (abandon, job), and young people like them who left last year and did not
-    come back. Returns (left this year, gone last year)."""
-    left_on = max(dt.date(year, 9, 15), today - dt.timedelta(days=20))
-    sixteen_by = dt.date(left_on.year - 16, left_on.month, min(left_on.day, 28))
+def _leavers(current: list, *, rng, year: int, left_on: dt.date) -> tuple[int, int]:
+    """Among some of this year's lycée enrolments: pupils past compulsory instruction who
+    stopped coming and left on `left_on` (abandon, job), and young people like them who left
+    last year and did not come back. Returns (left this year, gone last year)."""
+    # Born on or before this date: 16 or older on the day they left.
+    born_by = rules.birthday(left_on, -rules.COMPULSORY_INSTRUCTION_END_AGE)
     leavers = [
         e
         for e in current
         if rng.random() < (0.09 if e.voie == "professionnelle" else 0.03)
-        and e.student.birth_date <= sixteen_by
+        and e.student.birth_date <= born_by
     ]
     for e in leavers:
         e.exit_date = max(left_on, e.entry_date) if e.entry_date else left_on
