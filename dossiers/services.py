@@ -13,6 +13,7 @@ from students.models import LegalRepresentative
 from . import conf, pdf
 from .enums import BatchState, DecisionOutcome, DocumentKind, DossierState, Exam, TrailKind, Wish
 from .models import (
+    TRANSITIONS,
     AccompanimentEntry,
     BatchJob,
     Capacity,
@@ -122,7 +123,8 @@ def decide(
     return decision
 
 
-PROMOTABLE_STATES = [S.DECIDE_COMMISSION, S.FAMILLE_INFORMEE, S.SANS_SOLUTION]
+# Who may still be given a place: the dossiers the promotion transition accepts.
+PROMOTABLE_STATES = list(TRANSITIONS["promote_from_waiting_list"].sources)
 
 
 def waiting_list_of(capacities):

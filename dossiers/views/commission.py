@@ -130,7 +130,7 @@ def session_decide(request, public_id, dossier_id):
         return session_detail(request, public_id, status=400)
     data = form.cleaned_data
     capacity = None
-    if data["capacity"] and data["outcome"] != DecisionOutcome.NON_AFFECTE:
+    if data["capacity"]:  # services.decide() keeps it for an assignment or a waiting list
         capacity = Capacity.objects.filter(
             commission=session.commission, public_id=data["capacity"]
         ).first()
