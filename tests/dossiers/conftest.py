@@ -2,8 +2,10 @@ import datetime as dt
 import shutil
 import subprocess
 import tempfile
+import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from .factories import RESULTS_DAY, CapacityFactory, DossierFactory, SessionFactory
 
@@ -74,3 +76,29 @@ def pdf_text(path) -> str:
     """The PDF's text with whitespace collapsed (line breaks fall anywhere in a letter)."""
     out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
     return " ".join(out.stdout.split())
+
+
+def run_together(*calls) -> list[str]:
+    """Run each call in its own thread and database connection, all released at once (two
+    commission members clicking together). Each outcome is "ok" or the French message of the
+    ValidationError the call raised."""
+    outcomes, barrier = [], threading.Barrier(len(calls))
+
+    def run(call):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            call()
+            outcomes.append("ok")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

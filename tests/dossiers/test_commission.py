@@ -1,4 +1,4 @@
-import threading
+from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -8,7 +8,7 @@ from dossiers import services
 from dossiers.enums import DecisionOutcome, DossierState
 from dossiers.models import Capacity, CommissionDecision, RightUse
 
-from .conftest import pdf_text, walk
+from .conftest import pdf_text, run_together, walk
 from .factories import CapacityFactory, DossierFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,29 +145,19 @@ def test_two_members_deciding_at_once_only_one_wins(world, on_day):
     walk(d, world.users.chef_a, "transmis_commission", proposed_school=world.school_b)
     session = SessionFactory(commission__departement=world.dep1)
     capacity = CapacityFactory(commission=session.commission, school=world.school_b, places=5)
-    outcomes, barrier = [], threading.Barrier(2)
-
-    def member(user):
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            services.decide(
-                session=session, dossier=d, outcome="affecte", capacity=capacity, by=user
+    outcomes = run_together(
+        *(
+            partial(
+                services.decide,
+                session=session,
+                dossier=d,
+                outcome="affecte",
+                capacity=capacity,
+                by=user,
             )
-            outcomes.append("ok")
-        except ValidationError as exc:
-            outcomes.append(exc.messages[0])
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=member, args=(u,)) for u in (world.users.dasen1, world.users.ienio1)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+            for user in (world.users.dasen1, world.users.ienio1)
+        )
+    )
     assert sorted(outcomes)[-1] == "ok" and outcomes.count("ok") == 1
     assert any("déjà été décidé" in o for o in outcomes)
     assert CommissionDecision.objects.filter(dossier=d).count() == 1
@@ -186,30 +176,21 @@ def test_last_place_cannot_be_given_twice_at_once(world, on_day):
         d = DossierFactory(student__current_school=world.school_a)
         walk(d, world.users.chef_a, "transmis_commission", proposed_school=world.school_b)
         dossiers.append(d)
-    outcomes, barrier = [], threading.Barrier(2)
-
-    def member(dossier, user):
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            services.decide(
-                session=session, dossier=dossier, outcome="affecte", capacity=capacity, by=user
+    outcomes = run_together(
+        *(
+            partial(
+                services.decide,
+                session=session,
+                dossier=dossier,
+                outcome="affecte",
+                capacity=capacity,
+                by=user,
             )
-            outcomes.append("ok")
-        except ValidationError as exc:
-            outcomes.append(exc.messages[0])
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=member, args=(dossiers[0], world.users.dasen1)),
-        threading.Thread(target=member, args=(dossiers[1], world.users.ienio1)),
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+            for dossier, user in zip(
+                dossiers, (world.users.dasen1, world.users.ienio1), strict=True
+            )
+        )
+    )
     assert outcomes.count("ok") == 1
     assert any("Plus aucune place" in o for o in outcomes)
     assert Capacity.objects.get(pk=capacity.pk).assigned == 1

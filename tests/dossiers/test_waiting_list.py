@@ -1,7 +1,7 @@
 """Waiting list of the commission: a declined place is freed and goes to the first in line."""
 
 import datetime as dt
-import threading
+from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,7 +12,7 @@ from dossiers import services
 from dossiers.enums import DecisionOutcome, DossierState
 from dossiers.models import Capacity, CommissionDecision, RightUse
 
-from .conftest import walk
+from .conftest import run_together, walk
 from .factories import CapacityFactory, DossierFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -193,28 +193,12 @@ def test_one_freed_place_is_given_once_when_two_members_click_together(world, on
             reason="Capacité atteinte",
             by=world.users.commission1,
         )
-    outcomes, barrier = [], threading.Barrier(2)
-
-    def member(user):
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            services.promote_from_waiting_list(capacity=capacity, by=user)
-            outcomes.append("ok")
-        except ValidationError as exc:
-            outcomes.append(exc.messages[0])
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=member, args=(u,))
-        for u in (world.users.dasen1, world.users.commission1)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = run_together(
+        *(
+            partial(services.promote_from_waiting_list, capacity=capacity, by=user)
+            for user in (world.users.dasen1, world.users.commission1)
+        )
+    )
     assert outcomes.count("ok") == 1
     assert any("Aucune place libre" in o for o in outcomes)
     assert Capacity.objects.get(pk=capacity.pk).assigned == 1
