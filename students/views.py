@@ -69,7 +69,9 @@ def student_list(request):
         {
             "form": form,
             "filters": filters,
-            "school_options": _options([("", "Tous"), *schools], filters["school"]),
+            "school_options": _options(
+                [("", form.fields["school"].empty_label), *schools], filters["school"]
+            ),
             "level_options": _options(form.fields["level"].choices, filters["level"]),
             "voie_options": _options(form.fields["voie"].choices, filters["voie"]),
             "age_options": _options(form.fields["age_band"].choices, filters["age_band"]),
