@@ -15,6 +15,13 @@ from ..students.factories import LegalRepresentativeFactory, StudentFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def open_action(page, label):
+    """Unfold an action of the dossier page. The accordion only opens once the DSFR script
+    has started (it marks <html data-fr-js="true">): a click before that is lost."""
+    page.locator("html[data-fr-js='true']").wait_for(state="attached")
+    page.get_by_role("button", name=label).first.click()
+
+
 def test_reprepa_journey(
     world, browser, browser_login, live_server, tmp_path, time_machine, settings
 ):
@@ -48,7 +55,7 @@ def test_reprepa_journey(
     row.get_by_role("link").click()
 
     # 2. The entretien de situation is recorded.
-    head.get_by_role("button", name="Enregistrer l'entretien de situation").first.click()
+    open_action(head, "Enregistrer l'entretien de situation")
     form = head.get_by_test_id("action-record_entretien")
     form.locator("[name='record_entretien-held_on']").fill("2025-07-08")
     form.locator("[name='record_entretien-participants']").fill("Inès, sa mère, le proviseur")
@@ -57,12 +64,12 @@ def test_reprepa_journey(
     expect(head.get_by_test_id("dossier-state")).to_have_text("Entretien réalisé")
 
     # 3. Wish: change of school; the head transmits to the commission.
-    head.get_by_role("button", name="Enregistrer le souhait").first.click()
+    open_action(head, "Enregistrer le souhait")
     form = head.get_by_test_id("action-express_wish")
     form.locator("[name='express_wish-wish']").select_option("changement")
     form.get_by_role("button").click()
     expect(head.get_by_test_id("dossier-state")).to_have_text("Souhait exprimé")
-    head.get_by_role("button", name="Transmettre à la commission d'affectation").first.click()
+    open_action(head, "Transmettre à la commission d'affectation")
     form = head.get_by_test_id("action-transmit_to_commission")
     form.locator("[name='transmit_to_commission-proposed_school']").select_option(
         str(world.school_b.pk)
