@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.perms import AUTHENTICATED
 from accounts.views import healthz, home
@@ -15,8 +15,11 @@ class SchemaView(SpectacularAPIView):
     access_scope = AUTHENTICATED
 
 
-class DocsView(SpectacularSwaggerView):
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI with its start-up script served as a file (no inline script, see the CSP)."""
+
     access_scope = AUTHENTICATED
+    template_name = "api/swagger_ui.html"
 
 
 api_v1 = [

@@ -130,3 +130,7 @@ class BatchJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else int(100 * self.done_count / self.total)
+
+    @property
+    def is_finished(self) -> bool:
+        return bool(self.document_id) or self.state == BatchState.FAILED

@@ -127,6 +127,8 @@ def batch_detail(request, public_id):
                 "done": batch.done_count,
                 "total": batch.total,
                 "percent": batch.percent,
+                "count": f"{batch.done_count} / {batch.total}",
+                "finished": batch.is_finished,
                 "document_url": batch.document.get_absolute_url() if batch.document_id else None,
                 "error": batch.error,
             }

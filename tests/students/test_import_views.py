@@ -148,7 +148,10 @@ def test_pending_job_shows_a_progress_bar_polling_its_endpoint(world, client_for
         reverse("students:import_status", args=[job.public_id])
     )
 
-    assert '<progress class="import-progress" max="100" value="25"' in html.content.decode()
+    assert (
+        '<progress class="import-progress" data-field="percent" max="100" value="25"'
+        in html.content.decode()
+    )
     assert reverse("students:import_progress", args=[job.public_id]) in html.content.decode()
 
 
