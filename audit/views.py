@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
@@ -5,6 +7,7 @@ from accounts.enums import Role
 from accounts.models import ExceptionalAccess
 from accounts.perms import SCOPED, access
 
+from .forms import AccessLogFilterForm
 from .models import AccessLog, RetentionNotice
 
 
@@ -12,8 +15,10 @@ from .models import AccessLog, RetentionNotice
 def access_log(request):
     """Reads of personal records, for the académie's administrators (and the DPO through them)."""
     qs = AccessLog.objects.select_related("user").order_by("-at", "-id")
-    object_id = request.GET.get("objet", "").strip()
-    username = request.GET.get("compte", "").strip()
+    form = AccessLogFilterForm(request.GET)
+    valid = form.is_valid()
+    object_id = form.cleaned_data["objet"] if valid else ""
+    username = form.cleaned_data["compte"] if valid else ""
     if object_id:
         qs = qs.filter(object_id=object_id)
     if username:
@@ -31,6 +36,8 @@ def access_log(request):
             "notices": notices,
             "objet": object_id,
             "compte": username,
-            "querystring": f"objet={object_id}&compte={username}",
+            "querystring": urlencode({"objet": object_id, "compte": username}),
+            "filter_errors": [e for errors in form.errors.values() for e in errors],
         },
+        status=200 if valid else 400,
     )

@@ -1,6 +1,8 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from config.forms import ModelMultipleChoiceField
+
 from . import rules
 from .enums import Axis
 from .models import CallForProjects, Partner, Project, RemediationAction
@@ -27,6 +29,7 @@ class NetworkForm(DsfrBaseForm, forms.ModelForm):
 
         model = Network
         fields = ["mlds_coordinator", "partners"]
+        field_classes = {"partners": ModelMultipleChoiceField}
 
     def __init__(self, *args, coordinators, **kwargs):
         super().__init__(*args, **kwargs)

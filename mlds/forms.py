@@ -4,6 +4,7 @@ from dsfr.forms import DsfrBaseForm
 
 from accounts.enums import Role
 from accounts.models import User
+from config.forms import ModelMultipleChoiceField
 from students.validators import validate_ine
 
 from .enums import (
@@ -202,7 +203,7 @@ class AmbitionProposeForm(DsfrBaseForm):
     objectives = forms.CharField(
         label="Objectifs et contenu", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    partners = forms.ModelMultipleChoiceField(
+    partners = ModelMultipleChoiceField(
         label="Partenaires (SPRO, mission locale, opérateurs de l'emploi)",
         queryset=None,
         required=False,

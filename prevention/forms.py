@@ -196,3 +196,14 @@ class TdoCloseForm(DsfrBaseForm):
     bilan = forms.CharField(label="Bilan", widget=forms.Textarea(attrs={"rows": 3}))
     outcome = forms.ChoiceField(label="Issue", choices=TdoOutcome.choices)
     closed_on = forms.DateField(label="Clos le", **DATE)
+
+
+class ReviewLinkForm(forms.Form):
+    """Query parameters that link a page to a pupil (`?eleve=`) or to the GPDS decision that
+    led to it (`?examen=`): public ids, anything else is ignored with a message."""
+
+    eleve = forms.UUIDField(required=False)
+    examen = forms.UUIDField(required=False)
+
+    def value(self, name):
+        return self.cleaned_data.get(name) if self.is_valid() else None

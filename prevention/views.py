@@ -1,3 +1,4 @@
+import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.enums import Role
 from accounts.perms import SCOPED, access
 from audit.services import log_read
+from config.forms import UNREADABLE_FILE
 from notifications.enums import DeadlineKind
 from notifications.models import Deadline
 from students.models import Student
@@ -201,6 +203,8 @@ def absence_import(request):
             )
         except ImportRejected as exc:
             errors = exc.errors
+        except (csv.Error, UnicodeError):
+            errors = [UNREADABLE_FILE]
         else:
             messages.success(
                 request,
@@ -300,8 +304,9 @@ def meeting_detail(request, public_id):
             "id", "last_name", "first_name"
         )
         initial = {}
-        if request.GET.get("eleve"):
-            found = students.filter(public_id=request.GET["eleve"]).first()
+        wanted = forms.ReviewLinkForm(request.GET).value("eleve")
+        if wanted:
+            found = students.filter(public_id=wanted).first()
             initial["student"] = found.pk if found else None
         form = forms.ReviewForm(request.POST or None, students=students, initial=initial)
         if request.method == "POST":
@@ -357,7 +362,10 @@ def open_path(request, public_id, kind):
         raise Http404
     student = get_student_for_user(request.user, public_id, write=True)
     review = None
-    review_id = request.GET.get("examen") or request.POST.get("examen")
+    link = forms.ReviewLinkForm(request.POST if request.method == "POST" else request.GET)
+    review_id = link.value("examen")
+    if link.data.get("examen") and review_id is None:
+        messages.warning(request, "Décision du GPDS d'origine introuvable : le lien est ignoré.")
     if review_id:
         review = (
             GpdsReview.objects.filter(student=student, meeting__school_id=student.current_school_id)

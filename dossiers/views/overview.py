@@ -1,5 +1,6 @@
 """Lists across dossiers: the school's ajournés, CIO caseload, sans solution, import, batches."""
 
+import csv
 import datetime as dt
 from collections import defaultdict
 
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from accounts.perms import SCOPED, access
+from config.forms import UNREADABLE_FILE
 from territories.models import Etablissement
 
 from .. import conf, forms, rules, services
@@ -147,6 +149,9 @@ def results_import(request):
             report = import_results(upload.read(), by=request.user, scope_user=request.user)
         except ValidationError as exc:
             form.add_error("file", exc.messages)
+            status = 400
+        except (csv.Error, UnicodeError):
+            form.add_error("file", UNREADABLE_FILE)
             status = 400
         else:
             if report.ok:

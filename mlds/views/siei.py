@@ -1,7 +1,10 @@
+import csv
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from accounts.perms import SCOPED, access
+from config.forms import UNREADABLE_FILE
 from territories.models import Departement
 
 from ..forms import SieiUploadForm
@@ -29,8 +32,8 @@ def siei_import(request):
                     by=request.user,
                     file_name=upload.name,
                 )
-            except SieiImportError as exc:
-                errors = exc.errors
+            except (SieiImportError, csv.Error, UnicodeError) as exc:
+                errors = getattr(exc, "errors", [UNREADABLE_FILE])
                 messages.error(
                     request, "Liste refusée : rien n'a été importé. Corrigez le fichier."
                 )
