@@ -160,6 +160,7 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
             "commission__departement"
         )
 
+    @extend_schema(responses={200: DossierListSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def docket(self, request, id=None):
         """The session's agenda: transmitted dossiers of the département, by priority."""

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from accounts.enums import ScopeLevel
 from accounts.perms import SCOPED, HasScopedRole
 from audit.models import AccessLog
-from config.api.pagination import DefaultPagination
+from config.api.pagination import DefaultPagination, strict_int
 from students.enums import Level
 from students.models import Enrolment
 from territories.enums import Voie
@@ -67,17 +67,14 @@ class GroupCount(Window):
 
 
 def page_params(request) -> tuple[int, int]:
-    try:
-        number = int(request.query_params.get("page", 1))
-    except ValueError:
-        raise exceptions.NotFound("Page invalide.") from None
-    if number < 1:
-        raise exceptions.NotFound("Page invalide.")
-    try:
-        size = int(request.query_params.get("page_size", ReportPagination.page_size))
-    except ValueError:
-        size = ReportPagination.page_size
-    return number, min(max(size, 1), ReportPagination.max_page_size)
+    number = strict_int(request, "page", default=1)
+    size = strict_int(
+        request,
+        "page_size",
+        default=ReportPagination.page_size,
+        maximum=ReportPagination.max_page_size,
+    )
+    return number, size
 
 
 class ReportPagination(DefaultPagination):

@@ -19,6 +19,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -35,10 +36,11 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
+NEGATIVE_CHECKS = [*CHECKS, negative_data_rejection]
 EXAMPLES = 4
 
 
-def load_schema():
+def load_schema(mode=GenerationMode.POSITIVE):
     """The schema as /api/schema/ serves it (same generator, every endpoint)."""
     from drf_spectacular.generators import SchemaGenerator
 
@@ -48,10 +50,11 @@ def load_schema():
     # applying it again is a no-op (it only fills responses a view left undocumented).
     add_error_responses(raw, None, None, True)
     loaded = schemathesis.openapi.from_dict(raw)
-    # Valid requests only: Django answers a path its URL converters reject (a non-UUID id)
-    # with its HTML 404 page before any API code runs (reported to config's owner).
-    loaded.config.generation.update(modes=[GenerationMode.POSITIVE], max_examples=EXAMPLES)
+    loaded.config.generation.update(modes=[mode], max_examples=EXAMPLES)
     loaded.app = get_wsgi_application()
+    if mode == GenerationMode.NEGATIVE:
+        # No parameter, no body: there is nothing to send that the schema forbids.
+        loaded = loaded.exclude(path="/api/v1/indicateurs/", method="GET")
     return loaded
 
 
@@ -81,6 +84,7 @@ def callers(world, keep_test_connection):
 
 
 schema = load_schema()
+negative_schema = load_schema(GenerationMode.NEGATIVE)
 
 
 @pytest.mark.django_db
@@ -96,6 +100,23 @@ def test_api_never_fails_nor_contradicts_its_schema(case, callers):
     cache.clear()  # throttling buckets: the run must not hit rate limits
     for authorization in callers.values():
         case.call_and_validate(headers={"Authorization": authorization}, checks=CHECKS)
+
+
+@pytest.mark.django_db
+@negative_schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_api_rejects_what_its_schema_forbids(case, callers):
+    """Negative data (wrong types, out-of-range numbers, unknown choices, malformed ids): a 4xx
+    in the documented shape, never a 2xx nor a 5xx."""
+    cache.clear()
+    for authorization in callers.values():
+        case.call_and_validate(headers={"Authorization": authorization}, checks=NEGATIVE_CHECKS)
 
 
 def test_served_schema_is_the_tested_one(world, client_for):
@@ -117,3 +138,17 @@ def test_the_schema_covers_the_report_endpoints_and_their_errors():
     params = {p["name"] for p in read["parameters"]}
     assert params >= {"territoire", "par", "departement", "voie", "niveau", "annee", "page"}
     assert "cleApi" in raw["components"]["securitySchemes"]
+
+
+def test_the_docket_answers_what_its_schema_says(world, keep_test_connection, api_for):
+    """A session with a transmitted dossier: the docket is a page of dossiers, as documented."""
+    from ..dossiers.factories import DossierFactory, SessionFactory
+
+    DossierFactory(student__current_school=world.school_a, transmitted=True)
+    session = SessionFactory(commission__departement=world.dep1)
+    token = Token.objects.create(user=world.users.ienio1).key
+    operation = schema["/api/v1/reprepa/seances/{id}/docket/"]["GET"]
+    case = operation.Case(path_parameters={"id": str(session.public_id)})
+    response = case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
