@@ -7,7 +7,26 @@ from django.conf import settings
 from django.db import models
 
 
+class AccessLogQuerySet(models.QuerySet):
+    def naming_student(self, student_pk: int):
+        """Reads that showed this pupil: their record (any channel), or a list that named them.
+
+        List rows keep the pupils' internal ids as ",12,40,977," (see `compact_ids`), so one
+        LIKE finds them on SQLite and PostgreSQL alike; it scans the table, which is fine for a
+        DPO's search, never done by a page a user opens often."""
+        from students.models import Student
+
+        public_id = Student.objects.filter(pk=student_pk).values_list("public_id", flat=True)
+        return self.filter(
+            models.Q(student_ids__contains=f",{student_pk},")
+            | models.Q(object_type="student", object_id__in=[str(p) for p in public_id])
+        )
+
+
 class AccessLog(models.Model):
+    """One row per read: of one record (`object_id`), or of a list, export or batch (`row_count`
+    rows, the pupils in `student_ids`), with the filter that produced it."""
+
     class Channel(models.TextChoices):
         PAGE = "page", "Page"
         API = "api", "API"
@@ -23,6 +42,11 @@ class AccessLog(models.Model):
     object_type = models.CharField("type", max_length=50)
     object_id = models.CharField("identifiant", max_length=64, db_index=True)
     path = models.CharField("adresse", max_length=300, blank=True)
+    query = models.CharField("filtre", max_length=500, blank=True)
+    row_count = models.PositiveIntegerField("lignes lues", null=True, blank=True)
+    student_ids = models.TextField("élèves (identifiants internes)", blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = "consultation"
@@ -30,6 +54,14 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.object_type} {self.object_id}"
+
+    @property
+    def is_list(self) -> bool:
+        return self.row_count is not None
+
+    @property
+    def student_pks(self) -> list[int]:
+        return [int(pk) for pk in self.student_ids.strip(",").split(",") if pk]
 
 
 class RetentionNotice(models.Model):

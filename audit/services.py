@@ -1,4 +1,8 @@
+from collections.abc import Iterable
+
 from .models import AccessLog
+
+LIST = "liste"
 
 
 def log_read(*, request, obj, channel: str = AccessLog.Channel.PAGE) -> None:
@@ -13,6 +17,37 @@ def log_read(*, request, obj, channel: str = AccessLog.Channel.PAGE) -> None:
         object_id=str(getattr(obj, "public_id", obj.pk)),
         path=request.path[:300],
     )
+
+
+def log_list_read(
+    *,
+    request,
+    object_type: str,
+    student_ids: Iterable[int | None],
+    row_count: int,
+    channel: str = AccessLog.Channel.PAGE,
+) -> None:
+    """Record that the requesting account was shown a list (page, API page, export, batch):
+    the filter, how many rows, which pupils. One insert per request, never one per row;
+    the caller passes the pupils' ids it already holds (no extra query)."""
+    user = request.user
+    AccessLog.objects.create(
+        user=user,
+        role=_role_label(user, getattr(user, "active_role", None)),
+        channel=channel,
+        object_type=object_type,
+        object_id=LIST,
+        path=request.path[:300],
+        query=request.META.get("QUERY_STRING", "")[:500],
+        row_count=row_count,
+        student_ids=compact_ids(student_ids),
+    )
+
+
+def compact_ids(ids: Iterable[int | None]) -> str:
+    """ ",3,17,42," — sorted, unique, delimited on both sides so that `,<pk>,` finds one."""
+    unique = sorted({int(pk) for pk in ids if pk is not None})
+    return f",{','.join(map(str, unique))}," if unique else ""
 
 
 def _role_label(user, role) -> str:

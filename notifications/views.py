@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.perms import SCOPED, access
+from audit.services import log_list_read
 
 from . import services, tasks
 from .enums import SendState
@@ -62,6 +63,12 @@ def inbox(request):
     today = timezone.localdate()
     page = Paginator(inbox_items(request.user, view, today), PAGE_SIZE).get_page(
         request.GET.get("page")
+    )
+    log_list_read(
+        request=request,
+        object_type="reminder",
+        student_ids=(item.deadline.student_id for item in page.object_list),
+        row_count=len(page.object_list),
     )
     return render(
         request,

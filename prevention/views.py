@@ -1,5 +1,6 @@
 import csv
 import datetime as dt
+import itertools
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from accounts.perms import SCOPED, access
-from audit.services import log_read
+from audit.services import log_list_read, log_read
 from config.forms import UNREADABLE_FILE
 from notifications.enums import DeadlineKind
 from notifications.models import Deadline
@@ -128,6 +129,17 @@ def board(request):
         .select_related("student")
         .order_by("due_date", "id")[:BOARD_ROWS]
     )
+    log_list_read(
+        request=request,
+        object_type="board",
+        student_ids=itertools.chain(
+            (row["student"].pk for row in flagged),
+            (r.student_id for r in reviews),
+            (p.student_id for p in paths),
+            (d.student_id for d in due),
+        ),
+        row_count=len(flagged) + len(reviews) + len(paths) + len(due),
+    )
     return render(
         request,
         "prevention/board.html",
@@ -175,6 +187,12 @@ def signal_list(request):
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    log_list_read(
+        request=request,
+        object_type="flag",
+        student_ids=(f.student_id for f in page.object_list),
+        row_count=len(page.object_list),
+    )
     return render(
         request,
         "prevention/signal_list.html",
@@ -333,7 +351,13 @@ def meeting_detail(request, public_id):
             status = 400
     elif request.method == "POST":
         raise Http404
-    reviews = meeting.reviews.select_related("student").order_by("id")
+    reviews = list(meeting.reviews.select_related("student").order_by("id"))
+    log_list_read(
+        request=request,
+        object_type="gpdsmeeting",
+        student_ids=(r.student_id for r in reviews),
+        row_count=len(reviews),
+    )
     return render(
         request,
         "prevention/meeting_detail.html",
@@ -797,6 +821,12 @@ def validation_queue(request):
         )
     for p in pafis:
         p.awaits_me = role.role == conf.pafi_validator_role()
+    log_list_read(
+        request=request,
+        object_type="validation",
+        student_ids=(p.student_id for p in [*derogatoires, *pafis]),
+        row_count=len(derogatoires) + len(pafis),
+    )
     return render(
         request,
         "prevention/validation_queue.html",

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.perms import SCOPED, access
 from audit.models import RetentionNotice
-from audit.services import log_read
+from audit.services import log_list_read, log_read
 from territories.enums import Voie
 from territories.models import Etablissement
 
@@ -51,6 +51,7 @@ LIST_COLUMNS = (
     "level",
     "voie",
     "current_school__name",
+    "id",
 )
 
 
@@ -63,6 +64,12 @@ def student_list(request):
     query.pop("page", None)
     schools = form.fields["school"].queryset.order_by("name").values_list("id", "name")
     filters = {key: request.GET.get(key, "") for key in form.fields}
+    log_list_read(
+        request=request,
+        object_type="student",
+        student_ids=(row[-1] for row in page.object_list),
+        row_count=len(page.object_list),
+    )
     return render(
         request,
         "students/student_list.html",
@@ -109,7 +116,7 @@ def _list_rows(rows, today) -> str:
     nodes (they cost more than the SQL behind the page)."""
     base = reverse("students:list")
     html = []
-    for public_id, ine, last_name, first_name, birth_date, level, voie, school in rows:
+    for public_id, ine, last_name, first_name, birth_date, level, voie, school, _pk in rows:
         cells = (
             escape(ine) if ine else NO_INE_BADGE,
             birth_date.strftime("%d/%m/%Y"),

@@ -8,8 +8,9 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from accounts.perms import SCOPED, HasScopedRole
+from audit.api import ListReadLogMixin
 from audit.models import AccessLog
-from audit.services import log_read
+from audit.services import log_list_read, log_read
 from territories.models import Etablissement
 
 from .. import services
@@ -37,7 +38,7 @@ def _drf(exc: ValidationError):
     return DRFValidationError({"detail": " ".join(exc.messages)})
 
 
-class DossierViewSet(viewsets.ReadOnlyModelViewSet):
+class DossierViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
     """Re-preparation dossiers of the account's scope; changes through `transition`."""
 
     access_scope = SCOPED
@@ -120,11 +121,14 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
         return data[key]
 
 
-class EntretienViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class EntretienViewSet(
+    ListReadLogMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     access_scope = SCOPED
     access_roles = READ_ROLES
     permission_classes = [HasScopedRole]
     serializer_class = EntretienSerializer
+    read_log_student = "dossier.student_id"
 
     def get_queryset(self):
         dossiers = RepreparationDossier.objects.visible_to(self.request.user)
@@ -167,14 +171,25 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
         session = self.get_object()
         qs = session.pending_dossiers().select_related("student", "school", "exam_result")
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(DossierListSerializer(page, many=True).data)
+        response = self.get_paginated_response(DossierListSerializer(page, many=True).data)
+        log_list_read(
+            request=request,
+            object_type="docket",
+            student_ids=(d.student_id for d in page),
+            row_count=len(page),
+            channel=AccessLog.Channel.API,
+        )
+        return response
 
 
-class DecisionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class DecisionViewSet(
+    ListReadLogMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     access_scope = SCOPED
     access_roles = COMMISSION_ROLES
     permission_classes = [HasScopedRole]
     serializer_class = DecisionSerializer
+    read_log_student = "dossier.student_id"
 
     def get_queryset(self):
         sessions = CommissionSession.objects.visible_to(self.request.user)

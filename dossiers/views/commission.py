@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from accounts.perms import SCOPED, access
+from audit.services import log_list_read
 from territories.models import Departement
 
 from .. import forms, rules, services
@@ -76,9 +77,13 @@ def session_detail(request, public_id, status=200):
         "student", "school", "exam_result", "proposed_school"
     )
     page = Paginator(pending, DOCKET_PAGE_SIZE).get_page(request.GET.get("page"))
-    decisions = session.decisions.select_related(
-        "dossier__student", "dossier__school", "capacity__school", "decided_by"
-    ).order_by("-decided_at", "-id")
+    decisions = list(
+        session.decisions.select_related(
+            "dossier__student", "dossier__school", "capacity__school", "decided_by"
+        ).order_by("-decided_at", "-id")
+    )
+    shown = [d.student_id for d in page.object_list] + [d.dossier.student_id for d in decisions]
+    log_list_read(request=request, object_type="docket", student_ids=shown, row_count=len(shown))
     capacities = list(
         Capacity.objects.filter(commission=session.commission).select_related("school")
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from accounts.perms import SCOPED, access
+from audit.services import log_list_read
 from config.forms import UNREADABLE_FILE
 from territories.models import Etablissement
 
@@ -45,6 +46,15 @@ def _list_queryset(user, today):
     )
 
 
+def _log_dossiers(request, object_type, dossiers):
+    log_list_read(
+        request=request,
+        object_type=object_type,
+        student_ids=(d.student_id for d in dossiers),
+        row_count=len(dossiers),
+    )
+
+
 def _decorate(dossiers, today):
     for d in dossiers:
         d.next_due = d.next_deadline(today)
@@ -69,6 +79,7 @@ def dossier_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     role = request.user.active_role
+    _log_dossiers(request, "repreparationdossier", page.object_list)
     return render(
         request,
         "dossiers/dossier_list.html",
@@ -194,12 +205,13 @@ def cio_caseload(request):
     table = [
         {**e, "cells": [e["counts"][s] for s in states]} for e in schools.values() if e["total"]
     ]
-    late = late_ids.select_related("student", "school", "exam_result").by_priority()[:200]
-    without = (
+    late = list(late_ids.select_related("student", "school", "exam_result").by_priority()[:200])
+    without = list(
         base.filter(state=DossierState.SANS_SOLUTION)
         .select_related("student", "school", "exam_result")
         .by_priority()[:200]
     )
+    _log_dossiers(request, "repreparationdossier", late + without)
     return render(
         request,
         "dossiers/cio.html",
@@ -230,6 +242,7 @@ def sans_solution(request):
         .order_by("school__departement__code", "school__name", "student__last_name", "id")
     )
     page = Paginator(qs, 200).get_page(request.GET.get("page"))
+    _log_dossiers(request, "repreparationdossier", page.object_list)
     groups = defaultdict(list)
     for d in page.object_list:
         groups[d.school].append(d)

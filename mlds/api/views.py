@@ -3,6 +3,7 @@ from django.db.models import Count, Prefetch, Q
 from rest_framework import viewsets
 
 from accounts.perms import SCOPED, HasScopedRole
+from audit.api import ListReadLogMixin
 from audit.models import AccessLog
 from audit.services import log_read
 
@@ -22,7 +23,7 @@ class FollowUpFilter(django_filters.FilterSet):
         fields = ["status", "source", "ine"]
 
 
-class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
+class FollowUpViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
     """MLDS follow-ups of the account's scope (same rules as the pages). Reads are logged."""
 
     access_scope = SCOPED
@@ -48,7 +49,7 @@ class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
 
-class AmbitionEmploiViewSet(viewsets.ReadOnlyModelViewSet):
+class AmbitionEmploiViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
     access_scope = SCOPED
     access_roles = PAGE_ROLES
     permission_classes = [HasScopedRole]

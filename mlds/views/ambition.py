@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.perms import SCOPED, access
-from audit.services import log_read
+from audit.services import log_list_read, log_read
 
 from ..enums import AmbitionEmploiStatus
 from ..forms import (
@@ -96,6 +96,12 @@ def ambition_list(request):
     if status in A.values:
         qs = qs.filter(status=status)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    log_list_read(
+        request=request,
+        object_type="ambitionemploi",
+        student_ids=(p.student_id for p in page.object_list),
+        row_count=len(page.object_list),
+    )
     return render(
         request,
         "mlds/ambition_list.html",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.perms import SCOPED, access
 from audit.models import AccessLog
+from audit.services import log_list_read
 
 from .. import rules
 from ..enums import CaseloadView
@@ -84,6 +85,12 @@ def caseload(request):
     query = request.GET.copy()
     query.pop("page", None)
     views = [(v, label) for v, label in V.choices]
+    log_list_read(
+        request=request,
+        object_type="followup",
+        student_ids=[fu.student_id for fu in rows] + [a.student_id for a in windows],
+        row_count=len(rows) + len(windows),
+    )
     return render(
         request,
         "mlds/caseload.html",
@@ -119,32 +126,24 @@ class _Echo:
 
 @access(SCOPED, roles=PAGE_ROLES)
 def export_csv(request):
-    """Stream the filtered caseload as CSV (SIEI/RIO column order first), logged per record."""
+    """Stream the filtered caseload as CSV (SIEI/RIO column order first). The read is logged
+    before the first byte leaves: one row naming every young person of the file."""
     today = timezone.localdate()
     _form, _view, qs = filtered_follow_ups(request.user, request.GET, today)
     writer = csv.writer(_Echo(), delimiter=";")
-    role_label = str(active_role(request.user))[:200]
+    student_ids = list(qs.values_list("student_id", flat=True))
+    log_list_read(
+        request=request,
+        object_type="followup",
+        student_ids=student_ids,
+        row_count=len(student_ids),
+        channel=AccessLog.Channel.EXPORT,
+    )
 
     def stream():
         yield "\ufeff" + writer.writerow(EXPORT_HEADER)
-        batch = []
-        for public_id, row in export_rows(qs):
-            batch.append(
-                AccessLog(
-                    user=request.user,
-                    role=role_label,
-                    channel=AccessLog.Channel.EXPORT,
-                    object_type="followup",
-                    object_id=str(public_id),
-                    path=request.path[:300],
-                )
-            )
-            if len(batch) >= 1000:
-                AccessLog.objects.bulk_create(batch)
-                batch = []
+        for _public_id, row in export_rows(qs):
             yield writer.writerow(row)
-        if batch:
-            AccessLog.objects.bulk_create(batch)
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="suivis-mlds-{today:%Y%m%d}.csv"'

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.perms import SCOPED, access
-from audit.services import log_read
+from audit.services import log_list_read, log_read
 
 from ..enums import DroitRetourStatus
 from ..forms import DroitRetourForm, EnrolForm, InterviewForm, ProposalForm, RefuseForm
@@ -73,6 +73,12 @@ def droit_retour_list(request):
         .order_by("-requested_on", "-id")
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    log_list_read(
+        request=request,
+        object_type="droitretour",
+        student_ids=(r.student_id for r in page.object_list),
+        row_count=len(page.object_list),
+    )
     return render(
         request,
         "mlds/droit_retour_list.html",

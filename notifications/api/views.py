@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.perms import SCOPED, HasScopedRole
+from audit.api import ListReadLogMixin
 
 from ..enums import DeadlineKind
 from ..models import Deadline, Reminder
@@ -32,7 +33,7 @@ class DeadlineFilter(django_filters.FilterSet):
         return queryset.overdue(today)
 
 
-class DeadlineViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class DeadlineViewSet(ListReadLogMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Open deadlines of the account's scope (add ?vue=retard or ?vue=semaine)."""
 
     access_scope = SCOPED
@@ -59,12 +60,13 @@ class InboxItemFilter(django_filters.FilterSet):
         fields = ["unread", "stage"]
 
 
-class InboxItemViewSet(viewsets.ReadOnlyModelViewSet):
+class InboxItemViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
     """The account's own reminders; POST …/lu/ marks one as read."""
 
     access_scope = SCOPED
     permission_classes = [HasScopedRole]
     serializer_class = InboxItemSerializer
+    read_log_student = "deadline.student_id"
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filterset_class = InboxItemFilter

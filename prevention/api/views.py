@@ -2,6 +2,7 @@ import django_filters
 from rest_framework import mixins, viewsets
 
 from accounts.perms import SCOPED, HasScopedRole
+from audit.api import ListReadLogMixin
 
 from ..enums import FlagReason
 from ..models import Derogatoire, Flag, GpdsReview, Pafi, Tdo
@@ -18,7 +19,7 @@ class FlagFilter(django_filters.FilterSet):
         fields = ["reason", "school"]
 
 
-class FlagViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class FlagViewSet(ListReadLogMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Early signals of the scope (list only): an aid for staff, never a decision."""
 
     access_scope = SCOPED
@@ -35,7 +36,7 @@ class FlagViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
 
-class GpdsReviewViewSet(viewsets.ReadOnlyModelViewSet):
+class GpdsReviewViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
     access_scope = SCOPED
     access_roles = SCHOOL_READ_ROLES
     permission_classes = [HasScopedRole]
@@ -52,7 +53,7 @@ class GpdsReviewViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class PathViewSet(viewsets.ReadOnlyModelViewSet):
+class PathViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
     access_scope = SCOPED
     access_roles = PATH_READ_ROLES
     permission_classes = [HasScopedRole]

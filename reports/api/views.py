@@ -13,7 +13,9 @@ from rest_framework.views import APIView
 
 from accounts.enums import ScopeLevel
 from accounts.perms import SCOPED, HasScopedRole
+from audit.api import ListReadLogMixin
 from audit.models import AccessLog
+from audit.services import log_list_read
 from config.api.pagination import DefaultPagination, strict_int
 from students.enums import Level
 from students.models import Enrolment
@@ -315,7 +317,7 @@ def dropout_enrolments(user):
     )
 
 
-class DropoutEnrolmentListView(ReportApiView, generics.ListAPIView):
+class DropoutEnrolmentListView(ListReadLogMixin, ReportApiView, generics.ListAPIView):
     """Nominative: the enrolments of the scope with their dropout status (same rule as the
     indicator). Only for roles and keys with nominative rights."""
 
@@ -349,15 +351,10 @@ class DropoutEnrolmentListView(ReportApiView, generics.ListAPIView):
         tags=["indicateurs"],
     )
     def get(self, request, *args, **kwargs):
-        AccessLog.objects.create(
-            user=request.user,
-            role=str(request.user.active_role),
-            channel=AccessLog.Channel.API,
-            object_type="decrochage_inscriptions",
-            object_id="liste",
-            path=request.path[:300],
-        )
         return super().get(request, *args, **kwargs)
+
+    def read_log_object_type(self) -> str:
+        return "decrochage_inscriptions"
 
 
 CSV_ENROLMENT_COLUMNS = [
@@ -389,16 +386,16 @@ class DropoutEnrolmentCsvView(DropoutEnrolmentListView):
         tags=["indicateurs"],
     )
     def get(self, request, *args, **kwargs):
-        qs = self.filter_queryset(self.get_queryset()).values_list(
-            *(path for _, path in CSV_ENROLMENT_COLUMNS)
-        )
-        AccessLog.objects.create(
-            user=request.user,
-            role=str(request.user.active_role),
-            channel=AccessLog.Channel.EXPORT,
+        filtered = self.filter_queryset(self.get_queryset())
+        qs = filtered.values_list(*(path for _, path in CSV_ENROLMENT_COLUMNS))
+        # Logged before the first byte leaves: one query for the pupils' ids, one insert.
+        student_ids = list(filtered.values_list("student_id", flat=True))
+        log_list_read(
+            request=request,
             object_type="decrochage_inscriptions",
-            object_id="csv",
-            path=request.get_full_path()[:300],
+            student_ids=student_ids,
+            row_count=len(student_ids),
+            channel=AccessLog.Channel.EXPORT,
         )
         response = StreamingHttpResponse(
             csv_lines(

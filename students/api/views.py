@@ -2,6 +2,7 @@ import django_filters
 from rest_framework import viewsets
 
 from accounts.perms import SCOPED, HasScopedRole
+from audit.api import ListReadLogMixin
 from audit.models import AccessLog
 from audit.services import log_read
 from territories.enums import Voie
@@ -28,7 +29,7 @@ class StudentFilter(django_filters.FilterSet):
         return queryset.search(value)
 
 
-class StudentViewSet(viewsets.ReadOnlyModelViewSet):
+class StudentViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
     """Pupils of the token's account scope. Each retrieval is logged."""
 
     access_scope = SCOPED
@@ -36,6 +37,7 @@ class StudentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filterset_class = StudentFilter
+    read_log_student = "pk"
 
     def get_queryset(self):
         qs = Student.objects.visible_to(self.request.user).select_related("current_school")

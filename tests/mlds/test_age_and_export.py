@@ -98,5 +98,5 @@ def test_export_is_streamed_scoped_safe_and_logged(world, client_for, frozen_tod
     assert rows[1][1] == "'=cmd|' /C calc'!A0" and rows[1][2] == "'@Bob"
     assert rows[1][7] == str(fu.public_id)
     log = AccessLog.objects.get(channel="export")
-    assert log.object_id == str(fu.public_id) and log.user == world.users.mlds1
+    assert log.student_pks == [evil.pk] and log.row_count == 1 and log.user == world.users.mlds1
     assert client_for(world.users.pilot).get(reverse("mlds:export")).status_code == 404
