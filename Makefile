@@ -7,7 +7,7 @@ endif
 PY := $(UV) run --frozen python
 DEMO_PUPILS ?= 40000
 
-.PHONY: install run demo test test-fast lint format bench migrations-check clean
+.PHONY: install run demo test test-fast lint format bench migrations-check clean backup restore-check
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
@@ -35,6 +35,14 @@ lint: install
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
+
+# PostgreSQL only: a pg_dump with its row-count manifest into BACKUP_DIR (./backups), then the
+# proof that the latest one restores (scratch database, migrate --check, counts compared).
+backup: install
+	$(PY) manage.py backup_database
+
+restore-check: install
+	$(PY) manage.py restore_check
 
 bench: install
 	$(PY) -m bench

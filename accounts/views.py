@@ -27,11 +27,6 @@ def home(request):
     return render(request, "accounts/home.html", {"panels": panels})
 
 
-@access(PUBLIC)
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
-
-
 class LoginView(auth_views.LoginView):
     access_scope = PUBLIC
     template_name = "accounts/login.html"

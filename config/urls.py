@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.perms import AUTHENTICATED
-from accounts.views import healthz, home
+from accounts.views import home
 
 handler404 = "accounts.views.page_not_found"
 handler403 = "accounts.views.permission_denied"
@@ -35,7 +35,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", home, name="home"),
-    path("healthz", healthz, name="healthz"),
+    path("", include("operations.urls")),
     path("compte/", include("accounts.urls")),
     path("structures/", include("territories.urls")),
     path("eleves/", include("students.urls")),

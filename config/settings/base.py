@@ -44,9 +44,11 @@ INSTALLED_APPS = [
     "foquale",
     "notifications",
     "reports",
+    "operations",
 ]
 
 MIDDLEWARE = [
+    "operations.middleware.HealthCheckMiddleware",
     "config.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -275,4 +277,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# Health checks (/healthz/ready): the beat heartbeat runs every 2 minutes.
+HEALTHZ_BEAT_MAX_AGE = env.int("HEALTHZ_BEAT_MAX_AGE", default=10 * 60)
+HEALTHZ_TIMEOUT = env.float("HEALTHZ_TIMEOUT", default=2.0)
+
+# Error tracking: only when SENTRY_DSN is set; personal data is scrubbed before sending.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from config.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
+# Backups (python manage.py backup_database / restore_check, docker-compose `backup` service).
+BACKUP_DIR = env.path("BACKUP_DIR", default=str(BASE_DIR / "backups"))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+
 SILENCED_SYSTEM_CHECKS = ["models.W047"]  # SQLite (laptop only) ignores nulls_distinct

@@ -1,11 +1,13 @@
 """Production: HTTPS only, secure cookies, HSTS. Everything else from the environment."""
 
+from ..logging import json_logging
 from .base import *  # noqa: F403
 from .base import env
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
+LOGGING = json_logging(env("LOG_LEVEL", default="INFO"))
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

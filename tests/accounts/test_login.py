@@ -142,7 +142,7 @@ def test_404_page_is_french_and_styled(world, client_for):
 
 
 def test_healthz_is_public(client, db):
-    assert client.get("/healthz").content == b"ok"
+    assert client.get("/healthz").json()["statut"] == "ok"
 
 
 def test_api_requires_authentication(db, client):
