@@ -26,6 +26,7 @@ def log_list_read(
     student_ids: Iterable[int | None],
     row_count: int,
     channel: str = AccessLog.Channel.PAGE,
+    object_id: str = LIST,
 ) -> None:
     """Record that the requesting account was shown a list (page, API page, export, batch):
     the filter, how many rows, which pupils. One insert per request, never one per row;
@@ -36,7 +37,7 @@ def log_list_read(
         role=_role_label(user, getattr(user, "active_role", None)),
         channel=channel,
         object_type=object_type,
-        object_id=LIST,
+        object_id=object_id,
         path=request.path[:300],
         query=request.META.get("QUERY_STRING", "")[:500],
         row_count=row_count,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.perms import SCOPED, access
 from audit.models import AccessLog
-from audit.services import log_read
+from audit.services import log_list_read, log_read
 
 from .. import forms, rules, services
 from ..enums import DecisionOutcome, DossierState, PlanChoiceKind
@@ -212,7 +212,16 @@ def document_create(request, public_id, kind):
 @access(SCOPED, roles=READ_ROLES)
 def document_download(request, public_id):
     doc = get_document_for_user(request.user, public_id)
-    log_read(request=request, obj=doc, channel=AccessLog.Channel.PDF)
+    # One row naming every pupil of the PDF (a batch of letters names many).
+    student_ids = list(doc.dossiers.values_list("student_id", flat=True))
+    log_list_read(
+        request=request,
+        object_type="generateddocument",
+        object_id=str(doc.public_id),
+        student_ids=student_ids,
+        row_count=len(student_ids),
+        channel=AccessLog.Channel.PDF,
+    )
     with doc.file.open("rb") as handle:
         content = handle.read()
     response = HttpResponse(content, content_type="application/pdf")

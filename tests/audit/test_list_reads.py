@@ -129,3 +129,28 @@ def test_outsiders_reads_log_nothing_of_others(world, client_for):
     transmitted_dossiers(world, 2)
     client_for(world.users.chef_d).get(reverse("students:list"))
     assert last_log().student_pks == []
+
+
+def test_a_batch_of_letters_is_logged_naming_each_pupil(world, client_for, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from dossiers.enums import DocumentKind
+    from dossiers.models import GeneratedDocument
+
+    settings.MEDIA_ROOT = tmp_path
+    dossiers = transmitted_dossiers(world, 3)
+    doc = GeneratedDocument.objects.create(
+        kind=DocumentKind.LETTRES_LOT,
+        title="Lettres",
+        school=world.school_a,
+        departement=world.dep1,
+        file=ContentFile(b"%PDF-1.4\n", name="lettres.pdf"),
+    )
+    doc.dossiers.set(dossiers)
+    response = client_for(world.users.chef_a).get(
+        reverse("dossiers:document", args=[doc.public_id])
+    )
+    assert response.status_code == 200
+    row = last_log()
+    assert (row.channel, row.object_id, row.row_count) == ("pdf", str(doc.public_id), 3)
+    assert set(row.student_pks) == {d.student_id for d in dossiers}
