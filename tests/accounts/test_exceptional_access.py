@@ -14,10 +14,10 @@ pytestmark = pytest.mark.django_db
 REASON = "Élève arrivé hier d'un autre secteur, entretien de situation à préparer en urgence."
 
 
-def open_access(client, school, reason=REASON, hours=24):
+def open_access(client, school, reason=REASON, hours=24, category="arrivee"):
     return client.post(
         reverse("accounts:exceptional_access"),
-        {"uai": school.uai, "reason": reason, "hours": hours},
+        {"uai": school.uai, "reason": reason, "hours": hours, "category": category},
     )
 
 
@@ -75,7 +75,7 @@ def test_unjustified_or_too_long_access_is_refused(world, client_for, reason, ho
 def test_unknown_uai_is_refused_in_french(world, client_for):
     response = client_for(world.users.chef_a).post(
         reverse("accounts:exceptional_access"),
-        {"uai": "0751234J", "reason": REASON, "hours": 4},
+        {"uai": "0751234J", "reason": REASON, "hours": 4, "category": "urgence"},
     )
     assert "Aucun établissement" in response.content.decode()
 
