@@ -77,7 +77,6 @@ def oidc_provider(settings):
     """Start the provider on a free loopback port and point the ProConnect settings at it."""
     import oidc_provider_mock
     import werkzeug.serving
-
     from django.core.cache import cache
 
     cache.clear()  # no discovery document of an earlier provider

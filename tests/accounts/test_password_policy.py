@@ -162,9 +162,7 @@ def test_behind_the_proxy_an_attacker_cannot_lock_a_colleague_out(world, setting
     proxy = "10.0.0.2"
     fail_five_times("chef_a", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.66")
     victim = Client()
-    response = post_login(
-        victim, "chef_a", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.20"
-    )
+    response = post_login(victim, "chef_a", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.20")
     assert response.status_code == 302 and "_auth_user_id" in victim.session
     # The attacker stays locked out, from its own address.
     attacker = Client()

@@ -12,7 +12,7 @@ from accounts.enums import AuthEventKind, AuthMethod
 from accounts.models import AuthEvent, OidcIdentity, User
 
 from .factories import UserFactory
-from .oidc_provider import CLIENT_ID, free_port, oidc_provider  # noqa: F401
+from .oidc_provider import CLIENT_ID, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +123,9 @@ def test_unknown_email_gets_french_page_naming_whom_to_ask_and_nothing_is_create
     assert User.objects.count() == before and not OidcIdentity.objects.exists()
     assert "_auth_user_id" not in client.session
     event = last_event()
-    assert event.kind == AuthEventKind.LOGIN_FAILURE and event.username == "nouvel.agent@ac-creteil.fr"
+    assert (
+        event.kind == AuthEventKind.LOGIN_FAILURE and event.username == "nouvel.agent@ac-creteil.fr"
+    )
     assert "unknown_account" in event.reason
 
 
@@ -240,7 +242,9 @@ def test_provider_down_gives_french_message_and_password_login_still_works(world
     assert response.status_code == 503
     page = text(response)
     assert "ProConnect ne répond pas" in page and "mot de passe reste possible" in page
-    login = client.post(reverse("accounts:login"), {"username": "chef_a", "password": TEST_PASSWORD})
+    login = client.post(
+        reverse("accounts:login"), {"username": "chef_a", "password": TEST_PASSWORD}
+    )
     assert login.status_code == 302 and client.session["_auth_user_id"]
 
 

@@ -26,7 +26,8 @@ def password_login(client, username):
 
 
 def code_for(device, drift=0):
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift):06d}"
+    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift)
+    return f"{value:06d}"
 
 
 def text(response):
