@@ -199,6 +199,23 @@ def create_agent(
     account has no usable password: agents sign in with ProConnect.
     """
     email = email.strip().lower()
+    try:
+        return _create_agent(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            role=role,
+            structure=structure,
+            by=by,
+            academie=academie,
+        )
+    except IntegrityError as exc:  # the same address opened at the same moment elsewhere
+        raise ValidationError(
+            "Ce compte vient d'être modifié par ailleurs : rechargez la page et recommencez."
+        ) from exc
+
+
+def _create_agent(*, email, first_name, last_name, role, structure, by, academie):
     with transaction.atomic():
         user = User.objects.select_for_update().filter(email__iexact=email).first()
         created = user is None

@@ -23,6 +23,17 @@ class CodeForm(DsfrBaseForm):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
     )
 
+    def __init__(self, *args, enrolment=False, **kwargs):
+        if enrolment:
+            self.base_fields = {**self.base_fields}
+            self.base_fields["code"] = forms.CharField(
+                label="Code de vérification",
+                max_length=40,
+                help_text="Les 6 chiffres affichés par l'application.",
+                widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+            )
+        super().__init__(*args, **kwargs)
+
 
 def _next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/"
@@ -77,8 +88,7 @@ def setup(request):
     if second_factor.confirmed_totp(request.user) is not None and not request.user.is_verified():
         return redirect("accounts:second_factor")
     device = second_factor.pending_totp(request.user)
-    form = CodeForm(request.POST or None)
-    form.fields["code"].help_text = "Les 6 chiffres affichés par l'application."
+    form = CodeForm(request.POST or None, enrolment=True)
     if request.method == "POST" and form.is_valid():
         codes = second_factor.confirm_enrolment(
             request=request, device=device, code=form.cleaned_data["code"]

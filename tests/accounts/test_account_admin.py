@@ -185,3 +185,27 @@ def test_email_migration_keeps_the_address_on_the_most_recent_account(world):
     assert a.email == "double@ac-creteil.fr" and b.email == ""
     event = AuthEvent.objects.get(user=b)
     assert "double@ac-creteil.fr retirée" in event.reason and "chef_a" in event.reason
+
+
+def test_hostile_parameters_never_fail(world, client_for):
+    admin = client_for(world.users.admin)
+    for params in ({"q": "a\x00b"}, {"page": "-5"}, {"page": "x" * 500}, {"q": "é" * 300}):
+        assert admin.get(LIST, params).status_code == 200
+    assert admin.get("/compte/comptes/999999999/").status_code == 404
+    assert admin.post("/compte/comptes/1/inconnue/").status_code == 404
+    assert admin.get("/compte/acces-exceptionnels/", {"page": "\x00"}).status_code == 200
+
+
+def test_login_log_query_count_is_constant(world, client_for, django_assert_max_num_queries):
+    from accounts.enums import AuthEventKind
+
+    admin = client_for(world.users.admin)
+    admin.get("/tracabilite/connexions/")
+    AuthEvent.objects.bulk_create(
+        [
+            AuthEvent(kind=AuthEventKind.LOGIN_FAILURE, user=world.users.chef_a, username="chef_a")
+            for _ in range(60)
+        ]
+    )
+    with django_assert_max_num_queries(12):
+        assert admin.get("/tracabilite/connexions/").status_code == 200
