@@ -4,7 +4,9 @@
 - `provider.userinfo_as_jwt = True`: the userinfo endpoint answers `application/jwt`, signed
   with the provider's key, as ProConnect does;
 - `provider.tamper_signature = True`: the ID token's signature is altered in transit;
-- `provider.token_delay = seconds`: the token endpoint is slow.
+- `provider.token_delay = seconds`: the token endpoint is slow;
+- `provider.sign_es256 = True`: ID tokens are signed ES256 with an EC key the JWKS publishes
+  (ProConnect lets each service choose RS256 or ES256 at registration).
 
 Claims that would make a bad token (wrong `iss`, `aud`, `exp`, `nonce`) are given to the
 user: Authlib copies user claims into the ID token it signs, so the token is genuinely
@@ -29,6 +31,7 @@ class Provider:
     userinfo_as_jwt: bool = False
     tamper_signature: bool = False
     token_delay: float = 0.0
+    sign_es256: bool = False
     requests_seen: list = field(default_factory=list)
 
     def add_user(self, sub: str, **claims):
@@ -44,7 +47,10 @@ class Provider:
 
 def _install_hooks(app, provider: Provider):
     import flask
+    from authlib.jose import JsonWebKey
     from authlib.jose import jwt as authlib_jwt
+
+    ec_key = JsonWebKey.generate_key("EC", "P-256", is_private=True)
 
     @app.before_request
     def slow_token():
@@ -60,6 +66,17 @@ def _install_hooks(app, provider: Provider):
             head, payload, signature = body["id_token"].split(".")
             body["id_token"] = ".".join([head, payload, signature[::-1]])
             response.set_data(flask.json.dumps(body))
+        if path == "/oauth2/token" and provider.sign_es256 and response.status_code == 200:
+            body = response.get_json()
+            claims = authlib_jwt.decode(body["id_token"], flask.g.oidc_provider_mock_storage.jwk)
+            body["id_token"] = authlib_jwt.encode(
+                {"alg": "ES256"}, dict(claims), ec_key.as_dict(is_private=True)
+            ).decode()
+            response.set_data(flask.json.dumps(body))
+        if path == "/jwks" and provider.sign_es256:
+            keys = response.get_json()
+            keys["keys"].append({**ec_key.as_dict(is_private=False), "alg": "ES256"})
+            response.set_data(flask.json.dumps(keys))
         if path == "/userinfo" and provider.userinfo_as_jwt and response.status_code == 200:
             storage = flask.g.oidc_provider_mock_storage
             claims = response.get_json()

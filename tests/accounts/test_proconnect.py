@@ -107,6 +107,25 @@ def test_userinfo_as_signed_jwt_is_accepted(world, client, oidc_provider):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
+def test_es256_signed_id_token_is_accepted_when_registered_so(
+    world, client, oidc_provider, settings
+):
+    settings.PROCONNECT_SIGN_ALGO = "ES256"
+    oidc_provider.sign_es256 = True
+    user = agent(oidc_provider, world)
+    assert proconnect_login(client, oidc_provider, "agent-chef-a").status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_token_signed_with_another_algorithm_than_registered_is_refused(
+    world, client, oidc_provider, settings
+):
+    settings.PROCONNECT_SIGN_ALGO = "ES256"  # the provider signs RS256
+    agent(oidc_provider, world)
+    response = proconnect_login(client, oidc_provider, "agent-chef-a")
+    assert response.status_code == 400 and "_auth_user_id" not in client.session
+
+
 def test_unknown_email_gets_french_page_naming_whom_to_ask_and_nothing_is_created(
     world, client, oidc_provider, settings
 ):
