@@ -1,5 +1,7 @@
 """ProConnect login, its callback and the logout through the provider."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -19,7 +21,8 @@ BACKEND = "accounts.proconnect.ProConnectBackend"
 LOGOUT_STATE_SESSION_KEY = "proconnect_logout_state"
 
 
-def _refused(request, refusal, *, status=403, provider=""):
+def _refused(request, refusal, *, status=403):
+    provider = urlsplit(settings.PROCONNECT_DISCOVERY_URL).netloc
     record_auth_event(
         kind=AuthEventKind.LOGIN_FAILURE,
         request=request,

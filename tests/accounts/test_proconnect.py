@@ -146,6 +146,7 @@ def test_unknown_email_gets_french_page_naming_whom_to_ask_and_nothing_is_create
         event.kind == AuthEventKind.LOGIN_FAILURE and event.username == "nouvel.agent@ac-creteil.fr"
     )
     assert "unknown_account" in event.reason
+    assert event.provider == urlsplit(oidc_provider.url).netloc and event.ip == "127.0.0.1"
 
 
 def test_deactivated_account_is_refused(world, client, oidc_provider):
