@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from dsfr.forms import DsfrBaseForm
 
@@ -119,7 +120,7 @@ def account_list(request):
             "filters": filters,
             "page_obj": page,
             "accounts": page.object_list,
-            "querystring": f"q={q}",
+            "querystring": urlencode({"q": q}),
         },
     )
 
