@@ -88,7 +88,8 @@ def verify(*, request, code: str) -> str | None:
     user = request.user
     code = (code or "").strip()
     totp = confirmed_totp(user)
-    if totp is not None and code.replace(" ", "").isdigit():
+    compact = code.replace(" ", "")
+    if totp is not None and compact.isdigit() and len(compact) == totp.digits:
         with transaction.atomic():
             totp = TOTPDevice.objects.select_for_update().get(pk=totp.pk)
             allowed, _ = totp.verify_is_allowed()
