@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Sécuparcours
     "accounts",
     "territories",
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.ActiveRoleMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -104,13 +109,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PasswordBackend",
+    "accounts.proconnect.ProConnectBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "accounts.validators.RoleAwareMinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.PasswordStrengthValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -266,6 +273,7 @@ DASHBOARD_PANELS = [
     "foquale.views.dashboard_panel",
     "notifications.views.dashboard_panel",
     "reports.views.dashboard_panel",
+    "accounts.views.dashboard_panel",
 ]
 
 ACADEMIE_NAME = env("ACADEMIE_NAME", default="Académie de démonstration")
@@ -277,6 +285,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
 # Health checks (/healthz/ready): the beat heartbeat runs every 2 minutes.
 HEALTHZ_BEAT_MAX_AGE = env.int("HEALTHZ_BEAT_MAX_AGE", default=10 * 60)
 HEALTHZ_TIMEOUT = env.float("HEALTHZ_TIMEOUT", default=2.0)
@@ -295,5 +304,7 @@ if SENTRY_DSN:
 # Backups (python manage.py backup_database / restore_check, docker-compose `backup` service).
 BACKUP_DIR = env.path("BACKUP_DIR", default=str(BASE_DIR / "backups"))
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+
+from .identity import *  # noqa: E402,F403
 
 SILENCED_SYSTEM_CHECKS = ["models.W047"]  # SQLite (laptop only) ignores nulls_distinct
