@@ -182,7 +182,9 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # No form-action: the login and logout buttons post forms that redirect through
+        # ProConnect and on to the académie's identity provider, and browsers apply
+        # form-action to every hop of that chain, whose origins are not known in advance.
         "frame-ancestors": ["'none'"],
     }
 }

@@ -8,6 +8,8 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
 LOGGING = json_logging(env("LOG_LEVEL", default="INFO"))
+# Celery workers and beat keep Django's (JSON) logging instead of installing their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
