@@ -18,7 +18,7 @@ from .enums import (
     SolutionType,
 )
 from .identity import find_or_create_young_person
-from .models import PaqiSite, Partner, PartnerContact, Rentree
+from .models import PaqiSite, Partner, PartnerContact
 from .services import open_droit_retour, open_follow_up, propose_ambition_emploi
 
 PARTNERS = [
@@ -49,10 +49,6 @@ def build(*, today: dt.date, stdout) -> None:
         stdout.write("MLDS : département 077 ou coordonnateur absent, rien à créer.")
         return
     chef = User.objects.filter(username="chef.lycee").first()
-    Rentree.objects.get_or_create(
-        school_year=rules.school_year_of(today),
-        defaults={"date": rules.default_rentree(rules.school_year_of(today))},
-    )
     partners = {}
     for name, kind, territory in PARTNERS:
         partner, _ = Partner.objects.get_or_create(
@@ -79,7 +75,7 @@ def build(*, today: dt.date, stdout) -> None:
         Student.objects.filter(
             current_school__departement=dep,
             birth_date__lte=rules.birthday(today, -17),
-            birth_date__gt=rules.birthday(today, -rules.FOLLOW_UP_END_AGE),
+            birth_date__gt=rules.birthday(today, -rules.FOLLOW_UP_END_AGE()),
         )
         .filter(mlds_follow_ups__isnull=True)
         .select_related("current_school")
@@ -182,7 +178,7 @@ def build(*, today: dt.date, stdout) -> None:
         )
         if parcours.status == "propose":
             parcours.accept(by=coordinator)
-            start = Rentree.date_for(rules.school_year_of(today))
+            start = parcours.start_window[0]
             parcours.start(
                 by=coordinator,
                 start_date=start,
@@ -197,6 +193,7 @@ def build(*, today: dt.date, stdout) -> None:
         by=coordinator,
         channel="cio",
         requested_on=today - dt.timedelta(days=3),
+        highest_diploma="dnb",
         departement=dep,
     )
     stdout.write(

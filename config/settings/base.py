@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "foquale",
     "notifications",
     "reports",
+    "rulebook",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.ActiveRoleMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
+    "notifications.middleware.CalendarMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -218,6 +220,7 @@ DASHBOARD_PANELS = [
     "mlds.views.dashboard_panel",
     "foquale.views.dashboard_panel",
     "notifications.views.dashboard_panel",
+    "notifications.views.calendar_panel",
     "reports.views.dashboard_panel",
 ]
 
