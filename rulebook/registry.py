@@ -44,6 +44,8 @@ class Rule:
     reading: str = ""
     check: Callable[[Any], bool] | None = None
 
+    do_not_call_in_templates = True  # templates read its attributes, not its value
+
     def __call__(self):
         return self.value
 
@@ -142,6 +144,8 @@ def display(rule: Rule, value) -> str:
     """A value as a French reader expects it (10 → « 10 », (7, 4) → « 4 juillet »)."""
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if isinstance(value, dict):
+        return ", ".join(sorted(value)) if value else "aucune surcharge"
     if isinstance(rule.default, tuple) and len(rule.default) == 2:
         month, day = value
         return f"{day} {MONTHS[month - 1]}"

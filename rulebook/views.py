@@ -1,10 +1,36 @@
 from itertools import groupby
 
 from django.shortcuts import render
+from django.utils import timezone
 
 from accounts.perms import SCOPED, access
+from notifications import calendar
+from territories.models import Academie
 
 from . import registry
+
+SOURCES = {calendar.ACADEMIE: "", calendar.NATIONAL: "national", calendar.DEFAULT: "par défaut"}
+
+
+def _calendar_rows(today):
+    """The calendar dates in use, per académie, for the running and the coming school year."""
+    current = today.year if today.month >= 9 else today.year - 1
+    academies = list(Academie.objects.order_by("name").values_list("id", "name"))
+    years = []
+    with calendar.memo():
+        for year in (current, current + 1):
+            rows = []
+            for academie_id, name in academies or [(None, "Toutes les académies")]:
+                cells = [
+                    calendar.rentree_with_source(academie_id, year),
+                    calendar.end_of_classes_with_source(academie_id, year),
+                    calendar.results_day_with_source(academie_id, year + 1),
+                ]
+                rows.append(
+                    {"name": name, "cells": [(day, SOURCES[source]) for day, source in cells]}
+                )
+            years.append({"year": year, "rows": rows})
+    return years
 
 
 @access(SCOPED, nominative=False)
@@ -26,5 +52,11 @@ def rules_in_force(request):
     return render(
         request,
         "rulebook/rules_in_force.html",
-        {"sections": sections, "statuses": registry.Status, "count": len(rows)},
+        {
+            "sections": sections,
+            "statuses": registry.Status,
+            "count": len(rows),
+            "calendar_years": _calendar_rows(timezone.localdate()),
+            "can_edit_calendar": request.user.is_staff,
+        },
     )

@@ -65,13 +65,49 @@ def test_reenrolled_under_16_and_apprenticeship_are_not_dropouts(dropouts):
     assert by_hand[1] < sum(1 for e in mine if e.exit_date)
 
 
+def test_end_of_cycle_leavers_without_diploma_are_dropouts_siei_domain_4_10_and_4_17(dropouts):
+    """SIEI (domain.md §4.10) and §4.17: leaving at the end of the cycle without the diploma
+    (an ajourné who does not come back, or no passed result known) is leaving without a
+    diploma; a CAP passed at the session closing the year (or earlier) is not a dropout."""
+    [row] = aggregate(
+        DROPOUTS,
+        Enrolment.objects.filter(school=dropouts.school_a, exit_reason="fin_cycle"),
+        dimensions=[],
+    )
+    # 6 end-of-cycle leavers: no result, ajourné 2025, passed only in 2026 → dropouts;
+    # admis 2025, admis after the second group 2025, admis 2023 → not.
+    assert (row["effectif"], row["decrocheurs"], row["fin_cycle_sans_diplome"]) == (6, 3, 3)
+    [everything] = aggregate(
+        DROPOUTS, Enrolment.objects.filter(school=dropouts.school_a), dimensions=[]
+    )
+    assert everything["fin_cycle_sans_diplome"] == 3
+    by_hand = expected_by(lambda e: e.school_id, enrolments())[dropouts.school_a.pk]
+    assert everything["decrocheurs"] == by_hand[1]
+
+
 def test_masking_hides_counts_under_five_and_rates_built_on_them():
-    row = {"territoire_code": "0770001A", "territoire_nom": "X", "effectif": 12, "decrocheurs": 3}
+    row = {
+        "territoire_code": "0770001A",
+        "territoire_nom": "X",
+        "effectif": 12,
+        "decrocheurs": 3,
+        "fin_cycle_sans_diplome": 1,
+    }
     shown = present(DROPOUTS, row, territory="etablissement", masked=True)
-    assert shown["valeurs"] == {"effectif": 12, "decrocheurs": None, "taux_decrochage": None}
-    assert set(shown["masquees"]) == {"decrocheurs", "taux_decrochage"}
+    assert shown["valeurs"] == {
+        "effectif": 12,
+        "decrocheurs": None,
+        "fin_cycle_sans_diplome": None,
+        "taux_decrochage": None,
+    }
+    assert set(shown["masquees"]) == {"decrocheurs", "fin_cycle_sans_diplome", "taux_decrochage"}
     clear = present(DROPOUTS, row, territory="etablissement", masked=False)
-    assert clear["valeurs"] == {"effectif": 12, "decrocheurs": 3, "taux_decrochage": 25.0}
+    assert clear["valeurs"] == {
+        "effectif": 12,
+        "decrocheurs": 3,
+        "fin_cycle_sans_diplome": 1,
+        "taux_decrochage": 25.0,
+    }
     zero = {**row, "decrocheurs": 0}
     assert (
         present(DROPOUTS, zero, territory="etablissement", masked=True)["valeurs"]["decrocheurs"]
@@ -81,5 +117,6 @@ def test_masking_hides_counts_under_five_and_rates_built_on_them():
     assert present(DROPOUTS, big, territory="etablissement", masked=True)["valeurs"] == {
         "effectif": 12,
         "decrocheurs": 5,
+        "fin_cycle_sans_diplome": None,
         "taux_decrochage": round(100 * 5 / 12, 1),
     }
