@@ -170,3 +170,15 @@ def test_outsiders_get_404_on_the_registration(world, frozen, client_for):
     assert not ExamRegistration.objects.exists()
     bogus = reverse("dossiers:plan_registration", args=[d.public_id, "effacer"])
     assert client_for(world.users.chef_a).post(bogus, {}).status_code == 404
+
+
+def test_api_detail_shows_the_registration(world, frozen, api_for):
+    d, marks = bac_general(world)
+    url = f"/api/v1/reprepa/dossiers/{d.public_id}/"
+    assert api_for(world.users.chef_a).get(url).json()["exam_registration"] is None
+    decide_all(d, marks, world.users.chef_a)
+    d.confirm_exam_registration(by=world.users.chef_a, registered_on=dt.date(2025, 7, 8))
+    data = api_for(world.users.referent_a).get(url).json()["exam_registration"]
+    assert data["session_year"] == 2026 and data["registered_on"] == "2025-07-08"
+    assert "Philosophie : conservée" in data["kept_summary"]
+    assert api_for(world.users.chef_b).get(url).status_code == 404
