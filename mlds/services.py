@@ -210,6 +210,12 @@ def check_ambition_emploi_eligibility(
             f"Le cycle doit avoir été achevé à la dernière session ({last_session}), "
             f"pas en {session_year}."
         )
+    last_start = rules.ambition_emploi_start_window(session_year, academie_id)[1]
+    if today > last_start:
+        raise ValidationError(
+            f"Le parcours d'un cycle achevé à la session {session_year} devait commencer au "
+            f"plus tard le {last_start:%d/%m/%Y} (fin des cours) : proposez une autre solution."
+        )
     if is_employed_or_in_training:
         raise ValidationError(
             "Le jeune est en emploi ou en formation : il n'est pas éligible au parcours."

@@ -358,3 +358,22 @@ def test_last_session_changes_on_the_calendar_results_day(world, day, session):
         results={"bac": dt.date(2025, 7, 4)},
     )
     assert rules.last_session_year(day, world.academie.pk) == session
+
+
+def test_no_proposal_once_the_start_window_is_over_arrete_18_juillet_2023(world, calendar):
+    """Between the end of classes (4 July 2026) and the next results day (7 July 2026) the
+    last session is still 2025, but its parcours can no longer start."""
+    school_year(
+        2025,
+        rentree=dt.date(2025, 9, 1),
+        end_of_classes=dt.date(2026, 7, 4),
+        results={"bac": dt.date(2026, 7, 7)},
+    )
+    student = YoungPersonFactory(current_school=world.school_a)
+    with (
+        time_machine.travel(dt.datetime(2026, 7, 6, 10), tick=False),
+        pytest.raises(ValidationError, match="au plus tard le 04/07/2026"),
+    ):
+        propose_ambition_emploi(student=student, by=world.users.mlds1, diploma="cap")
+    with time_machine.travel(dt.datetime(2026, 7, 4, 10), tick=False):
+        assert propose_ambition_emploi(student=student, by=world.users.mlds1, diploma="cap")

@@ -162,3 +162,27 @@ def test_a_diploma_the_app_holds_outweighs_the_declaration_decret_2014_1453(worl
         highest_diploma="aucun",
     )
     assert item.status == D.DEMANDE
+
+
+def test_the_request_form_asks_for_the_highest_diploma(world, frozen_today, client_for):
+    """Décret 2014-1453: the condition is checked on the page, the refusal says why and
+    nothing is recorded."""
+    client = client_for(world.users.mlds1)
+    data = {
+        "last_name": "Retour",
+        "first_name": "Inès",
+        "birth_date": "2004-05-05",
+        "channel": "cio",
+        "requested_on": "2025-10-14",
+    }
+    page = client.post("/mlds/droit-au-retour/nouveau/", {**data, "highest_diploma": "bac_pro"})
+    assert page.status_code == 200
+    assert "seulement le DNB ou le CFG" in page.content.decode()
+    assert not DroitRetour.objects.exists()
+    page = client.post("/mlds/droit-au-retour/nouveau/", data)
+    assert "highest_diploma" in page.context["form"].errors
+    response = client.post("/mlds/droit-au-retour/nouveau/", {**data, "highest_diploma": "cfg"})
+    item = DroitRetour.objects.get()
+    assert response.status_code == 302 and item.highest_diploma == "cfg"
+    detail = client.get(item.get_absolute_url()).content.decode()
+    assert "Certificat de formation générale (CFG) seulement" in detail
