@@ -45,7 +45,7 @@ SELECT d.code, d.name, e.voie, e.school_year, COUNT(*) AS effectif,
                     WHERE r.student_id = e.student_id
                       AND r.exam IN ('bac_general', 'bac_techno', 'bac_pro', 'bt', 'bts', 'cap')
                       AND r.outcome IN ('admis', 'admis_controle')
-                      AND r.session_year <= e.school_year + 1))))
+                      AND r.session_year <= e.school_year + 1)))
            AND s.birth_date <= (e.exit_date - interval '16 years')::date
            AND NOT EXISTS (
                SELECT 1 FROM students_enrolment f

@@ -148,15 +148,10 @@ DROPOUTS = Family(
         "d'établissement et déménagements ne sont pas comptés. Taux : décrocheurs / effectif."
     ),
     base=_enrolments,
-    counts=lambda: {
-        "effectif": None,
-        "decrocheurs": dropout_q(),
-        "fin_cycle_sans_diplome": dropout_q() & end_of_cycle_without_diploma_q(),
-    },
+    counts=lambda: {"effectif": None, "decrocheurs": dropout_q()},
     measures=[
         Measure("effectif", "Effectif"),
         Measure("decrocheurs", "Décrocheurs"),
-        Measure("fin_cycle_sans_diplome", "dont sortis en fin de cycle sans diplôme"),
         Measure("taux_decrochage", "Taux de décrochage (%)", "decrocheurs", "effectif"),
     ],
 )

@@ -76,38 +76,21 @@ def test_end_of_cycle_leavers_without_diploma_are_dropouts_siei_domain_4_10_and_
     )
     # 6 end-of-cycle leavers: no result, ajourné 2025, passed only in 2026 → dropouts;
     # admis 2025, admis after the second group 2025, admis 2023 → not.
-    assert (row["effectif"], row["decrocheurs"], row["fin_cycle_sans_diplome"]) == (6, 3, 3)
+    assert (row["effectif"], row["decrocheurs"]) == (6, 3)
     [everything] = aggregate(
         DROPOUTS, Enrolment.objects.filter(school=dropouts.school_a), dimensions=[]
     )
-    assert everything["fin_cycle_sans_diplome"] == 3
     by_hand = expected_by(lambda e: e.school_id, enrolments())[dropouts.school_a.pk]
     assert everything["decrocheurs"] == by_hand[1]
 
 
 def test_masking_hides_counts_under_five_and_rates_built_on_them():
-    row = {
-        "territoire_code": "0770001A",
-        "territoire_nom": "X",
-        "effectif": 12,
-        "decrocheurs": 3,
-        "fin_cycle_sans_diplome": 1,
-    }
+    row = {"territoire_code": "0770001A", "territoire_nom": "X", "effectif": 12, "decrocheurs": 3}
     shown = present(DROPOUTS, row, territory="etablissement", masked=True)
-    assert shown["valeurs"] == {
-        "effectif": 12,
-        "decrocheurs": None,
-        "fin_cycle_sans_diplome": None,
-        "taux_decrochage": None,
-    }
-    assert set(shown["masquees"]) == {"decrocheurs", "fin_cycle_sans_diplome", "taux_decrochage"}
+    assert shown["valeurs"] == {"effectif": 12, "decrocheurs": None, "taux_decrochage": None}
+    assert set(shown["masquees"]) == {"decrocheurs", "taux_decrochage"}
     clear = present(DROPOUTS, row, territory="etablissement", masked=False)
-    assert clear["valeurs"] == {
-        "effectif": 12,
-        "decrocheurs": 3,
-        "fin_cycle_sans_diplome": 1,
-        "taux_decrochage": 25.0,
-    }
+    assert clear["valeurs"] == {"effectif": 12, "decrocheurs": 3, "taux_decrochage": 25.0}
     zero = {**row, "decrocheurs": 0}
     assert (
         present(DROPOUTS, zero, territory="etablissement", masked=True)["valeurs"]["decrocheurs"]
@@ -117,6 +100,5 @@ def test_masking_hides_counts_under_five_and_rates_built_on_them():
     assert present(DROPOUTS, big, territory="etablissement", masked=True)["valeurs"] == {
         "effectif": 12,
         "decrocheurs": 5,
-        "fin_cycle_sans_diplome": None,
         "taux_decrochage": round(100 * 5 / 12, 1),
     }
