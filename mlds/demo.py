@@ -3,6 +3,8 @@ Parcours Ambition emploi and one droit au retour request. Built through the real
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
+
 from accounts.enums import Role
 from accounts.models import User
 from students.models import Student
@@ -165,25 +167,32 @@ def build(*, today: dt.date, stdout) -> None:
     # One Parcours Ambition emploi for a CAP leaver of the demo lycée, started at the rentrée.
     leaver = next((p for p in pupils if p.current_school_id), None)
     if leaver is not None:
-        parcours = propose_ambition_emploi(
-            student=leaver,
-            by=chef or coordinator,
-            diploma=AmbitionEmploiDiploma.CAP,
-            is_volunteer=True,
-            objectives="Préparer l'entrée dans l'emploi en restauration.",
-            partners=[partners[PartnerType.MISSION_LOCALE], partners[PartnerType.OPERATEUR_EMPLOI]],
-            follow_up=leaver.mlds_follow_ups.first(),
-            origin="Dossier de re-préparation (démonstration)",
-            today=today,
-        )
-        if parcours.status == "propose":
-            parcours.accept(by=coordinator)
-            start = parcours.start_window[0]
-            parcours.start(
-                by=coordinator,
-                start_date=start,
-                planned_end_date=rules.ambition_emploi_latest_end(start),
+        try:
+            parcours = propose_ambition_emploi(
+                student=leaver,
+                by=chef or coordinator,
+                diploma=AmbitionEmploiDiploma.CAP,
+                is_volunteer=True,
+                objectives="Préparer l'entrée dans l'emploi en restauration.",
+                partners=[
+                    partners[PartnerType.MISSION_LOCALE],
+                    partners[PartnerType.OPERATEUR_EMPLOI],
+                ],
+                follow_up=leaver.mlds_follow_ups.first(),
+                origin="Dossier de re-préparation (démonstration)",
+                today=today,
             )
+            if parcours.status == "propose":
+                parcours.accept(by=coordinator)
+                start = parcours.start_window[0]
+                parcours.start(
+                    by=coordinator,
+                    start_date=start,
+                    planned_end_date=rules.ambition_emploi_latest_end(start),
+                )
+        except ValidationError as exc:
+            # Between the end of classes and the next results day no parcours can start.
+            stdout.write(f"MLDS : pas de Parcours Ambition emploi ce jour ({exc.messages[0]})")
     # One droit au retour request, interview due within 15 days.
     young, _ = find_or_create_young_person(
         ine=None, last_name="Da Silva", first_name="Lina", birth_date=dt.date(2001, 12, 5)
