@@ -167,7 +167,7 @@ def test_the_academie_calendar_overrides_the_national_rentree(world, accepted):
     ("field", "value", "message"),
     [
         ("is_employed_or_in_training", True, "en emploi ou en formation"),
-        ("diploma", "bac_general", "cycle de bac professionnel"),
+        ("diploma", "dnb", "cycle de bac professionnel"),
     ],
 )
 def test_eligibility_is_checked_again_at_the_start_arrete_18_juillet_2023(
