@@ -174,9 +174,29 @@ MONTHS = [
 ]
 
 
+# Settings that dates from the one school calendar replaced: still set, they would be ignored.
+REPLACED_SETTINGS = {
+    "DOSSIERS_RESULTS_DAY": "le jour des résultats du calendrier scolaire "
+    "(à défaut CALENDAR_DEFAULT_RESULTS_DAY)",
+    "DOSSIERS_RENTREE_DAY": "la rentrée du calendrier scolaire (à défaut CALENDAR_DEFAULT_RENTREE)",
+    "DOSSIERS_SWEEP_DAY": "la date de repérage du calendrier scolaire "
+    "(à défaut NOTIFICATIONS_SANS_SOLUTION_DAYS_BEFORE_RENTREE)",
+    "MLDS_RENTREE_DATES": "la rentrée du calendrier scolaire",
+}
+
+
 def check_settings(app_configs=None, **kwargs):
-    """System check: every rule set in the settings has the type (and bounds) of its default."""
-    errors = []
+    """System check: every rule set in the settings has the type (and bounds) of its default,
+    and no replaced setting is left behind."""
+    errors = [
+        checks.Warning(
+            f"Le réglage {name} n'est plus lu.",
+            hint=f"Utilisez {replacement}.",
+            id="rulebook.W001",
+        )
+        for name, replacement in REPLACED_SETTINGS.items()
+        if hasattr(settings, name)
+    ]
     for rule in all_rules():
         if not rule.is_setting or not hasattr(settings, rule.name):
             continue

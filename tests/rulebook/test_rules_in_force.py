@@ -141,3 +141,10 @@ def test_a_setting_of_the_wrong_type_fails_the_system_check(name, value):
 
 def test_the_system_check_passes_with_the_defaults():
     assert registry.check_settings() == []
+
+
+@override_settings(MLDS_RENTREE_DATES={2025: "2025-09-01"})
+def test_a_setting_replaced_by_the_calendar_is_flagged():
+    """The rentrée now comes from the one school calendar: the old setting would be ignored."""
+    [warning] = registry.check_settings()
+    assert warning.id == "rulebook.W001" and "MLDS_RENTREE_DATES" in warning.msg
