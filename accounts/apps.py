@@ -11,3 +11,7 @@ class AccountsConfig(AppConfig):
         from .middleware import mark_session_seen
 
         user_logged_in.connect(mark_session_seen, dispatch_uid="accounts.mark_session_seen")
+
+        from . import auth_audit
+
+        auth_audit.connect()

@@ -17,11 +17,20 @@ SITE_CONFIG = {
 def navigation(request):
     user = getattr(request, "user", None)
     role = getattr(user, "active_role", None) if user and user.is_authenticated else None
+    roles = user.roles if user and user.is_authenticated else []
+    if role is not None and _second_factor_pending(request):
+        role, roles = None, []  # nothing to navigate to before the second factor
     match = getattr(request, "resolver_match", None)
     return {
         "nav_key": f"{match.app_name}:{match.url_name}" if match else "",
         "SITE_CONFIG": SITE_CONFIG,
         "ACADEMIE_NAME": settings.ACADEMIE_NAME,
         "active_role": role,
-        "available_roles": user.roles if user and user.is_authenticated else [],
+        "available_roles": roles,
     }
+
+
+def _second_factor_pending(request) -> bool:
+    from .second_factor import is_pending
+
+    return request.path.startswith("/compte/second-facteur/") and is_pending(request)

@@ -44,3 +44,30 @@ DEPARTEMENT_ROLES = {
 }
 # The académie pilot sees aggregates only, never a named pupil.
 AGGREGATE_ONLY_ROLES = {Role.PILOTE_ACADEMIQUE}
+
+
+class AuthMethod(models.TextChoices):
+    PASSWORD = "mot_de_passe", "Mot de passe"
+    PROCONNECT = "proconnect", "ProConnect"
+    TOTP = "totp", "Code à usage unique (application)"
+    RECOVERY_CODE = "code_secours", "Code de secours"
+
+
+class AuthEventKind(models.TextChoices):
+    LOGIN_SUCCESS = "connexion", "Connexion réussie"
+    LOGIN_FAILURE = "echec", "Échec de connexion"
+    LOGOUT = "deconnexion", "Déconnexion"
+    SECOND_FACTOR_SUCCESS = "2fa_ok", "Second facteur validé"
+    SECOND_FACTOR_FAILURE = "2fa_echec", "Second facteur refusé"
+    SECOND_FACTOR_ENROLLED = "2fa_active", "Second facteur activé"
+    ACCOUNT = "compte", "Gestion du compte"
+
+
+class AccessCategory(models.TextChoices):
+    """Why an exceptional access ("bris de glace") is opened."""
+
+    ARRIVAL = "arrivee", "Élève arrivé d'un autre établissement"
+    EMERGENCY = "urgence", "Urgence (sécurité, santé, mise en danger)"
+    FAMILY = "famille", "Demande de la famille ou du jeune"
+    CONTINUITY = "continuite", "Continuité de service (absence d'un collègue)"
+    OTHER = "autre", "Autre motif (à préciser)"

@@ -45,3 +45,38 @@ def mark_session_seen(sender, request, user, **kwargs):
     """At login the session is new: note it, so the first page does not write it again."""
     if hasattr(request, "session"):
         request.session[LAST_SEEN_SESSION_KEY] = int(time.time())
+
+
+# Reachable while the second factor is pending: the pages that ask for it, logout, assets.
+SECOND_FACTOR_OPEN_PREFIXES = ("/compte/second-facteur/", "/compte/deconnexion/", "/static/")
+
+
+class SecondFactorMiddleware:
+    """An account that owes a second factor reaches nothing else until it gave it.
+
+    Sits after django-otp's OTPMiddleware (which tells whether the session is verified).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .second_factor import is_pending
+
+        if request.path.startswith(SECOND_FACTOR_OPEN_PREFIXES) or request.path == "/healthz":
+            return self.get_response(request)
+        if is_pending(request):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse(
+                    {"detail": "Validez d'abord le second facteur de votre connexion."},
+                    status=403,
+                )
+            from django.shortcuts import redirect
+            from django.urls import reverse
+            from django.utils.http import urlencode
+
+            url = reverse("accounts:second_factor")
+            return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

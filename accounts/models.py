@@ -2,21 +2,80 @@
 
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
-from .enums import AGGREGATE_ONLY_ROLES, ROLE_SCOPE_LEVEL, Role
+from .enums import (
+    AGGREGATE_ONLY_ROLES,
+    ROLE_SCOPE_LEVEL,
+    AccessCategory,
+    AuthEventKind,
+    AuthMethod,
+    Role,
+)
 from .scope import StructureScope
 
 
+class UserQuerySet(models.QuerySet):
+    def administered_by(self, admin):
+        """Accounts an administrator manages: attached to one of their académies, or holding a
+        role over a structure of it. Nobody else's (404)."""
+        ids = admin.administered_academie_ids if admin.is_authenticated else []
+        if not ids:
+            return self.none()
+        in_academie = (
+            Q(etablissement__departement__academie_id__in=ids)
+            | Q(bassin__departement__academie_id__in=ids)
+            | Q(network__head_school__departement__academie_id__in=ids)
+            | Q(departement__academie_id__in=ids)
+            | Q(academie_id__in=ids)
+        )
+        roles = RoleAssignment.objects.filter(in_academie).values("user_id")
+        return self.filter(Q(home_academie_id__in=ids) | Q(pk__in=roles))
+
+
+class StaffUserManager(UserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+
 class User(AbstractUser):
+    """A staff account. ProConnect matches it on the professional e-mail (unique, any case)."""
+
+    objects = StaffUserManager()
+
+    last_login_method = models.CharField(
+        "dernière connexion par", max_length=20, choices=AuthMethod.choices, blank=True
+    )
+    home_academie = models.ForeignKey(
+        "territories.Academie",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="académie de rattachement",
+        help_text="Académie dont les administrateurs gèrent ce compte.",
+    )
+
     class Meta:
         verbose_name = "compte"
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="user_email_unique_any_case",
+                violation_error_message="Un autre compte utilise déjà cette adresse électronique.",
+            )
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
 
     @cached_property
     def roles(self) -> list["RoleAssignment"]:
@@ -54,6 +113,10 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.is_superuser or any(r.role == Role.ADMINISTRATEUR for r in self.roles)
+
+    @property
+    def administered_academie_ids(self) -> list[int]:
+        return [r.academie_id for r in self.roles if r.role == Role.ADMINISTRATEUR]
 
 
 class RoleAssignment(StructureScope, models.Model):
@@ -208,6 +271,21 @@ class RoleAssignment(StructureScope, models.Model):
         return q
 
 
+class ExceptionalAccessQuerySet(models.QuerySet):
+    def open(self, now=None):
+        """Grants running at `now`: not closed and not expired."""
+        from django.utils import timezone
+
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+    def visible_to(self, user):
+        """Administrators see the grants opened on the schools of their académie."""
+        ids = user.administered_academie_ids if user.is_authenticated else []
+        if not ids:
+            return self.none()
+        return self.filter(etablissement__departement__academie_id__in=ids)
+
+
 class ExceptionalAccess(models.Model):
     """Temporary, justified access to one school outside the account's scope ("bris de glace").
 
@@ -222,10 +300,15 @@ class ExceptionalAccess(models.Model):
     etablissement = models.ForeignKey(
         "territories.Etablissement", on_delete=models.CASCADE, verbose_name="établissement"
     )
+    category = models.CharField(
+        "motif", max_length=20, choices=AccessCategory.choices, default=AccessCategory.OTHER
+    )
     reason = models.TextField("justification")
     granted_at = models.DateTimeField("ouvert le", auto_now_add=True)
     expires_at = models.DateTimeField("expire le")
     revoked_at = models.DateTimeField("clos le", null=True, blank=True)
+
+    objects = ExceptionalAccessQuerySet.as_manager()
 
     class Meta:
         verbose_name = "accès exceptionnel"
@@ -237,6 +320,90 @@ class ExceptionalAccess(models.Model):
                 name="exceptional_access_expires_after_grant",
             )
         ]
+        indexes = [
+            models.Index(
+                fields=["user", "expires_at"],
+                condition=Q(revoked_at__isnull=True),
+                name="exceptional_access_open",
+            )
+        ]
 
     def __str__(self):
         return f"{self.user} → {self.etablissement} jusqu'au {self.expires_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        from django.utils import timezone
+
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class OidcIdentity(models.Model):
+    """The ProConnect identity (`sub` of one provider) matched to an account.
+
+    ProConnect's `sub` is specific to each (service, identity provider) pair, so it is only
+    stored once an administrator-created account was matched on its e-mail; later logins
+    find the account by it. One identity per provider and account.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="oidc_identities", verbose_name="compte"
+    )
+    issuer = models.CharField("fournisseur d'identité (issuer)", max_length=255)
+    sub = models.CharField("identifiant chez le fournisseur (sub)", max_length=255)
+    idp_id = models.CharField("fournisseur d'identité d'origine", max_length=255, blank=True)
+    created_at = models.DateTimeField("rattachée le", auto_now_add=True)
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "identité ProConnect"
+        verbose_name_plural = "identités ProConnect"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "sub"], name="oidc_identity_unique_sub"),
+            models.UniqueConstraint(
+                fields=["user", "issuer"], name="oidc_identity_one_per_provider"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.issuer}"
+
+
+class AuthEvent(models.Model):
+    """Every login success or failure, logout, second-factor check and account change.
+
+    Never holds a password, token, code or secret: only who, how, from where and why.
+    """
+
+    at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    kind = models.CharField("événement", max_length=20, choices=AuthEventKind.choices)
+    method = models.CharField("méthode", max_length=20, choices=AuthMethod.choices, blank=True)
+    user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="auth_events",
+        verbose_name="compte",
+    )
+    username = models.CharField("identifiant saisi ou adresse", max_length=254, blank=True)
+    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    provider = models.CharField("fournisseur d'identité", max_length=255, blank=True)
+    reason = models.CharField("motif", max_length=300, blank=True)
+    by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="par",
+    )
+
+    class Meta:
+        verbose_name = "événement de connexion"
+        verbose_name_plural = "événements de connexion"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"], name="auth_event_user_at")]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()} {self.username}"

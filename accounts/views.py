@@ -10,6 +10,7 @@ from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from . import rules
 from .forms import ExceptionalAccessForm, LoginForm
 from .middleware import ACTIVE_ROLE_SESSION_KEY
 from .perms import AUTHENTICATED, PUBLIC, access
@@ -38,9 +39,21 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from .views_proconnect import login_page_context
+
+        return {**super().get_context_data(**kwargs), **login_page_context()}
+
 
 class LogoutView(auth_views.LogoutView):
     access_scope = AUTHENTICATED
+
+    def post(self, request, *args, **kwargs):
+        from .proconnect import ID_TOKEN_SESSION_KEY
+        from .views_proconnect import logout_redirect
+
+        request._proconnect_id_token = request.session.get(ID_TOKEN_SESSION_KEY, "")
+        return logout_redirect(request, super().post(request, *args, **kwargs))
 
 
 @access(AUTHENTICATED)
@@ -88,6 +101,7 @@ def exceptional_access(request):
                 etablissement=form.cleaned_data["uai"],
                 reason=form.cleaned_data["reason"],
                 hours=form.cleaned_data["hours"],
+                category=form.cleaned_data["category"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -103,7 +117,13 @@ def exceptional_access(request):
     return render(
         request,
         "accounts/exceptional_access.html",
-        {"form": form, "grants": grants, "now": timezone.now()},
+        {
+            "form": form,
+            "grants": grants,
+            "now": timezone.now(),
+            "max_open": rules.max_open_grants(),
+            "max_per_day": rules.max_grants_per_day(),
+        },
     )
 
 
@@ -114,3 +134,22 @@ def close_access(request, pk):
     close_exceptional_access(grant=grant)
     messages.success(request, "Accès exceptionnel clos.")
     return redirect("accounts:exceptional_access")
+
+
+def dashboard_panel(request) -> str:
+    """Administrators: the exceptional accesses running in their académie."""
+    from .enums import Role
+    from .models import ExceptionalAccess
+
+    role = request.user.active_role
+    if role is None or role.role != Role.ADMINISTRATEUR:
+        return ""
+    grants = list(
+        ExceptionalAccess.objects.visible_to(request.user)
+        .open()
+        .select_related("user", "etablissement")
+        .order_by("expires_at")[:10]
+    )
+    return loader.render_to_string(
+        "accounts/_dashboard_grants.html", {"grants": grants}, request=request
+    )

@@ -1,7 +1,10 @@
+from django import forms
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import render
+from django.utils.http import urlencode
 
-from accounts.enums import Role
+from accounts.enums import AuthEventKind, Role
 from accounts.models import ExceptionalAccess
 from accounts.perms import SCOPED, access
 
@@ -32,5 +35,44 @@ def access_log(request):
             "objet": object_id,
             "compte": username,
             "querystring": f"objet={object_id}&compte={username}",
+        },
+    )
+
+
+class LoginLogFilter(forms.Form):
+    compte = forms.CharField(required=False, max_length=254)
+    evenement = forms.ChoiceField(required=False, choices=[("", "Tous"), *AuthEventKind.choices])
+
+    def clean_compte(self):
+        return self.cleaned_data["compte"].replace("\x00", "").strip()
+
+
+@access(SCOPED, roles={Role.ADMINISTRATEUR})
+def login_log(request):
+    """Logins, failures, logouts, second-factor checks and account changes of the académie's
+    accounts (and failures naming no known account)."""
+    from accounts.models import AuthEvent, User
+
+    managed = User.objects.administered_by(request.user).values("pk")
+    qs = AuthEvent.objects.filter(Q(user__in=managed) | Q(user__isnull=True)).select_related(
+        "user", "by"
+    )
+    filters = LoginLogFilter(request.GET)
+    compte = evenement = ""
+    if filters.is_valid():
+        compte, evenement = filters.cleaned_data["compte"], filters.cleaned_data["evenement"]
+        if compte:
+            qs = qs.filter(Q(username__iexact=compte) | Q(user__email__iexact=compte))
+        if evenement:
+            qs = qs.filter(kind=evenement)
+    page = Paginator(qs.order_by("-at", "-id"), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/login_log.html",
+        {
+            "page_obj": page,
+            "events": page.object_list,
+            "filters": filters,
+            "querystring": urlencode({"compte": compte, "evenement": evenement}),
         },
     )

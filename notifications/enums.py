@@ -32,6 +32,8 @@ class DeadlineKind(models.TextChoices):
     AGE_16 = "age_16", "16 ans (obligation de formation)"
     AGE_18 = "age_18", "18 ans (majorité, fin de l'obligation de formation)"
     AGE_25 = "age_25", "25 ans (fin du suivi MLDS)"
+    # Alerts to the académie's administrators (no due date: handled by reading them)
+    EXCEPTIONAL_ACCESS = "acces_exceptionnel", "Accès exceptionnel ouvert"
 
 
 class ReminderStage(models.TextChoices):

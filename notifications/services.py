@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -681,3 +682,75 @@ def digests_to_retry(*, now: dt.datetime | None = None) -> list[int]:
         .distinct()
         .order_by("id")
     )
+
+
+# --- Immediate alerts --------------------------------------------------------------------------
+
+
+def alert_now(
+    *, subject, label: str, url: str, recipient_ids: list[int], academie_id: int | None
+) -> list[Reminder]:
+    """An alert that cannot wait for the morning: in each recipient's inbox now, e-mailed
+    right after the transaction commits (not in a digest, so never twice).
+
+    The deadline row is created done, scoped to no school: no sweep, escalation or deadline
+    list picks it up; only its recipients see it, in their inbox.
+    """
+    kind = DeadlineKind.EXCEPTIONAL_ACCESS
+    now = timezone.now()
+    deadline = Deadline.objects.create(
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=subject.pk,
+        label=label[:250],
+        url=url[:300],
+        due_date=timezone.localdate(),
+        completed_at=now,
+    )
+    reminders = Reminder.objects.bulk_create(
+        [
+            Reminder(
+                deadline=deadline,
+                stage=ReminderStage.DUE,
+                due_date=deadline.due_date,
+                recipient_id=user_id,
+                academie_id=academie_id,
+                is_urgent=True,
+                state=SendState.CANCELLED,  # e-mailed below, outside the digests
+            )
+            for user_id in recipient_ids
+        ]
+    )
+    emails = list(
+        get_user_model()
+        .objects.filter(pk__in=recipient_ids, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if emails:
+        transaction.on_commit(lambda: _send_alert(label=deadline.label, url=url, emails=emails))
+    return reminders
+
+
+def _send_alert(*, label: str, url: str, emails: list[str]) -> None:
+    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    body = render_to_string(
+        "notifications/email/alert.txt", {"label": label, "link": f"{site}{url}"}
+    )
+    try:
+        connection = get_connection()
+        connection.send_messages(
+            [
+                EmailMultiAlternatives(
+                    subject=f"[Sécuparcours] {label[:120]}",
+                    body=body,
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[email],
+                    connection=connection,
+                )
+                for email in emails
+            ]
+        )
+    except RETRYABLE_MAIL_ERRORS:
+        # The inbox item stays; the failure is for the operations team, not the requester.
+        logger.exception("Alerte non envoyée par courriel (%d destinataire(s))", len(emails))

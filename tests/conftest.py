@@ -13,7 +13,7 @@ from django.test import Client
 from accounts.enums import Role
 from foquale.models import Network
 
-from .accounts.factories import RoleAssignmentFactory, UserFactory
+from .accounts.factories import RoleAssignmentFactory, UserFactory, pass_second_factor
 from .territories.factories import (
     AcademieFactory,
     BassinFactory,
@@ -98,6 +98,8 @@ def client_for():
     def make(user):
         client = Client()
         client.force_login(user)
+        if user.is_staff or user.is_superuser or user.is_administrator:
+            pass_second_factor(client, user)  # always required of them
         return client
 
     return make

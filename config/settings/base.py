@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Sécuparcours
     "accounts",
     "territories",
@@ -55,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.ActiveRoleMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
     "notifications.middleware.CalendarMemoMiddleware",
@@ -99,13 +104,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PasswordBackend",
+    "accounts.proconnect.ProConnectBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "accounts.validators.RoleAwareMinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.PasswordStrengthValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -222,6 +229,7 @@ DASHBOARD_PANELS = [
     "notifications.views.dashboard_panel",
     "notifications.views.calendar_panel",
     "reports.views.dashboard_panel",
+    "accounts.views.dashboard_panel",
 ]
 
 ACADEMIE_NAME = env("ACADEMIE_NAME", default="Académie de démonstration")
@@ -233,4 +241,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+from .identity import *  # noqa: E402,F403
+
 SILENCED_SYSTEM_CHECKS = ["models.W047"]  # SQLite (laptop only) ignores nulls_distinct

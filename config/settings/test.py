@@ -4,6 +4,9 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-insecure-key")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# Password login for the demo accounts; the second factor stays required for administrators.
+os.environ.setdefault("PASSWORD_LOGIN_ENABLED", "true")
+os.environ.setdefault("SECOND_FACTOR_FOR_PASSWORD_LOGIN", "false")
 
 from .base import *  # noqa: E402,F403
 from .base import REST_FRAMEWORK, STORAGES, TEMPLATES  # noqa: E402

@@ -26,3 +26,18 @@ class RoleAssignmentFactory(DjangoModelFactory):
         model = RoleAssignment
 
     user = factory.SubFactory(UserFactory)
+
+
+def pass_second_factor(client, user):
+    """Give `client`'s session the second factor the way a real login does: a confirmed TOTP
+    application of the account, recorded by django-otp in the session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

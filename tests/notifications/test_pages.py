@@ -206,11 +206,11 @@ def test_escalation_stage_labels_are_french():
     assert ReminderStage.ESCALATION_1.label.startswith("Escalade")
 
 
-def test_calendar_is_editable_in_the_admin(world, client, calendar_2025):
+def test_calendar_is_editable_in_the_admin(world, client_for, calendar_2025):
     from ..accounts.factories import UserFactory
 
     superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client.force_login(superuser)
+    client = client_for(superuser)
     assert client.get("/admin/notifications/schoolcalendar/").status_code == 200
     page = client.get(f"/admin/notifications/schoolcalendar/{calendar_2025.pk}/change/")
     assert page.status_code == 200 and "Vacances de la Toussaint" in page.text
