@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("dossiers", "0002_waiting_list_and_withdrawals"),
-        ("notifications", "0005_seed_national_calendar"),
+        ("notifications", "0006_seed_national_calendar"),
     ]
 
     operations = [migrations.DeleteModel(name="ResultsDay")]

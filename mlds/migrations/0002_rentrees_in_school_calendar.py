@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("mlds", "0001_follow_ups"),
-        ("notifications", "0005_seed_national_calendar"),
+        ("notifications", "0006_seed_national_calendar"),
     ]
 
     operations = [migrations.DeleteModel(name="Rentree")]

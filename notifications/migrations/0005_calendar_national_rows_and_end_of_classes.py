@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0003_beat_schedule'),
+        ('notifications', '0004_alert_kind_exceptional_access'),
         ('territories', '0001_initial'),
     ]
 

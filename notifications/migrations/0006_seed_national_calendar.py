@@ -69,7 +69,7 @@ def seed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0004_calendar_national_rows_and_end_of_classes"),
+        ("notifications", "0005_calendar_national_rows_and_end_of_classes"),
         ("dossiers", "0002_waiting_list_and_withdrawals"),
         ("mlds", "0001_follow_ups"),
     ]
