@@ -138,10 +138,10 @@ def admin_user(world):
     return user
 
 
-def test_an_administrator_edits_the_calendar_in_the_admin(world, client):
+def test_an_administrator_edits_the_calendar_in_the_admin(world, client_for):
     """The calendar is really editable (the old /admin/mlds/rentree/ answered 404)."""
     no_calendar()
-    client.force_login(admin_user(world))
+    client = client_for(admin_user(world))
     assert client.get("/admin/mlds/rentree/").status_code == 404
     assert client.get("/admin/notifications/schoolcalendar/add/").status_code == 200
     response = client.post(
@@ -169,9 +169,9 @@ def test_an_administrator_edits_the_calendar_in_the_admin(world, client):
     assert "Calendrier national (toutes les académies)" in listing
 
 
-def test_admin_refuses_a_session_in_the_wrong_calendar(world, client):
+def test_admin_refuses_a_session_in_the_wrong_calendar(world, client_for):
     no_calendar()
-    client.force_login(admin_user(world))
+    client = client_for(admin_user(world))
     response = client.post(
         "/admin/notifications/schoolcalendar/add/",
         {
