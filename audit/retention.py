@@ -33,7 +33,7 @@ def inactive_students(today: dt.date):
 
     Annotated with `last_activity_on`; the filter runs in SQL over indexed dates.
     """
-    limit = _years_before(today, rules.RETENTION_YEARS)
+    limit = _years_before(today, rules.RETENTION_YEARS())
     open_enrolment = Enrolment.objects.filter(student=OuterRef("pk"), exit_date__isnull=True)
     recent_deadline = Deadline.objects.filter(student=OuterRef("pk"), due_date__gte=limit)
     return (
@@ -82,7 +82,7 @@ def apply_retention(*, today: dt.date, now, dry_run: bool = False) -> RetentionR
             RetentionNotice(
                 student_id=pk,
                 warned_on=today,
-                anonymise_on=today + dt.timedelta(days=rules.RETENTION_WARNING_DAYS),
+                anonymise_on=today + dt.timedelta(days=rules.RETENTION_WARNING_DAYS()),
                 last_activity_on=student.last_activity_on,
             )
             for pk, student in inactive.items()

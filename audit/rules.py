@@ -4,8 +4,29 @@ has a deadline; after RETENTION_YEARS without any activity it is anonymised, aft
 period during which staff can see the planned date. Aggregates are kept.
 """
 
-from django.conf import settings
+from rulebook.registry import Status, setting
 
-RETENTION_YEARS = getattr(settings, "RETENTION_YEARS", 2)
-RETENTION_WARNING_DAYS = getattr(settings, "RETENTION_WARNING_DAYS", 30)
+SECTION = "Données personnelles"
+
+RETENTION_YEARS = setting(
+    "RETENTION_YEARS",
+    2,
+    label="Anonymisation d'un jeune sans inscription ni dossier actif depuis",
+    source="domain.md §7 : politique proposée, à valider avec le délégué à la protection des "
+    "données du rectorat (CNIL, durées de conservation)",
+    status=Status.ASSUMPTION,
+    section=SECTION,
+    unit="ans",
+    check=lambda v: v >= 1,
+)
+RETENTION_WARNING_DAYS = setting(
+    "RETENTION_WARNING_DAYS",
+    30,
+    label="Préavis avant l'anonymisation",
+    source="domain.md §7 (les emplois de l'inclusion : avertissement 30 jours avant)",
+    status=Status.ASSUMPTION,
+    section=SECTION,
+    unit="jours",
+    check=lambda v: v >= 0,
+)
 ANONYMISED_NAME = "ANONYME"

@@ -46,6 +46,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("indicateurs/", include("reports.urls")),
     path("tracabilite/", include("audit.urls")),
+    path("regles/", include("rulebook.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -5,11 +5,12 @@ import datetime as dt
 import random
 
 from accounts.models import User
+from notifications import calendar
 from students.enums import Level
 from students.models import Student
 from territories.models import Etablissement
 
-from . import conf, services
+from . import services
 from .enums import DecisionOutcome, DossierState, ExamOutcome, OtherRoute, TrailKind, Wish
 from .importer import import_results
 from .models import (
@@ -17,7 +18,6 @@ from .models import (
     Capacity,
     CommissionSession,
     RepreparationDossier,
-    ResultsDay,
 )
 
 LEVEL_EXAM = {
@@ -43,13 +43,9 @@ def build(*, today: dt.date, stdout) -> None:
     if chef is None or not chef.roles:
         return
     lpo = chef.roles[0].etablissement
-    session_year = today.year if today >= dt.date(today.year, *conf.RESULTS_DAY) else today.year - 1
-    results_day = dt.date(session_year, *conf.RESULTS_DAY)
-    ResultsDay.objects.get_or_create(
-        academie_id=lpo.departement.academie_id,
-        session_year=session_year,
-        defaults={"date": results_day},
-    )
+    academie_id = lpo.departement.academie_id
+    session_year = calendar.last_session_year(academie_id, today)
+    results_day = calendar.results_day(academie_id, session_year)
     # The story happens in the days after results day, whatever the date of the demo.
     story = min(today, results_day + dt.timedelta(days=12))
     others = list(

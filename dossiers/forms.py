@@ -173,3 +173,19 @@ class DecisionForm(DsfrBaseForm):
     outcome = forms.ChoiceField(label="Décision", choices=DecisionOutcome.choices)
     capacity = forms.UUIDField(label="Affectation (établissement et formation)", required=False)
     reason = forms.CharField(label="Motif", required=False)
+
+
+class ExamRegistrationForm(DsfrBaseForm):
+    registered_on = forms.DateField(
+        label="Inscription enregistrée dans Cyclades le",
+        widget=DATE,
+        help_text="Les choix (conserver / repasser) sont alors verrouillés pour la session.",
+    )
+
+
+class CancelRegistrationForm(DsfrBaseForm):
+    reason = forms.CharField(
+        label="Motif de l'annulation",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Par exemple : confirmation saisie par erreur, inscription non encore faite.",
+    )

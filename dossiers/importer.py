@@ -18,19 +18,19 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from notifications import calendar
 from students.models import Student
 from students.validators import ine_format, normalize_ine
 
-from . import conf, rules
+from . import rules
 from .enums import DossierState, Exam, ExamOutcome
 from .models import (
     DossierTransition,
     EpreuveMark,
     ExamResult,
     RepreparationDossier,
-    ResultsDay,
 )
-from .models.results import normalize_specialty
+from .models.results import normalize_specialty, results_day_for
 
 REQUIRED_COLUMNS = ["ine", "examen", "session", "resultat"]
 OPTIONAL_COLUMNS = ["serie_specialite", "moyenne"]
@@ -243,6 +243,11 @@ def import_results(raw: bytes, *, by=None, scope_user=None, today=None) -> Impor
     command passes None for a whole académie.
     """
     today = today or timezone.localdate()
+    with calendar.memo():
+        return _import_results(raw, by=by, scope_user=scope_user, today=today)
+
+
+def _import_results(raw: bytes, *, by, scope_user, today) -> ImportReport:
     report = ImportReport()
     rows, report.errors = parse(decode(raw), today=today)
     ines = {r.ine for r in rows}
@@ -255,10 +260,6 @@ def import_results(raw: bytes, *, by=None, scope_user=None, today=None) -> Impor
         in_scope = set(
             Student.objects.visible_to(scope_user).filter(ine__in=ines).values_list("id", flat=True)
         )
-    results_days = {
-        (a, y): d
-        for a, y, d in ResultsDay.objects.values_list("academie_id", "session_year", "date")
-    }
     valid = []
     for row in rows:
         student = students.get(row.ine)
@@ -278,9 +279,7 @@ def import_results(raw: bytes, *, by=None, scope_user=None, today=None) -> Impor
             )
             continue
         academie_id = student.current_school.departement.academie_id
-        results_day = results_days.get((academie_id, row.session_year)) or dt.date(
-            row.session_year, *conf.RESULTS_DAY
-        )
+        results_day = results_day_for(academie_id, row.session_year, row.exam)
         if results_day > today:
             report.errors.append(
                 RowError(
@@ -358,9 +357,10 @@ def _write(valid, report: ImportReport, *, by) -> None:
         )
     )
     new_dossiers, refreshed = [], []
+    threshold = rules.KEEP_MARK_THRESHOLD()
     for row, student, results_day in valid:
         result = results[(student.id, row.exam, row.session_year)]
-        below_ten = sum(1 for _, m, _ in row.marks if m is None or m < rules.KEEP_MARK_THRESHOLD)
+        below_ten = sum(1 for _, m, _ in row.marks if m is None or m < threshold)
         if result.pk in with_dossier:
             refreshed.append(
                 RepreparationDossier(

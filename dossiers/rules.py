@@ -1,27 +1,145 @@
 """Regulatory numbers and diploma rules for re-preparation, in one place.
 
-Each value cites its text. Values marked [ASSUMPTION] or [UNCERTAIN] in domain.md can be
-overridden in settings (see `dossiers/conf.py`).
+Each value cites its text. Values an académie may have to change (every [ASSUMPTION] and
+[UNCERTAIN] of domain.md) are settings read at call time; all are listed on « Règles en
+vigueur » (rulebook).
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from rulebook.registry import Status, fixed, setting
+
 from .enums import Exam
+
+SECTION = "Re-préparation à l'examen"
 
 # Marks are out of 20 (Cyclades).
 MARK_MIN = Decimal("0")
 MARK_MAX = Decimal("20")
 
-# Bénéfice des notes: marks ≥ 10/20 may be kept (domain.md §5; eduscol "conservation des
-# notes" for the bac GT; D.337-69 / D.337-78 for the bac pro; CAP arrêtés).
-KEEP_MARK_THRESHOLD = Decimal("10")
-# ... within the 5 sessions following the session in which they were obtained (same sources).
-KEEP_SESSIONS = 5
+KEEP_MARK_THRESHOLD = setting(
+    "DOSSIERS_KEEP_MARK_THRESHOLD",
+    Decimal("10"),
+    label="Note minimale pour conserver une note (bénéfice des notes)",
+    source="Eduscol « conservation des notes » (bac GT) ; D.337-69 et D.337-78 (bac pro) ; "
+    "arrêtés du CAP (domain.md §5)",
+    status=Status.TEXT,
+    section=SECTION,
+    unit="/20",
+    check=lambda v: Decimal("0") <= v <= Decimal("20"),
+)
+KEEP_SESSIONS = setting(
+    "DOSSIERS_KEEP_SESSIONS",
+    5,
+    label="Nombre de sessions pendant lesquelles une note reste conservable",
+    source="Eduscol (bac GT, 5 sessions) ; arrêté de mai 2017 (bac pro, 5 ans) ; arrêtés du "
+    "CAP (5 ans) (domain.md §5)",
+    status=Status.TEXT,
+    section=SECTION,
+    unit="sessions",
+    check=lambda v: 1 <= v <= 10,
+)
+UNCERTAIN_RENUNCIATION_DEFINITIVE = setting(
+    "DOSSIERS_UNCERTAIN_RENUNCIATION_DEFINITIVE",
+    False,
+    label="Bac professionnel, BTS et BT : renoncer à une note conservable est définitif",
+    source="Non confirmé par les textes consultés (domain.md §5 et §10.7) ; le CAP "
+    "(renonciation non définitive, note de service 96-034) sert de modèle",
+    status=Status.UNCERTAIN,
+    section=SECTION,
+)
+fixed(
+    "DOSSIERS_RENUNCIATION_LOCK",
+    "à l'inscription confirmée",
+    label="Les choix du parcours personnalisé (conserver / repasser) deviennent définitifs",
+    source="Eduscol (bac GT : renonciation définitive) ; note de service 96-034 (CAP : "
+    "renonciation partielle, non définitive) ; enregistrement dans Cyclades",
+    section=SECTION,
+    reading="Avant l'inscription confirmée à la session (Cyclades), les choix sont un "
+    "brouillon modifiable. Une fois l'inscription confirmée, ils sont verrouillés pour cette "
+    "session ; au baccalauréat général et technologique, une renonciation est définitive, "
+    "au CAP elle ne vaut que pour la session (bac pro, BTS, BT : voir le réglage ci-dessus).",
+)
 
-# Code de l'éducation D.331-61 (décret 2015-1351): the right to a new preparation is offered
-# for the rentrée that immediately follows the failure, and is exercised only once.
-RIGHT_USES_PER_DIPLOMA = 1
+RIGHT_USES_PER_DIPLOMA = fixed(
+    "DOSSIERS_RIGHT_USES_PER_DIPLOMA",
+    1,
+    label="Droit à une nouvelle préparation : nombre d'utilisations par diplôme",
+    source="Code de l'éducation, art. D.331-61 (décret 2015-1351)",
+    section=SECTION,
+    unit="fois",
+)
+RIGHT_GRACE_DAYS = setting(
+    "DOSSIERS_RIGHT_GRACE_DAYS",
+    30,
+    label="Droit à une nouvelle préparation : délai après la rentrée qui suit l'échec",
+    source="D.331-61 : « à la rentrée scolaire qui suit cet échec » ; date limite exacte "
+    "non fixée (domain.md §4.2, §10.1)",
+    status=Status.ASSUMPTION,
+    section=SECTION,
+    unit="jours",
+    check=lambda v: 0 <= v <= 120,
+)
+ENTRETIEN_DAYS = setting(
+    "DOSSIERS_ENTRETIEN_DAYS",
+    10,
+    label="Entretien de situation à tenir après le jour des résultats",
+    source="Instruction du 3 juillet 2025 (seed 000) : « dès la publication des résultats » "
+    "(domain.md §8)",
+    status=Status.ASSUMPTION,
+    section=SECTION,
+    unit="jours",
+    check=lambda v: v >= 1,
+)
+DECISION_DAY = setting(
+    "DOSSIERS_DECISION_DAY",
+    (7, 15),
+    label="Décision de réinscription au plus tard le",
+    source="domain.md §8 : décision de réinscription avant la mi-juillet",
+    status=Status.ASSUMPTION,
+    section=SECTION,
+)
+COMMISSION_DAYS = setting(
+    "DOSSIERS_COMMISSION_DAYS",
+    21,
+    label="Passage en commission d'affectation après la transmission",
+    source="domain.md §8 : séances en juillet et fin août",
+    status=Status.ASSUMPTION,
+    section=SECTION,
+    unit="jours",
+    check=lambda v: v >= 1,
+)
+FAMILY_INFORMED_DAYS = setting(
+    "DOSSIERS_FAMILY_INFORMED_DAYS",
+    7,
+    label="Information de la famille après la décision",
+    source="Seed 000 : « informez les élèves et les familles des décisions prises » (aucun délai)",
+    status=Status.ASSUMPTION,
+    section=SECTION,
+    unit="jours",
+    check=lambda v: v >= 1,
+)
+NO_ENTRETIEN_ALERT_DAYS = setting(
+    "DOSSIERS_NO_ENTRETIEN_ALERT_DAYS",
+    10,
+    label="Suivi du CIO : élèves sans entretien signalés après le jour des résultats",
+    source="domain.md §4.3 : relance si l'entretien n'est pas tenu",
+    status=Status.ASSUMPTION,
+    section=SECTION,
+    unit="jours",
+    check=lambda v: v >= 1,
+)
+ENTRETIEN_MAX_AHEAD_DAYS = setting(
+    "DOSSIERS_ENTRETIEN_MAX_AHEAD_DAYS",
+    90,
+    label="Un entretien se planifie au plus",
+    source="Seed 000 : l'élève est reçu « dès la publication des résultats »",
+    status=Status.ASSUMPTION,
+    section=SECTION,
+    unit="jours à l'avance",
+    check=lambda v: v >= 1,
+)
 
 
 @dataclass(frozen=True)
@@ -34,13 +152,33 @@ class Epreuve:
 
 @dataclass(frozen=True)
 class DiplomaRule:
-    keep_threshold: Decimal
-    keep_sessions: int
-    renunciation_definitive: bool
-    explanation: str
+    definitive: bool
+    text: str  # {threshold} and {sessions} stand for the current settings
     epreuves: tuple[Epreuve, ...]
     needs_specialty: bool = False
-    uncertain: bool = False
+    uncertain: bool = False  # keep rules not confirmed by a text
+    renunciation_uncertain: bool = False
+
+    @property
+    def keep_threshold(self) -> Decimal:
+        return KEEP_MARK_THRESHOLD()
+
+    @property
+    def keep_sessions(self) -> int:
+        return KEEP_SESSIONS()
+
+    @property
+    def renunciation_definitive(self) -> bool:
+        """Is renouncing a keepable mark final once registered? (uncertain for BTS and BT)"""
+        if self.uncertain or self.renunciation_uncertain:
+            return UNCERTAIN_RENUNCIATION_DEFINITIVE()
+        return self.definitive
+
+    @property
+    def explanation(self) -> str:
+        return self.text.format(
+            threshold=f"{self.keep_threshold:g}".replace(".", ","), sessions=self.keep_sessions
+        )
 
     def epreuve(self, code: str) -> Epreuve | None:
         return next((e for e in self.epreuves if e.code == code), None)
@@ -70,17 +208,16 @@ _BAC_GT_CC = (
 )
 _BAC_GT_EXPLANATION = (
     "Baccalauréat général et technologique : sur demande, les notes égales ou supérieures à "
-    "10/20 des cinq épreuves terminales (français écrit et oral, deux spécialités, philosophie, "
-    "grand oral) peuvent être conservées pendant les cinq sessions suivantes. Renoncer à une "
-    "note conservée est définitif. Aucune mention n'est attribuée avec des notes conservées."
+    "{threshold}/20 des épreuves terminales (français écrit et oral, deux spécialités, "
+    "philosophie, grand oral) peuvent être conservées pendant les {sessions} sessions "
+    "suivantes. Une fois l'inscription à la session confirmée, renoncer à une note "
+    "conservable est définitif. Aucune mention n'est attribuée avec des notes conservées."
 )
 
 DIPLOMA_RULES: dict[str, DiplomaRule] = {
     Exam.BAC_GENERAL: DiplomaRule(
-        KEEP_MARK_THRESHOLD,
-        KEEP_SESSIONS,
-        renunciation_definitive=True,
-        explanation=_BAC_GT_EXPLANATION,
+        definitive=True,
+        text=_BAC_GT_EXPLANATION,
         epreuves=(
             *_BAC_GT_TERMINAL,
             *_BAC_GT_CC,
@@ -88,22 +225,18 @@ DIPLOMA_RULES: dict[str, DiplomaRule] = {
         ),
     ),
     Exam.BAC_TECHNO: DiplomaRule(
-        KEEP_MARK_THRESHOLD,
-        KEEP_SESSIONS,
-        renunciation_definitive=True,
-        explanation=_BAC_GT_EXPLANATION,
+        definitive=True,
+        text=_BAC_GT_EXPLANATION,
         epreuves=(*_BAC_GT_TERMINAL, *_BAC_GT_CC, _e("MATHS", "Mathématiques", 3, False)),
         needs_specialty=True,
     ),
     # Bac pro (D.337-69, D.337-78, arrêté of May 2017): marks ≥ 10 kept 5 years on request.
     Exam.BAC_PRO: DiplomaRule(
-        KEEP_MARK_THRESHOLD,
-        KEEP_SESSIONS,
-        renunciation_definitive=False,
-        explanation=(
-            "Baccalauréat professionnel : sur demande, les notes égales ou supérieures à 10/20 "
-            "sont conservées pendant cinq ans ; l'élève repasse toutes les unités non "
-            "conservées, dans la forme globale."
+        definitive=False,
+        text=(
+            "Baccalauréat professionnel : sur demande, les notes égales ou supérieures à "
+            "{threshold}/20 sont conservées pendant {sessions} ans ; l'élève repasse toutes les "
+            "unités non conservées, dans la forme globale."
         ),
         epreuves=(
             _e("EP_PRO", "Épreuves professionnelles (E2, E3)", 12),
@@ -119,16 +252,15 @@ DIPLOMA_RULES: dict[str, DiplomaRule] = {
             _e("EPS", "Éducation physique et sportive", "2.5"),
         ),
         needs_specialty=True,
+        renunciation_uncertain=True,
     ),
     # CAP: marks ≥ 10 kept 5 years; renunciation is partial and not definitive (NS 96-034).
     Exam.CAP: DiplomaRule(
-        KEEP_MARK_THRESHOLD,
-        KEEP_SESSIONS,
-        renunciation_definitive=False,
-        explanation=(
-            "CAP : les notes égales ou supérieures à 10/20 sont conservées pendant cinq ans. À "
-            "chaque session, l'élève peut renoncer à une partie de ces notes ; la renonciation "
-            "est partielle et n'est pas définitive."
+        definitive=False,
+        text=(
+            "CAP : les notes égales ou supérieures à {threshold}/20 sont conservées pendant "
+            "{sessions} ans. À chaque session, l'élève peut renoncer à une partie de ces notes ; "
+            "la renonciation est partielle et n'est pas définitive."
         ),
         epreuves=(
             _e("EP1", "EP1 (domaine professionnel)", 8),
@@ -143,13 +275,11 @@ DIPLOMA_RULES: dict[str, DiplomaRule] = {
     # BTS and BT: mark-keeping rules not confirmed (domain.md §10.7) [UNCERTAIN]: same
     # threshold and duration, renunciation treated as not definitive.
     Exam.BTS: DiplomaRule(
-        KEEP_MARK_THRESHOLD,
-        KEEP_SESSIONS,
-        renunciation_definitive=False,
-        explanation=(
+        definitive=False,
+        text=(
             "BTS : règle de conservation non confirmée par les textes consultés [incertain] ; "
-            "le logiciel applique le seuil de 10/20 sur cinq sessions, à vérifier auprès du "
-            "service des examens."
+            "le logiciel applique le seuil de {threshold}/20 sur {sessions} sessions, à vérifier "
+            "auprès du service des examens."
         ),
         epreuves=(
             _e("CULTURE_G", "Culture générale et expression", 3),
@@ -163,12 +293,10 @@ DIPLOMA_RULES: dict[str, DiplomaRule] = {
         uncertain=True,
     ),
     Exam.BT: DiplomaRule(
-        KEEP_MARK_THRESHOLD,
-        KEEP_SESSIONS,
-        renunciation_definitive=False,
-        explanation=(
+        definitive=False,
+        text=(
             "BT : règle de conservation non confirmée par les textes consultés [incertain] ; "
-            "le logiciel applique le seuil de 10/20 sur cinq sessions."
+            "le logiciel applique le seuil de {threshold}/20 sur {sessions} sessions."
         ),
         epreuves=(
             _e("FRANCAIS", "Français", 3),
@@ -184,10 +312,17 @@ DIPLOMA_RULES: dict[str, DiplomaRule] = {
 # Priority for re-enrolment: seed 000 asks to favour "les élèves les plus éloignés de la
 # réussite". [ASSUMPTION] distance = overall average ascending (missing average first), then
 # number of épreuves below 10/20 descending, then name.
-PRIORITY_RULE_TEXT = (
+PRIORITY_RULE_TEXT = fixed(
+    "DOSSIERS_PRIORITY_ORDER",
     "Les élèves les plus éloignés de la réussite passent en premier (instruction du 3 juillet "
     "2025) : moyenne générale croissante (élèves sans moyenne en tête), puis nombre d'épreuves "
-    "sous 10/20 décroissant, puis ordre alphabétique."
+    "sous 10/20 décroissant, puis ordre alphabétique.",
+    label="Ordre de priorité des élèves ajournés",
+    source="Instruction du 3 juillet 2025 (seed 000) : « en privilégiant les élèves les plus "
+    "éloignés de la réussite »",
+    status=Status.ASSUMPTION,
+    section=SECTION,
+    reading="Un ordre de tri, pas une valeur : non réglable.",
 )
 
 

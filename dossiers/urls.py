@@ -17,6 +17,11 @@ urlpatterns = [
     path("<uuid:public_id>/accompagnement/", dossier.trail_add, name="trail_add"),
     path("<uuid:public_id>/parcours/", dossier.plan_save, name="plan_save"),
     path(
+        "<uuid:public_id>/parcours/inscription/<slug:action>/",
+        dossier.plan_registration,
+        name="plan_registration",
+    ),
+    path(
         "<uuid:public_id>/documents/<slug:kind>/", dossier.document_create, name="document_create"
     ),
     path("<uuid:public_id>/mlds/", dossier.mlds_transmit, name="mlds_transmit"),

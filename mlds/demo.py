@@ -3,6 +3,8 @@ Parcours Ambition emploi and one droit au retour request. Built through the real
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
+
 from accounts.enums import Role
 from accounts.models import User
 from students.models import Student
@@ -18,7 +20,7 @@ from .enums import (
     SolutionType,
 )
 from .identity import find_or_create_young_person
-from .models import PaqiSite, Partner, PartnerContact, Rentree
+from .models import PaqiSite, Partner, PartnerContact
 from .services import open_droit_retour, open_follow_up, propose_ambition_emploi
 
 PARTNERS = [
@@ -49,10 +51,6 @@ def build(*, today: dt.date, stdout) -> None:
         stdout.write("MLDS : département 077 ou coordonnateur absent, rien à créer.")
         return
     chef = User.objects.filter(username="chef.lycee").first()
-    Rentree.objects.get_or_create(
-        school_year=rules.school_year_of(today),
-        defaults={"date": rules.default_rentree(rules.school_year_of(today))},
-    )
     partners = {}
     for name, kind, territory in PARTNERS:
         partner, _ = Partner.objects.get_or_create(
@@ -79,7 +77,7 @@ def build(*, today: dt.date, stdout) -> None:
         Student.objects.filter(
             current_school__departement=dep,
             birth_date__lte=rules.birthday(today, -17),
-            birth_date__gt=rules.birthday(today, -rules.FOLLOW_UP_END_AGE),
+            birth_date__gt=rules.birthday(today, -rules.FOLLOW_UP_END_AGE()),
         )
         .filter(mlds_follow_ups__isnull=True)
         .select_related("current_school")
@@ -169,25 +167,32 @@ def build(*, today: dt.date, stdout) -> None:
     # One Parcours Ambition emploi for a CAP leaver of the demo lycée, started at the rentrée.
     leaver = next((p for p in pupils if p.current_school_id), None)
     if leaver is not None:
-        parcours = propose_ambition_emploi(
-            student=leaver,
-            by=chef or coordinator,
-            diploma=AmbitionEmploiDiploma.CAP,
-            is_volunteer=True,
-            objectives="Préparer l'entrée dans l'emploi en restauration.",
-            partners=[partners[PartnerType.MISSION_LOCALE], partners[PartnerType.OPERATEUR_EMPLOI]],
-            follow_up=leaver.mlds_follow_ups.first(),
-            origin="Dossier de re-préparation (démonstration)",
-            today=today,
-        )
-        if parcours.status == "propose":
-            parcours.accept(by=coordinator)
-            start = Rentree.date_for(rules.school_year_of(today))
-            parcours.start(
-                by=coordinator,
-                start_date=start,
-                planned_end_date=rules.ambition_emploi_latest_end(start),
+        try:
+            parcours = propose_ambition_emploi(
+                student=leaver,
+                by=chef or coordinator,
+                diploma=AmbitionEmploiDiploma.CAP,
+                is_volunteer=True,
+                objectives="Préparer l'entrée dans l'emploi en restauration.",
+                partners=[
+                    partners[PartnerType.MISSION_LOCALE],
+                    partners[PartnerType.OPERATEUR_EMPLOI],
+                ],
+                follow_up=leaver.mlds_follow_ups.first(),
+                origin="Dossier de re-préparation (démonstration)",
+                today=today,
             )
+            if parcours.status == "propose":
+                parcours.accept(by=coordinator)
+                start = parcours.start_window[0]
+                parcours.start(
+                    by=coordinator,
+                    start_date=start,
+                    planned_end_date=rules.ambition_emploi_latest_end(start),
+                )
+        except ValidationError as exc:
+            # Between the end of classes and the next results day no parcours can start.
+            stdout.write(f"MLDS : pas de Parcours Ambition emploi ce jour ({exc.messages[0]})")
     # One droit au retour request, interview due within 15 days.
     young, _ = find_or_create_young_person(
         ine=None, last_name="Da Silva", first_name="Lina", birth_date=dt.date(2001, 12, 5)
@@ -197,6 +202,7 @@ def build(*, today: dt.date, stdout) -> None:
         by=coordinator,
         channel="cio",
         requested_on=today - dt.timedelta(days=3),
+        highest_diploma="dnb",
         departement=dep,
     )
     stdout.write(

@@ -117,6 +117,23 @@ class DroitRetourChannel(models.TextChoices):
     OPERATEUR_EMPLOI = "operateur_emploi", "France Travail"
 
 
+class HighestDiploma(models.TextChoices):
+    """The young person's highest diploma, as declared with a droit au retour request."""
+
+    AUCUN = "aucun", "Aucun diplôme"
+    DNB = "dnb", "Diplôme national du brevet (DNB) seulement"
+    CFG = "cfg", "Certificat de formation générale (CFG) seulement"
+    CAP_BEP = "cap_bep", "CAP, BEP ou autre diplôme professionnel de niveau 3"
+    BAC_PRO = "bac_pro", "Baccalauréat professionnel, BMA ou BT"
+    BAC_GT = "bac_gt", "Baccalauréat général ou technologique"
+    SUPERIEUR = "superieur", "Diplôme de l'enseignement supérieur"
+
+
+# Décret 2014-1453 (code de l'éducation D.122-3-6): "sans diplôme, ou avec seulement le DNB ou
+# le CFG" (domain.md §4.11).
+DROIT_RETOUR_DIPLOMAS = {HighestDiploma.AUCUN, HighestDiploma.DNB, HighestDiploma.CFG}
+
+
 class DroitRetourStatus(models.TextChoices):
     DEMANDE = "demande", "Demande reçue"
     ENTRETIEN = "entretien", "Entretien réalisé"

@@ -17,6 +17,7 @@ from .enums import (
     FollowUpOutcome,
     FollowUpSource,
     FollowUpStatus,
+    HighestDiploma,
     SolutionType,
 )
 from .models import PaqiSite, Partner, PartnerContact
@@ -196,7 +197,9 @@ class CloseForm(VersionedForm):
 
 class AmbitionProposeForm(DsfrBaseForm):
     diploma = forms.ChoiceField(
-        label="Cycle achevé à la dernière session", choices=AmbitionEmploiDiploma.choices
+        label="Cycle achevé à la dernière session",
+        choices=[("", "Selon les résultats d'examen connus"), *AmbitionEmploiDiploma.choices],
+        required=False,
     )
     is_volunteer = yes_no("Le jeune est volontaire", initial="0")
     is_employed_or_in_training = yes_no("Le jeune est déjà en emploi ou en formation", initial="0")
@@ -209,17 +212,41 @@ class AmbitionProposeForm(DsfrBaseForm):
         required=False,
     )
 
-    def __init__(self, *args, departement_id, **kwargs):
+    def __init__(self, *args, departement_id, held=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.held = held
         self.fields["partners"].queryset = Partner.objects.filter(
             departement_id=departement_id, is_active=True
         )
+        if held:
+            # The cycle and session come from the exam results the app holds.
+            self.fields["diploma"].help_text = (
+                f"Résultat d'examen connu : {held['label']} — le cycle et la session en sont "
+                "repris (un BMA ou un DTMS se choisit ici)."
+            )
+
+    def clean_diploma(self):
+        diploma = self.cleaned_data.get("diploma", "")
+        if not diploma and not self.held:
+            raise forms.ValidationError("Indiquez le cycle achevé à la dernière session.")
+        return diploma
 
 
 class AmbitionStartForm(VersionedForm):
-    start_date = forms.DateField(label="Début", widget=DATE)
+    start_date = forms.DateField(
+        label="Début",
+        widget=DATE,
+        help_text="À partir de la rentrée qui suit la session du cycle achevé.",
+    )
     planned_end_date = forms.DateField(
         label="Fin prévue", widget=DATE, help_text="Au plus 4 mois après le début."
+    )
+    situation_confirmed = forms.BooleanField(
+        label="Je confirme qu'à ce jour le jeune n'est ni en emploi ni en formation",
+        error_messages={
+            "required": "Confirmez la situation du jeune : le parcours est réservé aux jeunes "
+            "ni en emploi ni en formation (arrêté du 18 juillet 2023)."
+        },
     )
 
 
@@ -242,6 +269,12 @@ class AmbitionCloseForm(VersionedForm):
 class DroitRetourForm(YoungPersonForm):
     channel = forms.ChoiceField(label="Demande reçue par", choices=DroitRetourChannel.choices)
     requested_on = forms.DateField(label="Date de la demande", widget=DATE, initial=today)
+    highest_diploma = forms.ChoiceField(
+        label="Diplôme le plus élevé du jeune",
+        choices=[("", "À préciser"), *HighestDiploma.choices],
+        help_text="Le droit au retour concerne les jeunes sortis sans diplôme, ou avec "
+        "seulement le DNB ou le CFG (décret 2014-1453).",
+    )
 
 
 class InterviewForm(VersionedForm):

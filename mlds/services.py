@@ -10,7 +10,13 @@ from django.utils import timezone
 from accounts.enums import SCHOOL_ROLES
 
 from . import conf, rules
-from .enums import AmbitionEmploiDiploma, FollowUpSource, FollowUpStatus
+from .enums import (
+    DROIT_RETOUR_DIPLOMAS,
+    AmbitionEmploiDiploma,
+    FollowUpSource,
+    FollowUpStatus,
+    HighestDiploma,
+)
 from .models import AmbitionEmploi, DroitRetour, FollowUp, FollowUpLog
 
 # Sources where the signalling school is the pupil's current school.
@@ -28,9 +34,9 @@ def check_follow_up_age(student, today: dt.date) -> None:
             f"{student} a {age} ans : le suivi MLDS concerne les jeunes de 16 à 24 ans "
             f"(possible à partir du {rules.birthday(student.birth_date, 16):%d/%m/%Y})."
         )
-    if age >= rules.FOLLOW_UP_END_AGE:
+    if age >= rules.FOLLOW_UP_END_AGE():
         raise ValidationError(
-            f"{student} a {age} ans : le suivi MLDS s'arrête à 25 ans. "
+            f"{student} a {age} ans : le suivi MLDS s'arrête à {rules.FOLLOW_UP_END_AGE()} ans. "
             "Orientez le jeune vers la mission locale ou un autre partenaire."
         )
 
@@ -152,8 +158,44 @@ def _log_new_signal(follow_up, *, source, by, note, origin_label):
 # --- Parcours Ambition emploi ---------------------------------------------------------------
 
 
+# Exams of the results the app holds (dossiers.ExamResult) that open the parcours.
+AMBITION_EMPLOI_EXAMS = {"cap": AmbitionEmploiDiploma.CAP, "bac_pro": AmbitionEmploiDiploma.BAC_PRO}
+PASSED_OUTCOMES = ("admis", "admis_controle")
+
+
+def held_exam_cycle(student) -> dict | None:
+    """The last CAP / bac pro result the app holds for `student` (imported from Cyclades).
+
+    Read through the app registry: the re-preparation app depends on this one, not the
+    reverse.
+    """
+    from django.apps import apps
+
+    exam_result = apps.get_model("dossiers", "ExamResult")
+    row = (
+        exam_result.objects.filter(student=student, exam__in=list(AMBITION_EMPLOI_EXAMS))
+        .order_by("-session_year", "-id")
+        .values("exam", "session_year", "outcome")
+        .first()
+    )
+    if row is None:
+        return None
+    diploma = AMBITION_EMPLOI_EXAMS[row["exam"]]
+    return {
+        "diploma": diploma,
+        "session_year": row["session_year"],
+        "passed": row["outcome"] in PASSED_OUTCOMES,
+        "label": f"{diploma.label}, session {row['session_year']}",
+    }
+
+
 def check_ambition_emploi_eligibility(
-    *, diploma, session_year, is_employed_or_in_training, today: dt.date
+    *,
+    diploma,
+    session_year,
+    is_employed_or_in_training,
+    today: dt.date,
+    academie_id: int | None = None,
 ) -> None:
     """Arrêté du 18 juillet 2023: cycle of bac pro, BMA, DTMS or CAP completed at the last
     session (whatever the result), neither employed nor in training."""
@@ -162,11 +204,17 @@ def check_ambition_emploi_eligibility(
             "Le parcours est réservé aux jeunes ayant achevé un cycle de bac professionnel, "
             "de brevet des métiers d'art, de DTMS ou de CAP."
         )
-    last_session = rules.last_session_year(today)
+    last_session = rules.last_session_year(today, academie_id)
     if session_year != last_session:
         raise ValidationError(
             f"Le cycle doit avoir été achevé à la dernière session ({last_session}), "
             f"pas en {session_year}."
+        )
+    last_start = rules.ambition_emploi_start_window(session_year, academie_id)[1]
+    if today > last_start:
+        raise ValidationError(
+            f"Le parcours d'un cycle achevé à la session {session_year} devait commencer au "
+            f"plus tard le {last_start:%d/%m/%Y} (fin des cours) : proposez une autre solution."
         )
     if is_employed_or_in_training:
         raise ValidationError(
@@ -178,7 +226,7 @@ def propose_ambition_emploi(
     *,
     student,
     by,
-    diploma: str,
+    diploma: str = "",
     school=None,
     session_year: int | None = None,
     is_volunteer: bool = False,
@@ -192,25 +240,36 @@ def propose_ambition_emploi(
     """Offer a Parcours Ambition emploi to a CAP / bac pro pupil without solution.
 
     Called from the re-preparation dossier page and from the MLDS follow-up page. The pupil
-    stays enrolled in `school` (default: the current school). Idempotent: an active
-    parcours of the same pupil is returned instead of a second one.
+    stays enrolled in `school` (default: the current school). When the app holds the young
+    person's CAP or bac pro result, the cycle and the session come from it, not from what was
+    typed (a BMA or DTMS cycle, absent from Cyclades imports here, stays as typed).
+    Idempotent: an active parcours of the same pupil is returned instead of a second one.
     """
     today = today or timezone.localdate()
     existing = AmbitionEmploi.objects.active().filter(student=student).first()
     if existing is not None:
         return existing
-    session_year = session_year or rules.last_session_year(today)
-    check_ambition_emploi_eligibility(
-        diploma=diploma,
-        session_year=session_year,
-        is_employed_or_in_training=is_employed_or_in_training,
-        today=today,
-    )
     school = school or student.current_school
     if school is None:
         raise ValidationError(
             "Le parcours se fait sous statut scolaire : indiquez l'établissement d'inscription."
         )
+    from notifications import calendar
+
+    academie_id = calendar.academie_of(school.departement_id)
+    held = held_exam_cycle(student)
+    source = ""
+    if held and diploma not in (AmbitionEmploiDiploma.BMA, AmbitionEmploiDiploma.DTMS):
+        diploma, session_year = held["diploma"], held["session_year"]
+        source = f" (cycle et session d'après les résultats d'examen : {held['label']})"
+    session_year = session_year or rules.last_session_year(today, academie_id)
+    check_ambition_emploi_eligibility(
+        diploma=diploma,
+        session_year=session_year,
+        is_employed_or_in_training=is_employed_or_in_training,
+        today=today,
+        academie_id=academie_id,
+    )
     by_user = by if getattr(by, "pk", None) else None
     parcours = AmbitionEmploi(
         student=student,
@@ -237,7 +296,8 @@ def propose_ambition_emploi(
                 from_status="",
                 to_status=parcours.status,
                 comment="Parcours Ambition emploi proposé"
-                + (f" depuis {parcours.origin_label}" if parcours.origin_label else ""),
+                + (f" depuis {parcours.origin_label}" if parcours.origin_label else "")
+                + source,
             )
     except IntegrityError:
         existing = AmbitionEmploi.objects.active().filter(student=student).first()
@@ -250,17 +310,60 @@ def propose_ambition_emploi(
 # --- Droit au retour en formation ---------------------------------------------------------
 
 
+def held_diplomas(student) -> list[str]:
+    """Diplomas the app knows `student` obtained: passed results imported from Cyclades."""
+    from django.apps import apps
+
+    exam_result = apps.get_model("dossiers", "ExamResult")
+    return [
+        f"{r.get_exam_display()} (session {r.session_year})"
+        for r in exam_result.objects.filter(student=student, outcome__in=PASSED_OUTCOMES)
+    ]
+
+
+def check_droit_retour_diploma(student, highest_diploma: str) -> None:
+    """Décret 2014-1453 (D.122-3-6): left school without a diploma, or with only the DNB or
+    the CFG (domain.md §4.11). A diploma the app holds outweighs the declaration."""
+    if highest_diploma not in HighestDiploma.values:
+        raise ValidationError(
+            "Indiquez le diplôme le plus élevé du jeune : le droit au retour en formation "
+            "concerne les jeunes sortis sans diplôme, ou avec seulement le DNB ou le CFG."
+        )
+    held = held_diplomas(student)
+    if held:
+        raise ValidationError(
+            f"{student} a obtenu : {', '.join(held)} (résultats d'examen connus de "
+            "l'application). Le droit au retour en formation concerne les jeunes sortis sans "
+            "diplôme, ou avec seulement le DNB ou le CFG (décret 2014-1453)."
+        )
+    if highest_diploma not in DROIT_RETOUR_DIPLOMAS:
+        message = (
+            f"Diplôme déclaré : {HighestDiploma(highest_diploma).label}. Le droit au retour en "
+            "formation concerne les jeunes sortis sans diplôme, ou avec seulement le DNB ou le "
+            "CFG (décret 2014-1453)."
+        )
+        if highest_diploma == HighestDiploma.BAC_GT:
+            message += (
+                " Un bachelier sans qualification professionnelle relève d'un autre texte "
+                "(décret 2014-1454, formation professionnelle dans la limite des places) : "
+                "orientez-le vers le CIO."
+            )
+        raise ValidationError(message)
+
+
 def open_droit_retour(
     *,
     student,
     by,
     channel: str,
     requested_on: dt.date,
+    highest_diploma: str,
     departement=None,
     last_school=None,
 ) -> DroitRetour:
     """Register a request to return to initial training (16–25) and its 15-day interview.
 
+    Refused unless the young person left without a diploma, or with only the DNB or CFG.
     A young person under 25 also gets (or keeps) an MLDS follow-up, linked to the request.
     """
     today = timezone.localdate()
@@ -272,11 +375,12 @@ def open_droit_retour(
             f"{student} a {age} ans : le droit au retour en formation concerne les jeunes "
             "de 16 à 25 ans."
         )
+    check_droit_retour_diploma(student, highest_diploma)
     if DroitRetour.objects.open().filter(student=student).exists():
         raise ValidationError(f"{student} a déjà une demande de retour en formation en cours.")
     departement_id = _departement_of(student=student, by=by, departement=departement)
     follow_up = None
-    if age < rules.FOLLOW_UP_END_AGE:
+    if age < rules.FOLLOW_UP_END_AGE():
         follow_up = open_follow_up(
             student=student,
             source=FollowUpSource.DROIT_RETOUR,
@@ -290,6 +394,7 @@ def open_droit_retour(
         last_school=last_school or student.current_school,
         follow_up=follow_up,
         channel=channel,
+        highest_diploma=highest_diploma,
         requested_on=requested_on,
         interview_due_on=DroitRetour.interview_deadline(requested_on),
         created_by=by if getattr(by, "pk", None) else None,
@@ -302,7 +407,8 @@ def open_droit_retour(
                 by=request.created_by,
                 from_status="",
                 to_status=request.status,
-                comment=f"Demande reçue ({request.get_channel_display()})",
+                comment=f"Demande reçue ({request.get_channel_display()}) — diplôme le plus "
+                f"élevé : {request.get_highest_diploma_display()}",
             )
             request.sync_deadlines()
     except IntegrityError as exc:

@@ -136,7 +136,7 @@ def parse(raw: bytes, *, today: dt.date) -> tuple[list[Row], int, list[str]]:
     rows, errors = [], []
     seen: dict[tuple, Row] = {}
     duplicates = 0
-    oldest = rules.birthday(today, -rules.FOLLOW_UP_END_AGE)  # born on/before: 25 or more
+    oldest = rules.birthday(today, -rules.FOLLOW_UP_END_AGE())  # born on/before: 25 or more
     youngest = rules.birthday(today, -rules.FOLLOW_UP_MIN_AGE)  # born after: under 16
     max_rows = conf.siei_max_rows()
     for line, cells in enumerate(reader, start=2):
@@ -440,8 +440,8 @@ def _bulk_deadlines(follow_ups, rows_by_student):
         rows.append(
             Deadline(
                 kind=DeadlineKind.AGE_25,
-                due_date=rules.birthday(row.birth_date, rules.FOLLOW_UP_END_AGE),
-                label=f"{who} a 25 ans : clore le suivi MLDS",
+                due_date=rules.birthday(row.birth_date, rules.FOLLOW_UP_END_AGE()),
+                label=f"{who} a {rules.FOLLOW_UP_END_AGE()} ans : clore le suivi MLDS",
                 **common,
             )
         )

@@ -25,9 +25,31 @@ class CalendarClosureInline(admin.TabularInline):
 
 @admin.register(SchoolCalendar)
 class SchoolCalendarAdmin(admin.ModelAdmin):
-    list_display = ["academie", "school_year", "zone", "rentree", "sans_solution_sweep_date"]
-    list_filter = ["academie", "zone"]
+    """The one school calendar: a national row per school year, académie rows where they
+    differ. Dates missing from both are listed on the administrator's dashboard."""
+
+    list_display = [
+        "where",
+        "school_year",
+        "zone",
+        "rentree",
+        "end_of_classes",
+        "sans_solution_sweep_date",
+    ]
+    list_filter = ["school_year", "academie", "zone"]
+    fields = [
+        "academie",
+        "school_year",
+        "zone",
+        "rentree",
+        "end_of_classes",
+        "sans_solution_sweep_date",
+    ]
     inlines = [ExamSessionInline, CalendarClosureInline]
+
+    @admin.display(description="calendrier", ordering="academie")
+    def where(self, obj):
+        return obj.academie or "Calendrier national (toutes les académies)"
 
 
 @admin.register(Deadline)

@@ -1,11 +1,14 @@
 """Working days and campaign dates, read from the académie's calendar (`SchoolCalendar`)."""
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db.models import Q
 
-from . import conf
+from . import conf, rules
 from .enums import ClosureKind, ExamKind, Zone
 from .models import CalendarClosure, ExamSession, SchoolCalendar
 
@@ -78,42 +81,254 @@ def add_working_days(day: dt.date, days: int, academie_id: int | None = None) ->
     return day
 
 
-def calendar_for(academie_id: int, school_year: int) -> SchoolCalendar | None:
-    return SchoolCalendar.objects.filter(academie_id=academie_id, school_year=school_year).first()
+# --- The one calendar: rentrée, end of classes, results days ---------------------------------
+#
+# Every app reads its dates here. For an académie, a date comes from the académie's row of the
+# school year, else from the national row (académie left empty), else from a default (a rule on
+# « Règles en vigueur ») — and `calendar_gaps()` lists those defaults on the administrator's
+# dashboard. Lookups load a whole school year at once; within `memo()` (each web request, see
+# CalendarMemoMiddleware) they are kept, so a list page costs the same whatever its length.
+
+_memo: ContextVar[dict | None] = ContextVar("calendar_memo", default=None)
+
+ACADEMIE, NATIONAL, DEFAULT = "academie", "national", "defaut"
 
 
-def rentree(academie_id: int, school_year: int) -> dt.date | None:
-    cal = calendar_for(academie_id, school_year)
-    return cal.rentree if cal else None
+@contextmanager
+def memo():
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
 
 
-def sans_solution_sweep_date(academie_id: int, school_year: int) -> dt.date | None:
+def forget() -> None:
+    """Drop what the current memo holds (called when a calendar row is saved)."""
+    cache = _memo.get()
+    if cache is not None:
+        cache.clear()
+
+
+def _memoized(key, load):
+    cache = _memo.get()
+    if cache is None:
+        return load()
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
+
+def _year_rows(school_year: int) -> dict[int | None, SchoolCalendar]:
+    return _memoized(
+        ("year", school_year),
+        lambda: {c.academie_id: c for c in SchoolCalendar.objects.filter(school_year=school_year)},
+    )
+
+
+def _session_days(session_year: int) -> dict[tuple[int | None, str], dt.date]:
+    return _memoized(
+        ("session", session_year),
+        lambda: {
+            (academie_id, exam): day
+            for academie_id, exam, day in ExamSession.objects.filter(
+                session_year=session_year
+            ).values_list("calendar__academie_id", "exam", "results_day")
+        },
+    )
+
+
+def academie_of(departement_id: int | None) -> int | None:
+    """The académie of a département (the calendar is per académie; cases know a school)."""
+    from territories.models import Departement
+
+    if departement_id is None:
+        return None
+    if _memo.get() is None:
+        return (
+            Departement.objects.filter(pk=departement_id)
+            .values_list("academie_id", flat=True)
+            .first()
+        )
+    every = _memoized(
+        "departements", lambda: dict(Departement.objects.values_list("id", "academie_id"))
+    )
+    return every.get(departement_id)
+
+
+def calendar_for(academie_id: int | None, school_year: int) -> SchoolCalendar | None:
+    """The académie's own row (None: the national row)."""
+    return _year_rows(school_year).get(academie_id)
+
+
+def _levels(academie_id) -> list[tuple[int | None, str]]:
+    """Where to look, most specific first: the académie's row, then the national row."""
+    return [(academie_id, ACADEMIE), (None, NATIONAL)] if academie_id else [(None, NATIONAL)]
+
+
+def _field(academie_id, school_year: int, name: str) -> tuple[dt.date | None, str]:
+    rows = _year_rows(school_year)
+    for key, source in _levels(academie_id):
+        value = getattr(rows.get(key), name, None)
+        if value is not None:
+            return value, source
+    return None, DEFAULT
+
+
+def _first_weekday_from(day: dt.date, weekdays) -> dt.date:
+    while day.weekday() not in weekdays:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def default_rentree(school_year: int) -> dt.date:
+    month, day = rules.DEFAULT_RENTREE()
+    return _first_weekday_from(dt.date(school_year, month, day), range(5))
+
+
+def default_end_of_classes(school_year: int) -> dt.date:
+    month, day = rules.DEFAULT_END_OF_CLASSES()
+    return _first_weekday_from(dt.date(school_year + 1, month, day), (5,))
+
+
+def rentree_with_source(academie_id: int | None, school_year: int) -> tuple[dt.date, str]:
+    day, source = _field(academie_id, school_year, "rentree")
+    return (day, source) if day else (default_rentree(school_year), DEFAULT)
+
+
+def end_of_classes_with_source(academie_id: int | None, school_year: int) -> tuple[dt.date, str]:
+    day, source = _field(academie_id, school_year, "end_of_classes")
+    return (day, source) if day else (default_end_of_classes(school_year), DEFAULT)
+
+
+def rentree(academie_id: int | None, school_year: int) -> dt.date:
+    """Rentrée des élèves of `school_year` (2025 → 2025-2026) in the académie."""
+    return rentree_with_source(academie_id, school_year)[0]
+
+
+def end_of_classes(academie_id: int | None, school_year: int) -> dt.date:
+    """Fin des cours of `school_year` (2025 → early July 2026) in the académie."""
+    return end_of_classes_with_source(academie_id, school_year)[0]
+
+
+def school_year_running(academie_id: int | None, day: dt.date) -> int:
+    """The school year whose classes are running on `day`, or the next one to start.
+
+    From the day after the end of classes, the coming school year: a path planned in August
+    belongs to the year starting in September.
+    """
+    year = day.year if day.month >= 9 else day.year - 1
+    if day >= rentree(academie_id, year + 1):
+        return year + 1
+    if day > end_of_classes(academie_id, year):
+        return year + 1
+    return year
+
+
+def sans_solution_sweep_date(academie_id: int | None, school_year: int) -> dt.date:
     """When pupils still without a solution are swept, before the rentrée of `school_year`.
 
-    The calendar's explicit date, else the rentrée minus
-    NOTIFICATIONS_SANS_SOLUTION_DAYS_BEFORE_RENTREE days; None without a calendar.
+    The calendar's explicit date (académie, then national), else the rentrée minus
+    NOTIFICATIONS_SANS_SOLUTION_DAYS_BEFORE_RENTREE days.
     """
-    cal = calendar_for(academie_id, school_year)
-    if cal is None:
-        return None
-    if cal.sans_solution_sweep_date:
-        return cal.sans_solution_sweep_date
-    return cal.rentree - dt.timedelta(days=conf.sans_solution_days_before_rentree())
-
-
-def results_day(academie_id: int, session_year: int, exam: str = ExamKind.BAC) -> dt.date | None:
-    """Publication of the results of `exam`'s session `session_year` in the académie."""
-    return (
-        ExamSession.objects.filter(
-            calendar__academie_id=academie_id, exam=exam, session_year=session_year
-        )
-        .values_list("results_day", flat=True)
-        .first()
+    day, _source = _field(academie_id, school_year, "sans_solution_sweep_date")
+    if day:
+        return day
+    return rentree(academie_id, school_year) - dt.timedelta(
+        days=conf.sans_solution_days_before_rentree()
     )
+
+
+def results_day_with_source(
+    academie_id: int | None, session_year: int, exam: str = ExamKind.BAC
+) -> tuple[dt.date, str]:
+    """Publication of the results of `exam`'s session `session_year` in the académie.
+
+    The exam's own day (académie, then national), else the baccalauréat's day of the same
+    session, else the default day (CALENDAR_DEFAULT_RESULTS_DAY).
+    """
+    days = _session_days(session_year)
+    for kind in dict.fromkeys((exam, ExamKind.BAC)):
+        for key, source in _levels(academie_id):
+            day = days.get((key, kind))
+            if day is not None:
+                return day, source
+    month, day = rules.DEFAULT_RESULTS_DAY()
+    return dt.date(session_year, month, day), DEFAULT
+
+
+def results_day(academie_id: int | None, session_year: int, exam: str = ExamKind.BAC) -> dt.date:
+    return results_day_with_source(academie_id, session_year, exam)[0]
+
+
+def last_session_year(academie_id: int | None, today: dt.date) -> int:
+    """The last exam session whose results are out on `today` (2025 from 4 July 2025)."""
+    if today >= results_day(academie_id, today.year):
+        return today.year
+    return today.year - 1
 
 
 def is_results_day(day: dt.date) -> bool:
     return ExamSession.objects.filter(results_day=day).exists()
+
+
+@dataclass(frozen=True)
+class CalendarGap:
+    """A date the calendar lacks: the default is applied until an administrator enters it."""
+
+    label: str
+    default: dt.date
+    academies: tuple[str, ...]  # empty: every académie (the national row is missing too)
+
+
+def calendar_gaps(today: dt.date) -> list[CalendarGap]:
+    """Dates in use now that no calendar row gives, for the administrator's dashboard.
+
+    The current school year's rentrée and end of classes; the next school year's from 1 May
+    (the re-preparation right runs to the next rentrée from results day); the bac results day
+    of the session that opened this year's re-preparation, and of the coming session from
+    1 May.
+    """
+    from territories.models import Academie
+
+    current = today.year if today.month >= 9 else today.year - 1
+    years = [current]
+    if today >= dt.date(current + 1, 5, 1):
+        years.append(current + 1)
+    sessions = [current]
+    if today >= dt.date(current + 1, 5, 1):
+        sessions.append(current + 1)
+    academies = list(Academie.objects.order_by("name").values_list("id", "name"))
+    gaps = []
+
+    def add(label, resolve):
+        default = None
+        missing = []
+        for academie_id, name in academies or [(None, "")]:
+            day, source = resolve(academie_id)
+            if source == DEFAULT:
+                default = day
+                missing.append(name)
+        if missing:
+            everywhere = len(missing) == len(academies or [None])
+            gaps.append(CalendarGap(label, default, () if everywhere else tuple(missing)))
+
+    with memo():
+        for year in years:
+            add(
+                f"Rentrée {year}",
+                lambda a, y=year: rentree_with_source(a, y),
+            )
+            add(
+                f"Fin des cours {year + 1} (année {year}-{year + 1})",
+                lambda a, y=year: end_of_classes_with_source(a, y),
+            )
+        for session in sessions:
+            add(
+                f"Résultats du baccalauréat, session {session}",
+                lambda a, s=session: results_day_with_source(a, s),
+            )
+    return gaps
 
 
 # Official calendar 2025-2026 (arrêté du 2 août 2023 modifié); "last day" is the day before
@@ -146,7 +361,11 @@ def seed_calendar_2025_2026(*, academie, zone: str = Zone.C) -> SchoolCalendar:
     cal, _ = SchoolCalendar.objects.update_or_create(
         academie=academie,
         school_year=2025,
-        defaults={"zone": zone, "rentree": dt.date(2025, 9, 1)},
+        defaults={
+            "zone": zone,
+            "rentree": dt.date(2025, 9, 1),
+            "end_of_classes": dt.date(2026, 7, 4),
+        },
     )
     cal.closures.all().delete()
     rows = [
@@ -177,13 +396,6 @@ def seed_calendar_2025_2026(*, academie, zone: str = Zone.C) -> SchoolCalendar:
         ExamSession.objects.update_or_create(
             calendar=cal, exam=exam, session_year=2026, defaults={"results_day": day}
         )
-    # The session 2025 results (4 July 2025) opened the re-preparation leading to this rentrée.
-    ExamSession.objects.update_or_create(
-        calendar=cal,
-        exam=ExamKind.BAC,
-        session_year=2025,
-        defaults={"results_day": dt.date(2025, 7, 4)},
-    )
     return cal
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 
 from accounts.enums import Role
 
+from . import rules
 from .enums import DeadlineKind as K
 
 
@@ -97,23 +98,23 @@ DEFAULT_POLICIES: dict[str, KindPolicy] = {
 def policy_for(kind: str) -> KindPolicy:
     """Policy of `kind`, with NOTIFICATIONS_KIND_POLICIES = {kind: {field: value}} applied."""
     base = DEFAULT_POLICIES.get(kind, _DEFAULT)
-    overrides = getattr(settings, "NOTIFICATIONS_KIND_POLICIES", {}).get(kind)
+    overrides = rules.KIND_POLICIES().get(kind)
     return replace(base, **overrides) if overrides else base
 
 
 def age_notice_days() -> int:
     """Age events appear this many days before the birthday."""
-    return getattr(settings, "NOTIFICATIONS_AGE_NOTICE_DAYS", 30)
+    return rules.AGE_NOTICE_DAYS()
 
 
 def sans_solution_days_before_rentree() -> int:
     """[ASSUMPTION] domain.md §8: the "sans solution" sweep the last week of August."""
-    return getattr(settings, "NOTIFICATIONS_SANS_SOLUTION_DAYS_BEFORE_RENTREE", 7)
+    return rules.SANS_SOLUTION_DAYS_BEFORE_RENTREE()
 
 
 def school_holidays_are_non_working() -> bool:
     """Non-urgent e-mails wait for the end of the school holidays (schools are closed)."""
-    return getattr(settings, "NOTIFICATIONS_SCHOOL_HOLIDAYS_NON_WORKING", True)
+    return rules.SCHOOL_HOLIDAYS_NON_WORKING()
 
 
 def max_attempts() -> int:

@@ -115,19 +115,40 @@ class Deadline(models.Model):
 
 
 class SchoolCalendar(models.Model):
-    """One school year of one académie: rentrée, holidays, results days (admin-editable)."""
+    """One school year, for one académie or for the whole country (académie left empty).
+
+    The one calendar every app reads (through `notifications.calendar`): rentrée, end of
+    classes, results day of each exam session, holidays. An académie row overrides the
+    national row field by field; a date missing from both falls back to a default and shows
+    as a warning on the administrator's dashboard. Editable in the Django admin.
+    """
 
     academie = models.ForeignKey(
         "territories.Academie",
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="calendars",
         verbose_name="académie",
+        help_text="Vide : calendrier national, valable pour toute académie sans date propre.",
     )
     school_year = models.PositiveSmallIntegerField(
         "année scolaire", help_text="Année de la rentrée : 2025 pour 2025-2026."
     )
-    zone = models.CharField("zone de vacances", max_length=10, choices=Zone.choices)
-    rentree = models.DateField("date de la rentrée des élèves")
+    zone = models.CharField("zone de vacances", max_length=10, choices=Zone.choices, blank=True)
+    rentree = models.DateField(
+        "date de la rentrée des élèves",
+        null=True,
+        blank=True,
+        help_text="Vide pour une académie : date du calendrier national.",
+    )
+    end_of_classes = models.DateField(
+        "fin des cours",
+        null=True,
+        blank=True,
+        help_text="Jour de la fin des cours (début des vacances d'été) ; vide pour une "
+        "académie : date du calendrier national.",
+    )
     sans_solution_sweep_date = models.DateField(
         "date du repérage des élèves sans solution",
         null=True,
@@ -138,22 +159,72 @@ class SchoolCalendar(models.Model):
     class Meta:
         verbose_name = "calendrier scolaire"
         verbose_name_plural = "calendriers scolaires"
-        ordering = ["academie", "-school_year"]
+        ordering = [models.F("academie").asc(nulls_first=True), "-school_year"]
         constraints = [
             models.UniqueConstraint(
                 fields=["academie", "school_year"], name="calendar_one_per_academie_and_year"
+            ),
+            models.UniqueConstraint(
+                fields=["school_year"],
+                condition=Q(academie__isnull=True),
+                name="calendar_one_national_per_year",
             ),
             models.CheckConstraint(
                 condition=Q(school_year__gte=2000, school_year__lte=2100),
                 name="calendar_school_year_plausible",
             ),
+            models.CheckConstraint(
+                condition=Q(rentree__isnull=True) | Q(rentree__year=models.F("school_year")),
+                name="calendar_rentree_in_its_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_of_classes__isnull=True)
+                | Q(end_of_classes__year=models.F("school_year") + 1),
+                name="calendar_end_of_classes_next_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(academie__isnull=False)
+                | Q(rentree__isnull=False, end_of_classes__isnull=False),
+                name="calendar_national_row_complete",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.academie} — {self.school_year}-{self.school_year + 1}"
+        where = self.academie if self.academie_id else "Calendrier national"
+        return f"{where} — {self.school_year}-{self.school_year + 1}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _forget_calendar()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _forget_calendar()
+        return result
+
+    def clean(self):
+        errors = {}
+        if self.rentree and self.rentree.year != self.school_year:
+            errors["rentree"] = (
+                f"La rentrée de {self.school_year} doit tomber en {self.school_year}."
+            )
+        if self.end_of_classes and self.end_of_classes.year != self.school_year + 1:
+            errors["end_of_classes"] = (
+                f"La fin des cours de l'année {self.school_year}-{self.school_year + 1} doit "
+                f"tomber en {self.school_year + 1}."
+            )
+        if self.academie_id is None and not (self.rentree and self.end_of_classes):
+            errors["rentree"] = "Le calendrier national doit donner la rentrée et la fin des cours."
+        if errors:
+            raise ValidationError(errors)
 
 
 class ExamSession(models.Model):
+    """Results day of one exam's session (4 July 2025 for the bac), national or per académie.
+
+    Session S closes the school year S-1 → S: it belongs to the calendar of school year S-1.
+    """
+
     calendar = models.ForeignKey(
         SchoolCalendar, on_delete=models.CASCADE, related_name="exam_sessions"
     )
@@ -168,11 +239,47 @@ class ExamSession(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["calendar", "exam", "session_year"], name="exam_session_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(results_day__year=models.F("session_year")),
+                name="exam_session_results_in_its_year",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_exam_display()} {self.session_year} — {self.results_day:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _forget_calendar()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _forget_calendar()
+        return result
+
+    def clean(self):
+        calendar = getattr(self, "calendar", None)
+        if calendar is not None and self.session_year != calendar.school_year + 1:
+            raise ValidationError(
+                {
+                    "session_year": f"Ce calendrier ({calendar.school_year}-"
+                    f"{calendar.school_year + 1}) porte la session {calendar.school_year + 1}."
+                }
+            )
+        if self.results_day and self.session_year and self.results_day.year != self.session_year:
+            raise ValidationError(
+                {
+                    "results_day": f"Les résultats de la session {self.session_year} tombent en "
+                    f"{self.session_year}."
+                }
+            )
+
+
+def _forget_calendar():
+    from .calendar import forget
+
+    forget()
 
 
 class CalendarClosure(models.Model):

@@ -170,12 +170,17 @@ def resume_reminders(*, subject, by, reason: str = "") -> Suspension:
 
 # --- The daily sweep --------------------------------------------------------------------------
 
-AGE_KINDS = {
-    DeadlineKind.AGE_15: student_rules.PAFI_MIN_AGE,
-    DeadlineKind.AGE_16: student_rules.COMPULSORY_INSTRUCTION_END_AGE,
-    DeadlineKind.AGE_18: student_rules.MAJORITY_AGE,
-    DeadlineKind.AGE_25: student_rules.MLDS_END_AGE,
-}
+
+def age_kinds() -> dict[str, int]:
+    """Age events and their age (the MLDS end age is a setting, read at call time)."""
+    return {
+        DeadlineKind.AGE_15: student_rules.PAFI_MIN_AGE,
+        DeadlineKind.AGE_16: student_rules.COMPULSORY_INSTRUCTION_END_AGE,
+        DeadlineKind.AGE_18: student_rules.MAJORITY_AGE,
+        DeadlineKind.AGE_25: student_rules.MLDS_END_AGE(),
+    }
+
+
 AGE_LABELS = {
     DeadlineKind.AGE_15: "a 15 ans : un PAFI devient possible",
     DeadlineKind.AGE_16: "a 16 ans : fin de l'instruction obligatoire, obligation de formation",
@@ -212,7 +217,7 @@ def sync_age_deadlines(*, today: dt.date) -> tuple[int, int]:
     horizon = today + dt.timedelta(days=conf.age_notice_days())
     ct = ContentType.objects.get_for_model(Student)
     rows = []
-    for kind, age in AGE_KINDS.items():
+    for kind, age in age_kinds().items():
         low = _shift_years(today, -age) - dt.timedelta(days=1)
         high = _shift_years(horizon, -age) + dt.timedelta(days=1)
         pupils = Student.objects.filter(
@@ -252,7 +257,7 @@ def sync_age_deadlines(*, today: dt.date) -> tuple[int, int]:
     created = len(rows)
     completed = (
         Deadline.objects.open()
-        .filter(kind__in=AGE_KINDS, due_date__lt=today)
+        .filter(kind__in=list(age_kinds()), due_date__lt=today)
         .update(completed_at=timezone.now())
     )
     return created, completed

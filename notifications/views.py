@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.perms import SCOPED, access
 from audit.services import log_list_read
 
-from . import services, tasks
+from . import calendar, services, tasks
 from .enums import SendState
 from .forms import ResumeForm, SuspendForm
 from .models import Deadline, Digest, Reminder, Suspension
@@ -256,5 +256,18 @@ def dashboard_panel(request) -> str:
             "today": today,
             "is_operator": role.role in OPERATIONS_ROLES,
         },
+        request=request,
+    )
+
+
+def calendar_panel(request) -> str:
+    """The administrator's warning: dates in use that no calendar row gives (a default applies)."""
+    role = request.user.active_role
+    if role is None or role.role not in OPERATIONS_ROLES:
+        return ""
+    today = timezone.localdate()
+    return render_to_string(
+        "notifications/_calendar_panel.html",
+        {"gaps": calendar.calendar_gaps(today), "can_edit": request.user.is_staff},
         request=request,
     )

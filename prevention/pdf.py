@@ -4,8 +4,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import rules
-
 TEMPLATES = {
     "contrat": "prevention/pdf/contrat.html",
     "document-pedagogique": "prevention/pdf/document_pedagogique.html",
@@ -27,7 +25,7 @@ def render_derogatoire_pdf(path, *, document: str) -> bytes:
             "representatives": list(student.representatives.all()),
             "academie": settings.ACADEMIE_NAME,
             "today": timezone.localdate(),
-            "priority": rules.reaches_16_during_school_year(student.birth_date, path.planned_start),
+            "priority": path.is_priority,
             "age": student.age_on(path.planned_start),
         },
     )

@@ -17,6 +17,7 @@ from accounts.enums import Role
 from accounts.perms import SCOPED, access
 from audit.services import log_list_read, log_read
 from config.forms import UNREADABLE_FILE
+from notifications import calendar
 from notifications.enums import DeadlineKind
 from notifications.models import Deadline
 from students.models import Student
@@ -156,6 +157,13 @@ def board(request):
     )
 
 
+def _is_derogatoire_priority(student, today) -> bool:
+    """Seed 003's priority for the school year running today, in the pupil's académie."""
+    school = student.current_school
+    academie_id = calendar.academie_of(school.departement_id) if school else None
+    return rules.reaches_16_during_school_year(student.birth_date, today, academie_id)
+
+
 def _end_of(path):
     return getattr(path, "end_date", None) or getattr(path, "planned_end", None)
 
@@ -277,7 +285,7 @@ def student_page(request, public_id):
             and student.current_school_id in writable_schools(request.user),
             "pafi_age_ok": rules.is_pafi_age_ok(student.birth_date, today),
             "derogatoire_level_ok": student.level in rules.DEROGATOIRE_LEVELS,
-            "derogatoire_priority": rules.reaches_16_during_school_year(student.birth_date, today),
+            "derogatoire_priority": _is_derogatoire_priority(student, today),
             "expected": conf.expected_half_days(),
             "flag_notice": FLAG_NOTICE,
             "today": today,
@@ -432,7 +440,7 @@ def open_path(request, public_id, kind):
             "kind": kind,
             "title": OPEN_TITLES[kind],
             "review": review,
-            "priority": rules.reaches_16_during_school_year(student.birth_date, today),
+            "priority": _is_derogatoire_priority(student, today),
             "level_ok": student.level in rules.DEROGATOIRE_LEVELS,
             "age": student.age_on(today),
             "pafi_min_age": rules.PAFI_MIN_AGE,

@@ -6,7 +6,7 @@ from . import rules
 
 
 def mask_threshold() -> int:
-    return getattr(settings, "REPORTS_MASK_THRESHOLD", rules.SMALL_CELL_THRESHOLD)
+    return rules.SMALL_CELL_THRESHOLD()
 
 
 def api_client_default_rate() -> str:

@@ -91,13 +91,14 @@ ROW_KEYS = ["territoire_niveau", "territoire_code", "territoire_nom", "voie", "n
 
 
 def dropout_q() -> Q:
-    """An enrolment that ended in a dropout (SIEI definition, domain.md §4.10 and §4.17).
+    """An enrolment that ended in a dropout: the one definition (rules.DROPOUT_DEFINITION).
 
-    The enrolment has an exit date; the pupil was 16 or older on that date; the exit reason
-    means leaving training without the cycle's diploma (abandon, job, other or unrecorded —
-    not end of cycle, change of school, move or apprenticeship, which continue initial
-    training or complete it); and no later enrolment of the pupil exists (a later school year,
-    or the same year starting on or after the exit date).
+    SIEI (domain.md §4.10) and §4.17: the enrolment has an exit date; the pupil was 16 or
+    older on that date; no later enrolment of the pupil exists (a later school year, or the
+    same year starting on or after the exit date); and the pupil left without a diploma —
+    during the cycle (abandon, job, other, unrecorded), or at its end without a passed CAP,
+    bac, BT or BTS at a session up to the one closing that school year (`leaver_at_end_of_
+    cycle_without_diploma_q`). Apprenticeship, change of school and move are not dropouts.
     """
     from students.models import Enrolment
 
@@ -107,10 +108,25 @@ def dropout_q() -> Q:
     )
     return (
         Q(exit_date__isnull=False)
-        & Q(exit_reason__in=rules.DROPOUT_EXIT_REASONS)
+        & (Q(exit_reason__in=rules.DROPOUT_EXIT_REASONS) | end_of_cycle_without_diploma_q())
         & Q(student__birth_date__lte=AddYears(F("exit_date"), -rules.DROPOUT_MIN_AGE))
         & ~Exists(following)
     )
+
+
+def end_of_cycle_without_diploma_q() -> Q:
+    """Left at the end of the cycle with no passed qualifying exam the app knows of (an
+    ajourné who does not come back). Session S closes school year S-1, hence `school_year + 1`.
+    """
+    from dossiers.models import ExamResult
+
+    diploma = ExamResult.objects.filter(
+        student_id=OuterRef("student_id"),
+        exam__in=rules.QUALIFYING_EXAMS,
+        outcome__in=rules.PASSED_OUTCOMES,
+        session_year__lte=OuterRef("school_year") + 1,
+    )
+    return Q(exit_reason=rules.END_OF_CYCLE_EXIT_REASON) & ~Exists(diploma)
 
 
 def _enrolments():
@@ -124,11 +140,12 @@ DROPOUTS = Family(
     label="Décrochage scolaire",
     definition=(
         "Effectif : inscriptions de l'année dans l'établissement, la voie et le niveau. "
-        "Décrocheur (définition du SIEI) : jeune de 16 ans ou plus à la date de sortie, sorti "
-        "sans le diplôme du cycle (motif de sortie : abandon, entrée dans l'emploi, autre ou "
-        "non renseigné) et sans inscription ultérieure (année suivante, ou même année après la "
-        "sortie). Les sorties en fin de cycle, vers l'apprentissage, pour changement "
-        "d'établissement ou déménagement ne sont pas comptées. Taux : décrocheurs / effectif."
+        "Décrocheur (définition du SIEI) : jeune de 16 ans ou plus à la date de sortie, sans "
+        "inscription ultérieure (année suivante, ou même année après la sortie), sorti sans "
+        "diplôme : en cours de cycle (abandon, entrée dans l'emploi, autre ou motif non "
+        "renseigné) ou en fin de cycle sans résultat « admis » connu à un CAP, baccalauréat, BT "
+        "ou BTS (un ajourné qui ne revient pas). Les départs en apprentissage, changements "
+        "d'établissement et déménagements ne sont pas comptés. Taux : décrocheurs / effectif."
     ),
     base=_enrolments,
     counts=lambda: {"effectif": None, "decrocheurs": dropout_q()},

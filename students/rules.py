@@ -1,18 +1,65 @@
-"""Age thresholds set by the texts, in one place."""
+"""Age thresholds set by the texts, in one place (listed on « Règles en vigueur »)."""
 
 import calendar
 import datetime as dt
 
-# Code de l'éducation L.131-1: instruction obligatoire until 16.
-COMPULSORY_INSTRUCTION_END_AGE = 16
-# Code de l'éducation L.114-1 (loi 2019-791): obligation de formation from 16 to 18.
-OBLIGATION_FORMATION_END_AGE = 18
-# Majority: letters go to the young person, no longer to the representatives.
-MAJORITY_AGE = 18
-# PAFI from 15 (seed 002); MLDS public 16 to 24 inclusive (seed 004).
-PAFI_MIN_AGE = 15
-MLDS_MIN_AGE = 16
-MLDS_END_AGE = 25
+from rulebook.registry import Status, fixed, setting
+
+SECTION = "Âges"
+
+COMPULSORY_INSTRUCTION_END_AGE = fixed(
+    "AGE_END_OF_COMPULSORY_INSTRUCTION",
+    16,
+    label="Fin de l'instruction obligatoire",
+    source="Code de l'éducation, art. L.131-1",
+    section=SECTION,
+    unit="ans",
+)
+OBLIGATION_FORMATION_END_AGE = fixed(
+    "AGE_END_OF_OBLIGATION_FORMATION",
+    18,
+    label="Fin de l'obligation de formation (elle court de 16 à 18 ans)",
+    source="Code de l'éducation, art. L.114-1 (loi 2019-791, art. 15)",
+    section=SECTION,
+    unit="ans",
+)
+MAJORITY_AGE = fixed(
+    "AGE_MAJORITY",
+    18,
+    label="Majorité : les courriers vont au jeune et non plus aux représentants légaux",
+    source="Code civil, art. 414",
+    section=SECTION,
+    unit="ans",
+)
+PAFI_MIN_AGE = fixed(
+    "AGE_PAFI_MIN",
+    15,
+    label="Âge minimal d'un parcours aménagé de formation initiale (PAFI)",
+    source="Circulaire Grand Est du 23/04/2024 (seed 002) : « si l'élève a atteint ses 15 ans »",
+    section=SECTION,
+    status=Status.LOCAL,
+    unit="ans",
+)
+MLDS_MIN_AGE = fixed(
+    "AGE_MLDS_MIN",
+    16,
+    label="Âge minimal d'un suivi MLDS",
+    source="Circulaire de Poitiers du 29/09/2014 (seed 004) : jeunes de 16 à 24 ans",
+    section=SECTION,
+    status=Status.LOCAL,
+    unit="ans",
+)
+MLDS_END_AGE = setting(
+    "MLDS_END_AGE",
+    25,
+    label="Âge auquel le suivi MLDS se clôt ou passe la main",
+    source="Seed 004 : public de 16 à 24 ans inclus ; clôture au 25e anniversaire "
+    "(domain.md §4.15)",
+    status=Status.ASSUMPTION,
+    section=SECTION,
+    unit="ans",
+    check=lambda v: 18 <= v <= 30,
+)
 
 
 def age_on(birth_date: dt.date, on: dt.date) -> int:

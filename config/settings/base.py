@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "operations",
+    "rulebook",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.ActiveRoleMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
+    "notifications.middleware.CalendarMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -274,6 +276,7 @@ DASHBOARD_PANELS = [
     "mlds.views.dashboard_panel",
     "foquale.views.dashboard_panel",
     "notifications.views.dashboard_panel",
+    "notifications.views.calendar_panel",
     "reports.views.dashboard_panel",
     "accounts.views.dashboard_panel",
 ]

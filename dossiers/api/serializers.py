@@ -56,8 +56,18 @@ class DossierListSerializer(serializers.ModelSerializer):
         ]
 
 
+class ExamRegistrationSerializer(serializers.Serializer):
+    """The registration for the next session that locks the planner's choices."""
+
+    session_year = serializers.IntegerField()
+    registered_on = serializers.DateField()
+    kept_summary = serializers.CharField()
+    confirmed_at = serializers.DateTimeField()
+
+
 class DossierDetailSerializer(DossierListSerializer):
     marks = MarkSerializer(source="exam_result.marks", many=True, read_only=True)
+    exam_registration = serializers.SerializerMethodField()
     right_end = serializers.DateField(read_only=True)
     proposed_school_uai = serializers.CharField(
         source="proposed_school.uai", read_only=True, default=None, allow_null=True
@@ -77,8 +87,14 @@ class DossierDetailSerializer(DossierListSerializer):
             "family_informed_on",
             "right_end",
             "marks",
+            "exam_registration",
             "deadlines",
         ]
+
+    @extend_schema_field(ExamRegistrationSerializer(allow_null=True))
+    def get_exam_registration(self, obj):
+        registration = obj.active_registration()
+        return ExamRegistrationSerializer(registration).data if registration else None
 
     @extend_schema_field(DeadlineOutSerializer(many=True))
     def get_deadlines(self, obj):

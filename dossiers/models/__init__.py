@@ -1,8 +1,15 @@
 from .commission import Capacity, Commission, CommissionDecision, CommissionSession
 from .documents import BatchJob, GeneratedDocument
 from .dossier import TRANSITIONS, RepreparationDossier
-from .results import EpreuveMark, ExamResult, ResultsDay, normalize_specialty, results_day_for
-from .trail import AccompanimentEntry, DossierTransition, Entretien, PlanChoice, RightUse
+from .results import EpreuveMark, ExamResult, normalize_specialty, results_day_for
+from .trail import (
+    AccompanimentEntry,
+    DossierTransition,
+    Entretien,
+    ExamRegistration,
+    PlanChoice,
+    RightUse,
+)
 
 __all__ = [
     "TRANSITIONS",
@@ -15,11 +22,11 @@ __all__ = [
     "DossierTransition",
     "EpreuveMark",
     "Entretien",
+    "ExamRegistration",
     "ExamResult",
     "GeneratedDocument",
     "PlanChoice",
     "RepreparationDossier",
-    "ResultsDay",
     "RightUse",
     "normalize_specialty",
     "results_day_for",

@@ -14,11 +14,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications import calendar
 from notifications.enums import DeadlineKind
 from notifications.models import Deadline
 from notifications.services import DeadlineSpec, record_human_action, sync_deadlines
 
-from .. import conf, rules
+from .. import rules
 from ..enums import (
     BEFORE_DECISION_STATES,
     NEXT_STEP,
@@ -33,7 +34,7 @@ from ..enums import (
 )
 from ..perms import MLDS_ROLES, READ_ROLES
 from .results import ExamResult, normalize_specialty
-from .trail import DossierTransition, Entretien, PlanChoice, RightUse
+from .trail import DossierTransition, Entretien, ExamRegistration, PlanChoice, RightUse
 
 S = DossierState
 
@@ -275,24 +276,30 @@ class RepreparationDossier(models.Model):
 
     @property
     def entretien_due_on(self) -> dt.date:
-        return self.opened_on + dt.timedelta(days=conf.ENTRETIEN_DAYS)
+        return self.opened_on + dt.timedelta(days=rules.ENTRETIEN_DAYS())
 
     @property
     def decision_due_on(self) -> dt.date:
-        return max(dt.date(self.session_year, *conf.DECISION_DAY), self.entretien_due_on)
+        return max(dt.date(self.session_year, *rules.DECISION_DAY()), self.entretien_due_on)
+
+    @property
+    def academie_id(self) -> int | None:
+        return calendar.academie_of(self.school.departement_id)
 
     @property
     def rentree(self) -> dt.date:
-        return dt.date(self.session_year, *conf.RENTREE_DAY)
+        """The rentrée that follows the failure, from the académie's calendar."""
+        return calendar.rentree(self.academie_id, self.session_year)
 
     @property
     def right_end(self) -> dt.date:
         """Last day the D.331-61 right may be used: the rentrée right after the failure."""
-        return self.rentree + dt.timedelta(days=conf.RIGHT_GRACE_DAYS)
+        return self.rentree + dt.timedelta(days=rules.RIGHT_GRACE_DAYS())
 
     @property
     def sweep_on(self) -> dt.date:
-        return dt.date(self.session_year, *conf.SWEEP_DAY)
+        """The "sans solution" sweep before that rentrée (calendar date, else a week before)."""
+        return calendar.sans_solution_sweep_date(self.academie_id, self.session_year)
 
     @property
     def decided_school(self):
@@ -347,7 +354,7 @@ class RepreparationDossier(models.Model):
             specs.append(
                 DeadlineSpec(
                     kind=DeadlineKind.COMMISSION_SESSION,
-                    due_date=self.transmitted_on + dt.timedelta(days=conf.COMMISSION_DAYS),
+                    due_date=self.transmitted_on + dt.timedelta(days=rules.COMMISSION_DAYS()),
                     label=f"Passage en commission d'affectation — {who}",
                     done=self.state != S.TRANSMIS_COMMISSION,
                     **common,
@@ -357,7 +364,7 @@ class RepreparationDossier(models.Model):
             specs.append(
                 DeadlineSpec(
                     kind=DeadlineKind.FAMILY_INFORMED,
-                    due_date=self.decided_on + dt.timedelta(days=conf.FAMILY_INFORMED_DAYS),
+                    due_date=self.decided_on + dt.timedelta(days=rules.FAMILY_INFORMED_DAYS()),
                     label=f"Informer la famille de la décision — {who}",
                     done=self.family_informed_on is not None or self.state == S.SANS_SOLUTION,
                     **common,
@@ -488,10 +495,10 @@ class RepreparationDossier(models.Model):
                 )
             if on < today:
                 raise ValidationError("La date prévue de l'entretien est déjà passée.")
-            if on > today + dt.timedelta(days=conf.ENTRETIEN_MAX_AHEAD_DAYS):
+            if on > today + dt.timedelta(days=rules.ENTRETIEN_MAX_AHEAD_DAYS()):
                 raise ValidationError(
                     "L'entretien doit être prévu dans les "
-                    f"{conf.ENTRETIEN_MAX_AHEAD_DAYS} jours : l'élève doit être reçu dès "
+                    f"{rules.ENTRETIEN_MAX_AHEAD_DAYS()} jours : l'élève doit être reçu dès "
                     "la publication des résultats."
                 )
 
@@ -762,14 +769,31 @@ class RepreparationDossier(models.Model):
         )
 
     # --- planner (domain.md §4.6 and §5) -------------------------------------------------
-    def plan_rows(self, marks=None, choices=None) -> list[dict]:
-        """Per épreuve: keepable or not (rules), the pupil's recorded choice, weekly hours."""
+    @property
+    def plan_session_year(self) -> int:
+        """The session the pupil re-sits: the one after the failure."""
+        return self.exam_result.session_year + 1
+
+    def active_registration(self):
+        """The confirmed registration for the next session, if any (locks the planner)."""
+        return (
+            ExamRegistration.objects.filter(dossier=self, cancelled_at__isnull=True)
+            .select_related("confirmed_by")
+            .first()
+        )
+
+    def plan_rows(self, marks=None, choices=None, registration=None) -> list[dict]:
+        """Per épreuve: keepable or not (rules), the pupil's recorded choice, weekly hours.
+
+        With a confirmed registration, a keepable mark the pupil re-sits is a renunciation:
+        definitive for the bac GT, for that session only for the CAP (rules, domain.md §5).
+        """
         result = self.exam_result
         rule = result.rule
         marks = list(result.marks.all()) if marks is None else marks
         if choices is None:
             choices = {c.mark_id: c for c in self.plan_choices.all()}
-        for_session = result.session_year + 1
+        for_session = self.plan_session_year
         rows = []
         for mark in marks:
             keepable, reason = rules.is_keepable(
@@ -783,6 +807,13 @@ class RepreparationDossier(models.Model):
             choice = choices.get(mark.pk)
             chosen = choice.choice if choice else ""
             reprepare = not keepable or chosen != PlanChoiceKind.KEEP
+            renounced = ""
+            if registration is not None and keepable and chosen == PlanChoiceKind.REPREPARE:
+                renounced = (
+                    "Renonciation définitive"
+                    if rule.renunciation_definitive
+                    else f"Renonciation pour la session {for_session} seulement"
+                )
             rows.append(
                 {
                     "mark": mark,
@@ -790,8 +821,11 @@ class RepreparationDossier(models.Model):
                     "reason": reason,
                     "choice": chosen,
                     "choice_label": PlanChoiceKind(chosen).label if chosen else "",
+                    "chosen_by": choice.chosen_by if choice else None,
+                    "chosen_at": choice.updated_at if choice else None,
                     "undecided": keepable and not chosen,
                     "reprepare": reprepare,
+                    "renounced": renounced,
                     "weekly_hours": epreuve.weekly_hours if epreuve else None,
                 }
             )
@@ -803,7 +837,20 @@ class RepreparationDossier(models.Model):
         total = sum((r["weekly_hours"] or 0) for r in subjects)
         return {"subjects": subjects, "total_hours": total}
 
+    def check_plan_open(self) -> None:
+        """Choices are drafts until the registration for the session is confirmed."""
+        registration = self.active_registration()
+        if registration is not None:
+            by = registration.confirmed_by or "l'établissement"
+            raise ValidationError(
+                f"L'inscription à la session {registration.session_year} a été confirmée le "
+                f"{registration.registered_on:%d/%m/%Y} (saisie par {by}) : les choix de "
+                "l'élève sont verrouillés. Pour corriger une confirmation saisie par erreur, "
+                "annulez-la d'abord avec son motif."
+            )
+
     def set_plan_choice(self, *, by, mark, choice: str):
+        """Record the pupil's choice for one épreuve; reversible until the registration."""
         rule = self.exam_result.rule
         if mark.result_id != self.exam_result_id:
             raise ValidationError("Cette épreuve n'appartient pas à ce dossier.")
@@ -814,25 +861,78 @@ class RepreparationDossier(models.Model):
             epreuve_code=mark.code,
             mark=mark.mark,
             mark_session=mark.session_year,
-            for_session=self.exam_result.session_year + 1,
+            for_session=self.plan_session_year,
         )
         if choice == PlanChoiceKind.KEEP and not keepable:
             raise ValidationError(f"{mark.label} : note non conservable. {reason}")
         with transaction.atomic():
+            # Lock the dossier: a registration confirmed at the same moment wins or waits.
+            type(self).objects.select_for_update().filter(pk=self.pk).values("pk").get()
+            self.check_plan_open()
             existing = (
                 PlanChoice.objects.select_for_update().filter(dossier=self, mark=mark).first()
             )
-            if (
-                existing
-                and existing.choice == PlanChoiceKind.REPREPARE
-                and choice == PlanChoiceKind.KEEP
-                and keepable
-                and rule.renunciation_definitive
-            ):
+            if existing is not None and existing.choice == choice:
+                return existing
+            plan_choice = existing or PlanChoice(dossier=self, mark=mark)
+            plan_choice.choice = choice
+            plan_choice.chosen_by = by
+            plan_choice._history_user = by
+            plan_choice.save()
+            return plan_choice
+
+    def confirm_exam_registration(self, *, by, registered_on: dt.date, today=None):
+        """The pupil is registered for the next session (Cyclades): the choices are locked."""
+        today = today or timezone.localdate()
+        with transaction.atomic():
+            type(self).objects.select_for_update().filter(pk=self.pk).values("pk").get()
+            self.check_plan_open()
+            if registered_on > today:
+                raise ValidationError("La date d'inscription ne peut pas être dans le futur.")
+            if registered_on < self.opened_on:
                 raise ValidationError(
-                    f"{mark.label} : pour le baccalauréat général et technologique, la "
-                    "renonciation au bénéfice d'une note est définitive."
+                    "L'inscription à la session suivante ne peut pas précéder le jour des "
+                    f"résultats ({self.opened_on:%d/%m/%Y})."
                 )
-            PlanChoice.objects.update_or_create(
-                dossier=self, mark=mark, defaults={"choice": choice, "chosen_by": by}
+            rows = self.plan_rows()
+            undecided = [r["mark"].label for r in rows if r["undecided"]]
+            if undecided:
+                raise ValidationError(
+                    "Enregistrez d'abord le choix de l'élève (conserver ou repasser) pour : "
+                    + ", ".join(undecided)
+                    + ". L'inscription reprend ces choix."
+                )
+            summary = "; ".join(
+                f"{r['mark'].label} : {'conservée' if not r['reprepare'] else 'repassée'}"
+                for r in rows
+                if r["keepable"]
             )
+            try:
+                with transaction.atomic():
+                    return ExamRegistration.objects.create(
+                        dossier=self,
+                        session_year=self.plan_session_year,
+                        registered_on=registered_on,
+                        kept_summary=summary or "Aucune note conservable.",
+                        confirmed_by=by,
+                    )
+            except IntegrityError as exc:
+                raise ValidationError(
+                    "L'inscription à la session est déjà confirmée pour ce dossier."
+                ) from exc
+
+    def cancel_exam_registration(self, *, by, reason: str):
+        """Withdraw a confirmation entered by mistake; the row and its reason stay."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError("Indiquez le motif de l'annulation de la confirmation.")
+        with transaction.atomic():
+            type(self).objects.select_for_update().filter(pk=self.pk).values("pk").get()
+            registration = self.active_registration()
+            if registration is None:
+                raise ValidationError("Aucune inscription confirmée à annuler.")
+            registration.cancelled_by = by
+            registration.cancelled_at = timezone.now()
+            registration.cancel_reason = reason[:2000]
+            registration.save(update_fields=["cancelled_by", "cancelled_at", "cancel_reason"])
+            return registration

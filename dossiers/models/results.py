@@ -5,44 +5,31 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 
-from .. import conf, rules
+from notifications.enums import ExamKind
+
+from .. import rules
 from ..enums import Exam, ExamOutcome
 
+# Which results day of the calendar each exam follows (the BT's is the baccalauréat's).
+CALENDAR_EXAM = {
+    Exam.BAC_GENERAL: ExamKind.BAC,
+    Exam.BAC_TECHNO: ExamKind.BAC,
+    Exam.BAC_PRO: ExamKind.BAC,
+    Exam.BT: ExamKind.BAC,
+    Exam.BTS: ExamKind.BTS,
+    Exam.CAP: ExamKind.CAP,
+}
 
-def results_day_for(academie_id, session_year: int) -> dt.date:
-    """Results day of an académie for a session: the configured row, else the default."""
-    day = (
-        ResultsDay.objects.filter(academie_id=academie_id, session_year=session_year)
-        .values_list("date", flat=True)
-        .first()
-    )
-    return day or dt.date(session_year, *conf.RESULTS_DAY)
+
+def results_day_for(academie_id, session_year: int, exam: str = Exam.BAC_GENERAL) -> dt.date:
+    """Results day of an exam's session in an académie, from the one school calendar."""
+    from notifications import calendar
+
+    return calendar.results_day(academie_id, session_year, CALENDAR_EXAM[exam])
 
 
 def normalize_specialty(text: str) -> str:
     return " ".join((text or "").split()).upper()
-
-
-class ResultsDay(models.Model):
-    """Publication day of the results of an académie for a session (4 July 2025 in Créteil)."""
-
-    academie = models.ForeignKey(
-        "territories.Academie", on_delete=models.CASCADE, verbose_name="académie"
-    )
-    session_year = models.PositiveSmallIntegerField("session")
-    date = models.DateField("jour des résultats")
-
-    class Meta:
-        verbose_name = "jour des résultats"
-        verbose_name_plural = "jours des résultats"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["academie", "session_year"], name="results_day_one_per_session"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.academie} — session {self.session_year} : {self.date:%d/%m/%Y}"
 
 
 class ExamResult(models.Model):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from ..enums import Channel, DossierState, Exam, PlanChoiceKind, TrailKind
 
@@ -156,7 +157,11 @@ class RightUse(models.Model):
 
 
 class PlanChoice(models.Model):
-    """The pupil's choice for one épreuve: keep the mark or sit it again."""
+    """The pupil's choice for one épreuve: keep the mark or sit it again.
+
+    A draft until the registration for the session is confirmed (ExamRegistration), then
+    locked. Every change is historised (who, when, from what).
+    """
 
     dossier = models.ForeignKey(
         "dossiers.RepreparationDossier", on_delete=models.CASCADE, related_name="plan_choices"
@@ -168,9 +173,67 @@ class PlanChoice(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(user_db_constraint=False)
+
     class Meta:
         verbose_name = "choix par épreuve"
         constraints = [models.UniqueConstraint(fields=["dossier", "mark"], name="plan_choice_once")]
 
     def __str__(self):
         return self.get_choice_display()
+
+
+class ExamRegistration(models.Model):
+    """The candidate's registration for the next session (Cyclades), recorded by the school.
+
+    It turns the planner's choices into what was registered: from then on they are locked
+    (renouncing a mark is definitive for the bac GT, valid for that session only for the CAP).
+    A confirmation entered by mistake can be withdrawn with a reason; the row stays, dated.
+    """
+
+    dossier = models.ForeignKey(
+        "dossiers.RepreparationDossier",
+        on_delete=models.CASCADE,
+        related_name="exam_registrations",
+        verbose_name="dossier",
+    )
+    session_year = models.PositiveSmallIntegerField("session")
+    registered_on = models.DateField("inscription enregistrée dans Cyclades le")
+    kept_summary = models.TextField("notes conservées et épreuves repassées", blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="confirmée par",
+    )
+    confirmed_at = models.DateTimeField("confirmée le", auto_now_add=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="annulée par",
+    )
+    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
+    cancel_reason = models.TextField("motif de l'annulation", blank=True)
+
+    class Meta:
+        verbose_name = "inscription à la session"
+        verbose_name_plural = "inscriptions à la session"
+        ordering = ["-confirmed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(cancelled_at__isnull=True),
+                name="exam_registration_one_active",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""),
+                name="exam_registration_cancel_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Inscription à la session {self.session_year} ({self.registered_on:%d/%m/%Y})"

@@ -50,13 +50,17 @@ def _make_form(name, dossier, data=None):
     return form_class(data, prefix=name, initial=initial, **kwargs)
 
 
-def _context(request, dossier, *, bound=None, trail_form=None):
+def _context(
+    request, dossier, *, bound=None, trail_form=None, registration_form=None, cancel_form=None
+):
     user = request.user
     today = timezone.localdate()
     result = dossier.exam_result
     marks = list(result.marks.all())
-    choices = {c.mark_id: c for c in dossier.plan_choices.all()}
-    rows = dossier.plan_rows(marks=marks, choices=choices)
+    choices = {c.mark_id: c for c in dossier.plan_choices.select_related("chosen_by")}
+    registrations = list(dossier.exam_registrations.select_related("confirmed_by", "cancelled_by"))
+    registration = next((r for r in registrations if r.cancelled_at is None), None)
+    rows = dossier.plan_rows(marks=marks, choices=choices, registration=registration)
     actions = []
     for name in dossier.available_transitions():
         if name not in ACTIONS or not role_in(user, ACTIONS[name][1]):
@@ -94,6 +98,12 @@ def _context(request, dossier, *, bound=None, trail_form=None):
         "priority_rule": rules.PRIORITY_RULE_TEXT,
         "today": today,
         "choice_kinds": PlanChoiceKind.choices,
+        "registration": registration,
+        "cancelled_registrations": [r for r in registrations if r.cancelled_at is not None],
+        "registration_form": registration_form
+        or forms.ExamRegistrationForm(prefix="inscription", initial={"registered_on": today}),
+        "cancel_registration_form": cancel_form
+        or forms.CancelRegistrationForm(prefix="annulation"),
         "decision_outcomes": DecisionOutcome,
     }
 
@@ -184,10 +194,45 @@ def plan_save(request, public_id):
         try:
             dossier.set_plan_choice(by=request.user, mark=mark, choice=value)
         except ValidationError as exc:
-            errors.extend(exc.messages)
+            errors.extend(m for m in exc.messages if m not in errors)
     if errors:
         return _error_page(request, dossier, " ".join(errors), status=400)
     messages.success(request, "Choix de l'élève enregistrés ; l'emploi du temps est mis à jour.")
+    return redirect(dossier)
+
+
+@access(SCOPED, roles=HEAD_ROLES)
+@require_POST
+def plan_registration(request, public_id, action):
+    """Confirm the registration for the next session (locks the choices), or withdraw it."""
+    dossier = get_dossier_for_user(request.user, public_id, write=True, roles=HEAD_ROLES)
+    if action == "confirmer":
+        form = forms.ExamRegistrationForm(request.POST, prefix="inscription")
+        bound = {"registration_form": form}
+    elif action == "annuler":
+        form = forms.CancelRegistrationForm(request.POST, prefix="annulation")
+        bound = {"cancel_form": form}
+    else:
+        raise Http404("Action inconnue.")
+    if not form.is_valid():
+        return _error_page(
+            request, dossier, "Le formulaire contient des erreurs.", status=400, **bound
+        )
+    try:
+        if action == "confirmer":
+            done = dossier.confirm_exam_registration(
+                by=request.user, registered_on=form.cleaned_data["registered_on"]
+            )
+            message = (
+                f"Inscription à la session {done.session_year} confirmée : les choix de l'élève "
+                "sont verrouillés."
+            )
+        else:
+            dossier.cancel_exam_registration(by=request.user, reason=form.cleaned_data["reason"])
+            message = "Confirmation annulée : les choix de l'élève sont de nouveau modifiables."
+    except ValidationError as exc:
+        return _error_page(request, dossier, " ".join(exc.messages), status=409, **bound)
+    messages.success(request, message)
     return redirect(dossier)
 
 

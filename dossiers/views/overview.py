@@ -20,7 +20,7 @@ from audit.services import log_list_read
 from config.forms import UNREADABLE_FILE
 from territories.models import Etablissement
 
-from .. import conf, forms, rules, services
+from .. import forms, rules, services
 from ..enums import DossierState
 from ..importer import import_results
 from ..models import RepreparationDossier
@@ -188,7 +188,7 @@ def cio_caseload(request):
         s.pk: {"school": s, "counts": defaultdict(int), "total": 0, "late": 0}
         for s in Etablissement.objects.visible_to(request.user).only("id", "name", "uai")
     }
-    late_ids = base.without_entretien_after(today, conf.NO_ENTRETIEN_ALERT_DAYS)
+    late_ids = base.without_entretien_after(today, rules.NO_ENTRETIEN_ALERT_DAYS())
     rows = base.values("school_id", "state").annotate(
         n=Count("id"), late=Count("id", filter=Q(pk__in=late_ids.values("pk")))
     )
@@ -222,7 +222,7 @@ def cio_caseload(request):
             "grand_total": sum(totals.values()),
             "late": late,
             "without": without,
-            "days": conf.NO_ENTRETIEN_ALERT_DAYS,
+            "days": rules.NO_ENTRETIEN_ALERT_DAYS(),
             "today": today,
         },
     )
@@ -292,7 +292,7 @@ def dashboard_panel(request) -> str:
             "id",
             filter=Q(
                 state__in=[DossierState.REMIS, DossierState.ENTRETIEN_PLANIFIE],
-                opened_on__lt=today - dt.timedelta(days=conf.ENTRETIEN_DAYS),
+                opened_on__lt=today - dt.timedelta(days=rules.ENTRETIEN_DAYS()),
             ),
         ),
         transmitted=Count("id", filter=Q(state=DossierState.TRANSMIS_COMMISSION)),

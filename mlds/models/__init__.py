@@ -1,5 +1,4 @@
 from .ambition_emploi import AmbitionEmploi, AmbitionEmploiLog, PfmpPeriod
-from .base import Rentree
 from .droit_retour import DroitRetour, DroitRetourLog
 from .follow_ups import ContactAttempt, FollowUp, FollowUpLog, JointReview
 from .partners import PaqiSite, Partner, PartnerContact
@@ -18,6 +17,5 @@ __all__ = [
     "Partner",
     "PartnerContact",
     "PfmpPeriod",
-    "Rentree",
     "SieiImport",
 ]

@@ -17,7 +17,6 @@ from ..enums import AmbitionEmploiDiploma, AmbitionEmploiOutcome, AmbitionEmploi
 from .base import (
     DEPARTEMENT_READ_ROLES,
     WRITE_ROLES,
-    Rentree,
     TransitionMixin,
     active_role,
     departement_q,
@@ -185,14 +184,61 @@ class AmbitionEmploi(TransitionMixin, models.Model):
                 f"à « {A(target).label} »."
             )
 
+    @property
+    def academie_id(self) -> int | None:
+        from notifications import calendar
+
+        return calendar.academie_of(self.departement_id)
+
+    @property
+    def start_window(self) -> tuple[dt.date, dt.date]:
+        """From the rentrée after the cycle's session to the end of classes of that year."""
+        return rules.ambition_emploi_start_window(self.session_year, self.academie_id)
+
+    def default_start(self, today: dt.date) -> dt.date:
+        """What the start form proposes: the rentrée, or today once the rentrée has passed."""
+        first, last = self.start_window
+        return min(max(first, today), last) if today <= last else first
+
+    def check_eligibility(self) -> None:
+        """Arrêté du 18 juillet 2023, art. 2: checked at the proposal and again at the start."""
+        if self.diploma not in AmbitionEmploiDiploma.values:
+            raise ValidationError(
+                "Le parcours est réservé aux jeunes ayant achevé un cycle de bac professionnel, "
+                "de brevet des métiers d'art, de DTMS ou de CAP."
+            )
+        if self.is_employed_or_in_training:
+            raise ValidationError(
+                "Le jeune est en emploi ou en formation : il n'est pas éligible au parcours."
+            )
+        if not self.is_volunteer:
+            raise ValidationError(
+                "Le parcours repose sur le volontariat : cochez l'accord du jeune."
+            )
+
+    def check_start(self, start: dt.date, planned_end: dt.date) -> None:
+        """The start of the arrêté du 18 juillet 2023: eligibility, then the dates."""
+        self.check_eligibility()
+        first, last = self.start_window
+        if start < first:
+            raise ValidationError(
+                f"Le parcours commence à partir de la rentrée qui suit la dernière session "
+                f"(session {self.session_year}) : pas avant le {first:%d/%m/%Y} (arrêté du "
+                "18 juillet 2023)."
+            )
+        if start > last:
+            raise ValidationError(
+                f"Le cycle a été achevé à la session {self.session_year} : le parcours devait "
+                f"commencer pendant l'année scolaire {self.session_year}-{self.session_year + 1} "
+                f"(au plus tard le {last:%d/%m/%Y}). Plus tard, ce n'est plus le Parcours "
+                "Ambition emploi (arrêté du 18 juillet 2023) : proposez une autre solution "
+                "(suivi MLDS, droit au retour en formation)."
+            )
+        self.check_dates(start, planned_end, pfmp_days=self.pfmp_days)
+
     @staticmethod
     def check_dates(start: dt.date, planned_end: dt.date, *, pfmp_days: int = 0):
-        """Refuse a start before the rentrée, an end past 4 months, PFMP beyond two thirds."""
-        rentree = Rentree.date_for(rules.school_year_of(start))
-        if start < rentree:
-            raise ValidationError(
-                f"Le parcours ne peut pas commencer avant la rentrée ({rentree:%d/%m/%Y})."
-            )
+        """Refuse an end past 4 months and PFMP beyond two thirds of the parcours."""
         if planned_end < start:
             raise ValidationError("La fin du parcours ne peut pas précéder son début.")
         latest = rules.ambition_emploi_latest_end(start)
@@ -236,11 +282,7 @@ class AmbitionEmploi(TransitionMixin, models.Model):
 
     def start(self, *, by, start_date, planned_end_date, expected_version=None):
         self._guard(A.EN_COURS)
-        if self.is_employed_or_in_training:
-            raise ValidationError(
-                "Le jeune est en emploi ou en formation : il n'est pas éligible au parcours."
-            )
-        self.check_dates(start_date, planned_end_date, pfmp_days=self.pfmp_days)
+        self.check_start(start_date, planned_end_date)
         self.start_date = start_date
         self.planned_end_date = planned_end_date
         self._commit(
@@ -331,7 +373,7 @@ class AmbitionEmploi(TransitionMixin, models.Model):
         return [
             DeadlineSpec(
                 kind=DeadlineKind.AMBITION_EMPLOI_BILAN,
-                due_date=rules.add_months(self.start_date, rules.AMBITION_EMPLOI_BILAN_MONTHS),
+                due_date=rules.add_months(self.start_date, rules.AMBITION_EMPLOI_BILAN_MONTHS()),
                 label=f"Bilan à mi-parcours Ambition emploi de {self.student}",
                 done=done,
                 **common,

@@ -1,14 +1,10 @@
-"""Pieces shared by the MLDS cases: scopes by role, the rentrée calendar, locked transitions."""
-
-import datetime as dt
+"""Pieces shared by the MLDS cases: scopes by role, locked transitions."""
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from accounts.enums import SCHOOL_ROLES, Role
-
-from .. import conf, rules
 
 # Who reads the MLDS caseload of a whole département (the IA-DASEN and IEN-IO supervise it).
 DEPARTEMENT_READ_ROLES = {Role.COORDONNATEUR_MLDS, Role.IA_DASEN, Role.IEN_IO, Role.ADMINISTRATEUR}
@@ -28,36 +24,6 @@ def active_role(user):
 
 def departement_q(role, prefix: str = "") -> Q:
     return Q(**{f"{prefix}departement_id__in": role.departement_ids()})
-
-
-class Rentree(models.Model):
-    """The rentrée date of a school year (Ambition emploi cannot start before it)."""
-
-    school_year = models.PositiveSmallIntegerField(
-        "année scolaire", unique=True, help_text="Année de la rentrée : 2025 pour 2025-2026."
-    )
-    date = models.DateField("date de la rentrée")
-
-    class Meta:
-        verbose_name = "date de rentrée"
-        verbose_name_plural = "dates de rentrée"
-        ordering = ["-school_year"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(date__year=models.F("school_year")), name="rentree_in_its_year"
-            )
-        ]
-
-    def __str__(self):
-        return f"Rentrée {self.school_year} : {self.date:%d/%m/%Y}"
-
-    @classmethod
-    def date_for(cls, school_year: int) -> dt.date:
-        """Stored date, else setting `MLDS_RENTREE_DATES`, else the first Monday of September."""
-        stored = cls.objects.filter(school_year=school_year).values_list("date", flat=True).first()
-        if stored:
-            return stored
-        return conf.configured_rentrees().get(school_year) or rules.default_rentree(school_year)
 
 
 class TransitionMixin:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.enums import Role
 
 from .. import rules
-from ..enums import DroitRetourChannel, DroitRetourStatus
+from ..enums import DroitRetourChannel, DroitRetourStatus, HighestDiploma
 from .base import DEPARTEMENT_READ_ROLES, WRITE_ROLES, TransitionMixin, active_role, departement_q
 
 D = DroitRetourStatus
@@ -78,6 +78,14 @@ class DroitRetour(TransitionMixin, models.Model):
     )
     channel = models.CharField(
         "demande reçue par", max_length=20, choices=DroitRetourChannel.choices
+    )
+    highest_diploma = models.CharField(
+        "diplôme le plus élevé",
+        max_length=20,
+        choices=HighestDiploma.choices,
+        blank=True,
+        help_text="Déclaré par le jeune ; un diplôme connu de l'application l'emporte. Vide : "
+        "demande enregistrée avant que la condition de diplôme ne soit vérifiée.",
     )
     requested_on = models.DateField("date de la demande")
     interview_due_on = models.DateField("entretien à tenir avant le")

@@ -78,7 +78,7 @@ class FollowUpQuerySet(models.QuerySet):
 
     def overdue(self, today: dt.date):
         """Open follow-ups past one of their deadlines, or whose young person turned 25."""
-        age_limit = rules.birthday(today, -rules.FOLLOW_UP_END_AGE)
+        age_limit = rules.birthday(today, -rules.FOLLOW_UP_END_AGE())
         return self.open().filter(
             Q(status__in=[S.SIGNALE, S.INJOIGNABLE], contact_due_on__lt=today)
             | Q(status=S.CONTACTE, bilan_due_on__lt=today)
@@ -96,7 +96,7 @@ class FollowUpQuerySet(models.QuerySet):
 
     def aged_out(self, today: dt.date):
         return self.open().filter(
-            student__birth_date__lte=rules.birthday(today, -rules.FOLLOW_UP_END_AGE)
+            student__birth_date__lte=rules.birthday(today, -rules.FOLLOW_UP_END_AGE())
         )
 
 
@@ -284,11 +284,11 @@ class FollowUp(TransitionMixin, models.Model):
 
     def age_limit_reached(self, today: dt.date) -> bool:
         """True from the 25th birthday: the follow-up must be closed ("25 ans atteints")."""
-        return self.student.age_on(today) >= rules.FOLLOW_UP_END_AGE
+        return self.student.age_on(today) >= rules.FOLLOW_UP_END_AGE()
 
     @property
     def end_of_follow_up_on(self) -> dt.date:
-        return rules.birthday(self.student.birth_date, rules.FOLLOW_UP_END_AGE)
+        return rules.birthday(self.student.birth_date, rules.FOLLOW_UP_END_AGE())
 
     def needs_partner(self) -> bool:
         return self.solution_type in SOLUTION_PARTNER_TYPES
@@ -484,7 +484,7 @@ class FollowUp(TransitionMixin, models.Model):
             _refuse("L'entrée en solution ne peut pas précéder la proposition.")
         self.solution_start_on = start_on
         self.transition_end_on = rules.add_months(
-            start_on, rules.TRANSITION_WINDOW_MONTHS
+            start_on, rules.TRANSITION_WINDOW_MONTHS()
         ) - dt.timedelta(days=1)
         self._commit(
             by=by,
@@ -564,8 +564,8 @@ class FollowUp(TransitionMixin, models.Model):
             _refuse("Une solution ne peut être dite consolidée que si le jeune y est entré.")
         if reason == ClosureReason.AGE_25 and not self.age_limit_reached(today):
             _refuse(
-                f"Le jeune n'aura 25 ans que le {self.end_of_follow_up_on:%d/%m/%Y} : "
-                "choisissez un autre motif."
+                f"Le jeune n'aura {rules.FOLLOW_UP_END_AGE()} ans que le "
+                f"{self.end_of_follow_up_on:%d/%m/%Y} : choisissez un autre motif."
             )
         self.closure_reason = reason
         self.closed_on = today
@@ -624,7 +624,7 @@ class FollowUp(TransitionMixin, models.Model):
             DeadlineSpec(
                 kind=DeadlineKind.AGE_25,
                 due_date=self.end_of_follow_up_on,
-                label=f"{who} a 25 ans : clore le suivi MLDS",
+                label=f"{who} a {rules.FOLLOW_UP_END_AGE()} ans : clore le suivi MLDS",
                 done=closed,
                 **common,
             )

@@ -21,11 +21,10 @@ from ..forms import (
     ConfirmForm,
     PfmpForm,
 )
-from ..models import AmbitionEmploi, Rentree
+from ..models import AmbitionEmploi
 from ..models.base import WRITE_ROLES
 from ..perms import AMBITION_WRITE_ROLES, PAGE_ROLES, get_ambition_for_user, get_follow_up_for_user
-from ..rules import last_session_year, school_year_of
-from ..services import propose_ambition_emploi
+from ..services import held_exam_cycle, propose_ambition_emploi
 
 A = AmbitionEmploiStatus
 
@@ -127,8 +126,7 @@ def _render(request, parcours, bound=None, status=200):
                 if name == "fin-prevue":
                     initial["planned_end_date"] = parcours.planned_end_date
                 if name == "demarrer":
-                    rentree = Rentree.date_for(school_year_of(timezone.localdate()))
-                    initial["start_date"] = max(rentree, timezone.localdate())
+                    initial["start_date"] = parcours.default_start(timezone.localdate())
                 forms[name] = ACTIONS[name][0](initial=initial, prefix=name)
     return render(
         request,
@@ -138,6 +136,7 @@ def _render(request, parcours, bound=None, status=200):
             "forms": forms,
             "can_write": can_write,
             "deadlines": parcours.deadline_specs(),
+            "start_window": parcours.start_window,
             "timeline": parcours.logs.select_related("by").order_by("-at", "-id"),
             "today": timezone.localdate(),
         },
@@ -182,7 +181,10 @@ def ambition_propose(request, public_id):
     """From the MLDS follow-up page: offer a Parcours Ambition emploi to the young person."""
     follow_up = get_follow_up_for_user(request.user, public_id, write=True)
     form = AmbitionProposeForm(
-        request.POST, prefix="ambition", departement_id=follow_up.departement_id
+        request.POST,
+        prefix="ambition",
+        departement_id=follow_up.departement_id,
+        held=held_exam_cycle(follow_up.student),
     )
     if not form.is_valid():
         messages.error(request, "Le formulaire du Parcours Ambition emploi contient des erreurs.")
@@ -195,7 +197,6 @@ def ambition_propose(request, public_id):
             by=request.user,
             diploma=d["diploma"],
             school=school,
-            session_year=last_session_year(timezone.localdate()),
             is_volunteer=d["is_volunteer"],
             is_employed_or_in_training=d["is_employed_or_in_training"],
             objectives=d["objectives"],

@@ -72,7 +72,7 @@ def caseload(request):
     rows = list(page.object_list)
     for fu in rows:
         fu.age_now = fu.student.age_on(today)
-        fu.is_aged_out = fu.is_open and fu.age_now >= rules.FOLLOW_UP_END_AGE
+        fu.is_aged_out = fu.is_open and fu.age_now >= rules.FOLLOW_UP_END_AGE()
         fu.next_due = _next_due(fu)
         fu.is_late = fu.next_due is not None and fu.next_due < today
     windows = []
@@ -157,7 +157,7 @@ def dashboard_panel(request) -> str:
         return ""
     today = timezone.localdate()
     qs = FollowUp.objects.visible_to(request.user).open()
-    age_limit = rules.birthday(today, -rules.FOLLOW_UP_END_AGE)
+    age_limit = rules.birthday(today, -rules.FOLLOW_UP_END_AGE())
     counts = qs.aggregate(
         total=Count("id"),
         mine=Count("id", filter=Q(assigned_to=request.user)),

@@ -113,6 +113,7 @@ def droit_retour_new(request):
                     by=request.user,
                     channel=d["channel"],
                     requested_on=d["requested_on"],
+                    highest_diploma=d["highest_diploma"],
                     departement=None if student.current_school_id else dep_ids[0],
                 )
         except ValidationError as exc:

@@ -32,7 +32,7 @@ from ..forms import (
 from ..identity import find_or_create_young_person
 from ..models.base import WRITE_ROLES
 from ..perms import PAGE_ROLES, can_write_follow_ups, get_follow_up_for_user
-from ..services import open_follow_up
+from ..services import held_exam_cycle, open_follow_up
 
 S = FollowUpStatus
 
@@ -188,7 +188,11 @@ def _render_detail(request, follow_up, *, bound=None, status=200):
         "can_write": can_write,
         "forms": _action_forms(follow_up, bound, today) if can_write else {},
         "ambition_form": (
-            AmbitionProposeForm(prefix="ambition", departement_id=follow_up.departement_id)
+            AmbitionProposeForm(
+                prefix="ambition",
+                departement_id=follow_up.departement_id,
+                held=held_exam_cycle(student),
+            )
             if can_write and follow_up.is_open
             else None
         ),
@@ -299,7 +303,7 @@ def signal(request):
     students = (
         Student.objects.visible_to(request.user)
         .filter(birth_date__lte=rules.birthday(today, -rules.FOLLOW_UP_MIN_AGE))
-        .filter(birth_date__gt=rules.birthday(today, -rules.FOLLOW_UP_END_AGE))
+        .filter(birth_date__gt=rules.birthday(today, -rules.FOLLOW_UP_END_AGE()))
         .only("id", "last_name", "first_name", "birth_date", "current_school_id")
     )
     form = SignalForm(request.POST or None, students=students)

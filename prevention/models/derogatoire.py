@@ -125,8 +125,14 @@ class Derogatoire(PathBase):
 
     @property
     def is_priority(self) -> bool:
-        """Seed 003: priority to pupils who reach 16 during the school year."""
-        return rules.reaches_16_during_school_year(self.student.birth_date, self.planned_start)
+        """Seed 003: priority to pupils who reach 16 during the school year of the start."""
+        from notifications import calendar
+
+        return rules.reaches_16_during_school_year(
+            self.student.birth_date,
+            self.planned_start,
+            calendar.academie_of(self.school.departement_id),
+        )
 
     @property
     def signatures(self) -> list[tuple[str, dt.date | None]]:

@@ -91,7 +91,7 @@ class Pafi(PathBase):
             raise ValidationError("La fin prévue doit suivre le début du parcours.")
         if self.planned_end > rules.pafi_latest_end(start):
             raise ValidationError(
-                f"Un PAFI dure au plus {rules.PAFI_MAX_MONTHS} mois : la fin prévue ne peut "
+                f"Un PAFI dure au plus {rules.PAFI_MAX_MONTHS()} mois : la fin prévue ne peut "
                 f"dépasser le {rules.pafi_latest_end(start):%d/%m/%Y}."
             )
 

@@ -33,7 +33,7 @@ def test_inactive_record_is_warned_then_anonymised(world):
     report = apply_retention(today=TODAY, now=timezone.now())
     assert report.warned == 1 and report.anonymised == 0
     notice = RetentionNotice.objects.get(student=student)
-    assert notice.anonymise_on == TODAY + dt.timedelta(days=rules.RETENTION_WARNING_DAYS)
+    assert notice.anonymise_on == TODAY + dt.timedelta(days=rules.RETENTION_WARNING_DAYS())
 
     apply_retention(today=notice.anonymise_on, now=timezone.now())
     student.refresh_from_db()

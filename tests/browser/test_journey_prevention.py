@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from notifications import calendar
 from prevention.models import Derogatoire
 from students.enums import Level
 from territories.enums import Voie
@@ -35,7 +36,8 @@ def test_prevention_journey(world, page, browser, browser_login, live_server, tm
         level=Level.QUATRIEME,
         voie=Voie.COLLEGE,
         division="4C",
-        birth_date=dt.date(today.year - 16, 1, 1) + dt.timedelta(days=200),
+        # 16 in the middle of the running school year: a priority pupil (seed 003).
+        birth_date=dt.date(calendar.school_year_running(None, today) + 1 - 16, 1, 15),
     )
     csv = tmp_path / "absences.csv"
     csv.write_text(

@@ -12,10 +12,11 @@ from dossiers.models import (
     EpreuveMark,
     ExamResult,
     RepreparationDossier,
-    ResultsDay,
 )
+from notifications import calendar
 from notifications.models import Deadline
 
+from ..notifications.factories import no_calendar, school_year
 from ..students.factories import StudentFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,13 @@ GOOD = csv(
 
 
 def test_ajourne_opens_one_dossier_dated_results_day(pupils, world):
-    ResultsDay.objects.create(academie=world.academie, session_year=2025, date=dt.date(2025, 7, 4))
+    school_year(
+        2024,
+        academie=world.academie,
+        rentree=dt.date(2024, 9, 2),
+        end_of_classes=dt.date(2025, 7, 5),
+        results={"bac": dt.date(2025, 7, 4)},
+    )
     report = import_results(GOOD)
     assert report.ok, report.errors
     assert (report.results_created, report.dossiers_opened) == (2, 1)
@@ -71,9 +78,43 @@ def test_reimport_is_idempotent_and_updates(pupils):
     assert EpreuveMark.objects.count() == 6
 
 
-def test_results_day_defaults_to_configured_day(pupils):
+def test_session_2024_opens_on_its_real_results_day_8_july_domain_8(pupils, world, on_day):
+    """One calendar (domain.md §8): the 2024 results came out on Monday 8 July 2024, so a
+    2024 dossier opens on 8 July — no longer on a fixed 4 July."""
+    on_day(dt.date(2024, 7, 9))
+    school_year(
+        2023,
+        rentree=dt.date(2023, 9, 4),
+        end_of_classes=dt.date(2024, 7, 6),
+        results={"bac": dt.date(2024, 7, 8)},
+    )
+    report = import_results(csv("111111111AA;bac_pro;MELEC;2024;ajourne;7;8;9;10"))
+    assert report.ok, report.errors
+    assert RepreparationDossier.objects.get().opened_on == dt.date(2024, 7, 8)
+
+
+def test_each_exam_follows_its_own_results_day_else_the_bac_one(pupils, world):
+    school_year(
+        2024,
+        rentree=dt.date(2024, 9, 2),
+        end_of_classes=dt.date(2025, 7, 5),
+        results={"bac": dt.date(2025, 7, 4), "cap": dt.date(2025, 7, 2)},
+    )
+    header = "ine;examen;serie_specialite;session;resultat\n"
+    rows = "111111111AA;cap;CUISINE;2025;ajourne\n222222222AA;bts;MCO;2025;ajourne\n"
+    assert import_results((header + rows).encode()).ok
+    opened = dict(RepreparationDossier.objects.values_list("exam_result__exam", "opened_on"))
+    assert opened == {"cap": dt.date(2025, 7, 2), "bts": dt.date(2025, 7, 4)}
+
+
+def test_without_a_calendar_row_the_default_day_applies_and_is_flagged(pupils, world):
+    """A missing results day is not a silent default: the administrator's dashboard lists it
+    (CALENDAR_DEFAULT_RESULTS_DAY, 4 July)."""
+    no_calendar()
     import_results(GOOD)
     assert RepreparationDossier.objects.get().opened_on == dt.date(2025, 7, 4)
+    gaps = [g.label for g in calendar.calendar_gaps(dt.date(2025, 7, 9))]
+    assert "Résultats du baccalauréat, session 2025" in gaps
 
 
 @pytest.mark.parametrize(
@@ -106,9 +147,17 @@ def test_duplicate_rows_are_reported(pupils):
 
 
 def test_session_before_its_results_day_is_in_the_future(pupils, world, on_day):
-    on_day(dt.date(2025, 7, 2))
+    school_year(
+        2024,
+        rentree=dt.date(2024, 9, 2),
+        end_of_classes=dt.date(2025, 7, 5),
+        results={"bac": dt.date(2025, 7, 4)},
+    )
+    on_day(dt.date(2025, 7, 3))  # eve of results day
     report = import_results(csv("111111111AA;bac_pro;MELEC;2025;ajourne;7;8;9;10"))
     assert "pas encore de résultats (publication le 04/07/2025)" in report.errors[0].message
+    on_day(dt.date(2025, 7, 4))  # results day
+    assert import_results(csv("111111111AA;bac_pro;MELEC;2025;ajourne;7;8;9;10")).ok
 
 
 def test_missing_column_is_reported():

@@ -231,18 +231,3 @@ def test_planner_refuses_keeping_a_mark_that_cannot_be_kept(world, frozen):
     d, marks = _bac_general_dossier(world)
     with pytest.raises(ValidationError, match="non conservable"):
         d.set_plan_choice(by=world.users.chef_a, mark=marks["SPE1"], choice=PlanChoiceKind.KEEP)
-
-
-def test_bac_gt_renunciation_is_definitive_but_cap_is_not(world, frozen):
-    d, marks = _bac_general_dossier(world)
-    chef = world.users.chef_a
-    d.set_plan_choice(by=chef, mark=marks["PHILO"], choice=PlanChoiceKind.REPREPARE)
-    with pytest.raises(ValidationError, match="définitive"):
-        d.set_plan_choice(by=chef, mark=marks["PHILO"], choice=PlanChoiceKind.KEEP)
-
-    result = ExamResultFactory(student__current_school=world.school_a, cap=True)
-    ep1 = EpreuveMarkFactory(result=result, code="EP1", label="EP1", mark=13)
-    cap = DossierFactory(student=result.student, exam_result=result)
-    cap.set_plan_choice(by=chef, mark=ep1, choice=PlanChoiceKind.REPREPARE)
-    cap.set_plan_choice(by=chef, mark=ep1, choice=PlanChoiceKind.KEEP)
-    assert cap.plan_rows()[0]["choice"] == PlanChoiceKind.KEEP

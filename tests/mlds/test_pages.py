@@ -213,7 +213,12 @@ def test_ambition_pages_personas(world, client_for, frozen_today):
     assert parcours.status == "accepte"
     start = reverse("mlds:ambition_action", args=[parcours.public_id, "demarrer"])
     response = client_for(world.users.chef_a).post(
-        start, {"demarrer-start_date": "2025-09-01", "demarrer-planned_end_date": "2026-02-01"}
+        start,
+        {
+            "demarrer-start_date": "2025-09-01",
+            "demarrer-planned_end_date": "2026-02-01",
+            "demarrer-situation_confirmed": "on",
+        },
     )
     assert response.status_code == 400
     assert "dure au plus 4 mois" in response.text
@@ -227,6 +232,7 @@ def test_droit_retour_pages(world, client_for, frozen_today):
         "birth_date": "2004-05-05",
         "channel": "telephone",
         "requested_on": "2025-10-14",
+        "highest_diploma": "dnb",
     }
     response = client.post(reverse("mlds:droit_retour_new"), data, follow=True)
     assert "entretien à tenir avant le 29/10/2025" in response.text

@@ -21,9 +21,9 @@ def test_demo_seeds_the_calendar_and_fills_inboxes(world):
     out = StringIO()
     demo.build(today=dt.date(2026, 11, 23), stdout=out)
     demo.build(today=dt.date(2026, 11, 23), stdout=out)  # a second load changes nothing
-    years = set(SchoolCalendar.objects.values_list("school_year", flat=True))
-    assert years == {2025, 2026}
-    current = SchoolCalendar.objects.get(school_year=2026)
+    mine = SchoolCalendar.objects.filter(academie=world.academie)
+    assert set(mine.values_list("school_year", flat=True)) == {2025, 2026}
+    current = mine.get(school_year=2026)
     assert current.closures.filter(name="Noël").count() == 1
     assert Reminder.objects.filter(recipient=world.users.chef_a).exists()
     assert Reminder.objects.filter(recipient=world.users.cio1).exists()  # escalation

@@ -241,7 +241,8 @@ def test_sans_solution_sweep_date_comes_from_the_calendar(world, calendar_2025):
         sans_solution_sweep_date=dt.date(2025, 8, 28)
     )
     assert calendar.sans_solution_sweep_date(world.academie.pk, 2025) == dt.date(2025, 8, 28)
-    assert calendar.sans_solution_sweep_date(world.academie.pk, 2030) is None
+    # No row for 2030: a week before the default rentrée (Monday 2 September 2030).
+    assert calendar.sans_solution_sweep_date(world.academie.pk, 2030) == dt.date(2030, 8, 26)
 
 
 def test_working_days_follow_the_academie_calendar(world, calendar_2025):

@@ -12,6 +12,7 @@ from prevention.models import Pafi, Tdo
 from students import rules as student_rules
 from students.enums import Level
 
+from ..notifications.factories import school_year
 from .factories import CollegienFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +30,85 @@ def test_add_months_clamps_to_month_end(start, end):
     assert student_rules.add_months(start, 4) == end
 
 
-def test_priority_for_pupils_reaching_16_during_the_school_year():
+@pytest.fixture
+def calendar_2025(world):
+    """National calendar: rentrée Monday 1 September 2025, end of classes Saturday 4 July
+    2026; 2026-2027 from Tuesday 1 September 2026."""
+    school_year(2025, rentree=dt.date(2025, 9, 1), end_of_classes=dt.date(2026, 7, 4))
+    school_year(2026, rentree=dt.date(2026, 9, 1), end_of_classes=dt.date(2027, 7, 3))
+    return world.academie.pk
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "priority"),
+    [
+        (dt.date(2009, 8, 31), False),  # 16 on the eve of the rentrée: already 16
+        (dt.date(2009, 9, 1), True),  # 16 on the rentrée
+        (dt.date(2009, 9, 2), True),  # the day after
+        (dt.date(2010, 1, 20), True),  # in the middle of the year
+        (dt.date(2010, 7, 4), True),  # 16 on the last day of classes
+        (dt.date(2010, 7, 5), False),  # the day after the end of classes: summer
+        (dt.date(2010, 8, 31), False),  # 16 in the summer holidays
+        (dt.date(2008, 1, 1), False),  # already 17
+    ],
+)
+@pytest.mark.parametrize("on", [dt.date(2025, 8, 15), dt.date(2025, 10, 1), dt.date(2026, 7, 4)])
+def test_derogatoire_priority_turns_16_between_rentree_and_end_of_classes_seed_003(
+    calendar_2025, birth_date, priority, on
+):
+    """Seed 003 (Maine-et-Loire, 14/09/2018): priority to pupils "qui atteindront l'âge de
+    16 ans ... au cours de l'année scolaire" — between the rentrée and the end of classes of
+    the calendar. In August, the school year about to start is meant."""
+    assert rules.reaches_16_during_school_year(birth_date, on, calendar_2025) is priority
+
+
+def test_after_the_end_of_classes_the_coming_school_year_counts_seed_003(calendar_2025):
+    """From the day after the end of classes, a path is for the next school year."""
+    on = dt.date(2026, 7, 5)
+    assert not rules.reaches_16_during_school_year(dt.date(2010, 1, 20), on, calendar_2025)
+    assert rules.reaches_16_during_school_year(dt.date(2010, 9, 1), on, calendar_2025)
+
+
+def test_derogatoire_priority_follows_the_academie_calendar_seed_003(world, calendar_2025):
+    """One calendar: an académie whose rentrée is on 2 September moves the boundary."""
+    school_year(
+        2025,
+        academie=world.academie,
+        rentree=dt.date(2025, 9, 2),
+        end_of_classes=dt.date(2026, 7, 4),
+    )
     on = dt.date(2025, 10, 1)
-    assert rules.reaches_16_during_school_year(dt.date(2010, 8, 31), on)
-    assert not rules.reaches_16_during_school_year(dt.date(2010, 9, 1), on)
-    assert not rules.reaches_16_during_school_year(dt.date(2008, 1, 1), on)  # already 17
+    assert not rules.reaches_16_during_school_year(dt.date(2009, 9, 1), on, calendar_2025)
+    assert rules.reaches_16_during_school_year(dt.date(2009, 9, 2), on, calendar_2025)
+    # Another académie keeps the national date.
+    assert rules.reaches_16_during_school_year(dt.date(2009, 9, 1), on, None)
+
+
+def test_derogatoire_badge_on_the_path_and_the_student_page(world, calendar_2025, client_for):
+    summer = CollegienFactory(
+        current_school=world.school_a, level=Level.TROISIEME, birth_date=dt.date(2010, 7, 20)
+    )
+    in_year = CollegienFactory(
+        current_school=world.school_a, level=Level.TROISIEME, birth_date=dt.date(2010, 3, 2)
+    )
+    paths = {
+        s.pk: services.open_derogatoire(
+            student=s,
+            planned_start=dt.date(2025, 11, 17),
+            planned_end=dt.date(2026, 6, 30),
+            exempted_teachings="LV2",
+            alternation="LP",
+            by=None,
+        )
+        for s in (summer, in_year)
+    }
+    assert not paths[summer.pk].is_priority and paths[in_year.pk].is_priority
+    client = client_for(world.users.chef_a)
+    with time_machine.travel(dt.datetime(2025, 10, 1, 10), tick=False):
+        page = client.get(paths[in_year.pk].get_absolute_url()).content.decode()
+        assert "Prioritaire : atteint 16 ans pendant l'année scolaire" in page
+        page = client.get(paths[summer.pk].get_absolute_url()).content.decode()
+        assert "Prioritaire" not in page
 
 
 def open_pafi(student, start, end):

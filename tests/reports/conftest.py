@@ -27,6 +27,7 @@ def dropouts(world):
 def make_dropout_world(world):
     import datetime as dt
 
+    from ..dossiers.factories import ExamResultFactory
     from .factories import EnrolmentFactory
 
     def batch(n, school, **kw):
@@ -37,7 +38,15 @@ def make_dropout_world(world):
     a, b, c, d = world.school_a, world.school_b, world.school_c, world.school_d
     batch(3, a, abandon=True)
     batch(1, a, left_for_job=True)
-    batch(1, a, end_of_cycle=True)
+    # Left at the end of the cycle: a dropout unless a diploma (CAP, bac…) was obtained.
+    batch(1, a, end_of_cycle=True)  # no result known: no diploma
+    for outcome, session in [("admis", 2025), ("admis_controle", 2025), ("admis", 2023)]:
+        passed = EnrolmentFactory(student__current_school=a, school=a, end_of_cycle=True)
+        ExamResultFactory(student=passed.student, cap=True, outcome=outcome, session_year=session)
+    ajourne = EnrolmentFactory(student__current_school=a, school=a, end_of_cycle=True)
+    ExamResultFactory(student=ajourne.student, cap=True, outcome="ajourne", session_year=2025)
+    late = EnrolmentFactory(student__current_school=a, school=a, end_of_cycle=True)
+    ExamResultFactory(student=late.student, cap=True, outcome="admis", session_year=2026)
     batch(3, a)
     # Left in February, enrolled again the next year elsewhere: not a dropout.
     back = EnrolmentFactory(student__current_school=b, school=a, abandon=True)
@@ -71,9 +80,29 @@ def make_dropout_world(world):
 REASONS = {"abandon", "emploi", "autre", ""}
 
 
+def passed_sessions(student_id) -> list[int]:
+    from dossiers.models import ExamResult
+
+    return [
+        r.session_year
+        for r in ExamResult.objects.filter(student_id=student_id)
+        if r.outcome in ("admis", "admis_controle")
+    ]
+
+
 def is_dropout_by_hand(e, all_enrolments) -> bool:
-    """The rule, written again in plain Python over the rows, as the tests' reference."""
-    if e.exit_date is None or e.exit_reason not in REASONS:
+    """The rule, written again in plain Python over the rows, as the tests' reference.
+
+    SIEI (domain.md §4.10, §4.17): 16 or more at the exit, no later enrolment, and left
+    without a diploma: during the cycle, or at its end without a passed exam by the session
+    that closes the school year (session = school year + 1).
+    """
+    if e.exit_date is None:
+        return False
+    if e.exit_reason == "fin_cycle":
+        if any(s <= e.school_year + 1 for s in passed_sessions(e.student_id)):
+            return False
+    elif e.exit_reason not in REASONS:
         return False
     b, x = e.student.birth_date, e.exit_date
     age = x.year - b.year - ((x.month, x.day) < (b.month, b.day))

@@ -65,6 +65,25 @@ def test_reenrolled_under_16_and_apprenticeship_are_not_dropouts(dropouts):
     assert by_hand[1] < sum(1 for e in mine if e.exit_date)
 
 
+def test_end_of_cycle_leavers_without_diploma_are_dropouts_siei_domain_4_10_and_4_17(dropouts):
+    """SIEI (domain.md §4.10) and §4.17: leaving at the end of the cycle without the diploma
+    (an ajourné who does not come back, or no passed result known) is leaving without a
+    diploma; a CAP passed at the session closing the year (or earlier) is not a dropout."""
+    [row] = aggregate(
+        DROPOUTS,
+        Enrolment.objects.filter(school=dropouts.school_a, exit_reason="fin_cycle"),
+        dimensions=[],
+    )
+    # 6 end-of-cycle leavers: no result, ajourné 2025, passed only in 2026 → dropouts;
+    # admis 2025, admis after the second group 2025, admis 2023 → not.
+    assert (row["effectif"], row["decrocheurs"]) == (6, 3)
+    [everything] = aggregate(
+        DROPOUTS, Enrolment.objects.filter(school=dropouts.school_a), dimensions=[]
+    )
+    by_hand = expected_by(lambda e: e.school_id, enrolments())[dropouts.school_a.pk]
+    assert everything["decrocheurs"] == by_hand[1]
+
+
 def test_masking_hides_counts_under_five_and_rates_built_on_them():
     row = {"territoire_code": "0770001A", "territoire_nom": "X", "effectif": 12, "decrocheurs": 3}
     shown = present(DROPOUTS, row, territory="etablissement", masked=True)
