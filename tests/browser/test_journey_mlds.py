@@ -18,6 +18,16 @@ def october_2025():
         yield
 
 
+def confirm_situation(page, form):
+    """Tick "Je confirme ..." by clicking its label, as a user does: the DSFR checkbox itself is
+    drawn by its label, and a click sent before the DSFR script has started can be lost."""
+    page.locator("html[data-fr-js='true']").wait_for(state="attached")
+    box = form.locator("[name=demarrer-situation_confirmed]")
+    if not box.is_checked():
+        form.locator("label[for=id_demarrer-situation_confirmed]").click()
+    expect(box).to_be_checked()
+
+
 def test_siei_young_person_to_closed_follow_up(
     world, page, live_server, browser_login, october_2025, tmp_path
 ):
@@ -108,7 +118,7 @@ def test_ambition_emploi_refused_beyond_four_months(
     start = page.get_by_test_id("form-demarrer")
     start.locator("[name=demarrer-start_date]").fill("2025-10-15")
     start.locator("[name=demarrer-planned_end_date]").fill("2026-03-01")
-    start.locator("[name=demarrer-situation_confirmed]").check(force=True)
+    confirm_situation(page, start)
     start.get_by_role("button", name="Enregistrer").click()
     expect(page.locator("body")).to_contain_text("dure au plus 4 mois")
     expect(page.locator("body")).to_contain_text("au plus tard le 14/02/2026")
@@ -116,6 +126,6 @@ def test_ambition_emploi_refused_beyond_four_months(
     start = page.get_by_test_id("form-demarrer")
     start.locator("[name=demarrer-start_date]").fill("2025-10-15")
     start.locator("[name=demarrer-planned_end_date]").fill("2026-02-14")
-    start.locator("[name=demarrer-situation_confirmed]").check(force=True)
+    confirm_situation(page, start)
     start.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_test_id("status")).to_have_text("En cours")
