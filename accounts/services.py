@@ -309,8 +309,7 @@ STRUCTURE_HINTS = {
 def resolve_structure(*, role: str, code: str, academie_ids: list[int] | None = None):
     """The structure a role is given over, from the code an administrator types or a CSV
     holds; restricted to `academie_ids` when given. French ValidationError otherwise."""
-    from foquale.models import Network
-    from territories.models import CIO, Academie, Bassin, Departement, Etablissement
+    from territories.models import CIO, Academie, Bassin, Departement, Etablissement, Network
 
     field = _structure_field(role)
     code = (code or "").strip()

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from accounts.enums import Role
-from foquale.models import Network
+from territories.models import Network
 
 from .accounts.factories import RoleAssignmentFactory, UserFactory, pass_second_factor
 from .territories.factories import (
