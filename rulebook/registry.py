@@ -8,8 +8,8 @@ Each app declares its rules in its own `rules.py`:
   [UNCERTAIN] of domain.md, and texts that differ between académies: it returns a `Rule`,
   called to read `settings.<NAME>` at call time (or its default).
 
-The page « Règles en vigueur » (`rulebook.views.rules_in_force`) and the README list them all;
-a system check refuses a setting of the wrong type at start-up.
+The page « Règles en vigueur » (`operations.views_rules.rules_in_force`) and the README list
+them all; a system check refuses a setting of the wrong type at start-up.
 """
 
 import datetime as dt
