@@ -1,5 +1,6 @@
 """The static checks `make test` runs with the suite: the app graph, templates and typing."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,3 +22,23 @@ def run(*command: str) -> subprocess.CompletedProcess:
 def test_apps_import_only_the_layers_below_them():
     result = run("lint-imports", "--no-cache", "--no-logo")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+TEMPLATE_DIRS = ["templates", *sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("*/templates"))]
+
+
+def test_templates_pass_djlint():
+    result = run("djlint", *TEMPLATE_DIRS, "--lint")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_script_or_event_handler_is_written_inline():
+    """Scripts are files under static/ (the CSP allows no inline script)."""
+    inline = re.compile(r"<script(?![^>]*\bsrc=)|\son[a-z]+=[\"']", re.IGNORECASE)
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in TEMPLATE_DIRS
+        for path in (ROOT / folder).rglob("*.html")
+        if inline.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
