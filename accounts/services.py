@@ -226,7 +226,9 @@ def _create_agent(*, email, first_name, last_name, role, structure, by, academie
 
 
 def _structure_field(role: str) -> str:
-    from .enums import ROLE_SCOPE_LEVEL, ScopeLevel
+    from territories.enums import ScopeLevel
+
+    from .enums import ROLE_SCOPE_LEVEL
 
     return {
         ScopeLevel.ETABLISSEMENT: "etablissement",

@@ -3,11 +3,11 @@ from django.shortcuts import get_object_or_404
 
 from accounts.enums import Role
 from accounts.models import User
+from territories.models import Network
 
 from .models import (
     ACADEMIE_REVIEW_ROLES,
     CallForProjects,
-    Network,
     Project,
     Referral,
     RemediationAction,

@@ -1,7 +1,11 @@
 """Workflows around pupils that touch several models or run in the background."""
 
-import logging
+from __future__ import annotations
 
+import logging
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -12,14 +16,16 @@ Status = ImportJob.Status
 logger = logging.getLogger(__name__)
 
 
-def start_import_job(*, uploaded_file, user, school=None) -> ImportJob:
+def start_import_job(
+    *, uploaded_file: UploadedFile[bytes], user: Any, school: Any = None
+) -> ImportJob:
     """Store the upload and queue its processing once the job row is committed."""
     from .tasks import process_import_job
 
     job = ImportJob.objects.create(
         school=school,
         created_by=user,
-        filename=uploaded_file.name[:255],
+        filename=(uploaded_file.name or "")[:255],
         file=uploaded_file,
         rows_total=_count_lines(uploaded_file),
     )
@@ -27,10 +33,10 @@ def start_import_job(*, uploaded_file, user, school=None) -> ImportJob:
     return job
 
 
-def _count_lines(uploaded_file) -> int:
+def _count_lines(uploaded_file: UploadedFile[bytes]) -> int:
     """Rows under the header (an upper bound: quoted line breaks count twice), for the bar."""
     uploaded_file.seek(0)
-    lines = sum(chunk.count(b"\n") for chunk in uploaded_file.chunks())
+    lines: int = sum(chunk.count(b"\n") for chunk in uploaded_file.chunks())
     uploaded_file.seek(0)
     return max(lines - 1, 0)
 
@@ -68,7 +74,7 @@ class _ProgressWriter:
         )
         self.job.rows_total = total
 
-    def close(self):
+    def close(self) -> None:
         if self.side is not None:
             self.side.close()
 
@@ -76,7 +82,9 @@ class _ProgressWriter:
 def run_import_job(*, job_id: int) -> ImportJob | None:
     """Process one uploaded file. Safe to run again: a finished job is left alone, and an
     interrupted one is redone from the start (the import is all-or-nothing and idempotent)."""
-    job = ImportJob.objects.select_related("school", "created_by").filter(pk=job_id).first()
+    job: ImportJob | None = (
+        ImportJob.objects.select_related("school", "created_by").filter(pk=job_id).first()
+    )
     if job is None or job.is_finished:
         return job
     allowed = None
@@ -88,7 +96,7 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
         allowed = set(Etablissement.objects.visible_to(job.created_by).values_list("id", flat=True))
     progress = _ProgressWriter(job)
     try:
-        with job.file.storage.open(job.file.name, "rb") as stored:
+        with job.file.storage.open(str(job.file.name), "rb") as stored:
             report = import_pupils(
                 stream=getattr(stored, "file", stored),
                 user=job.created_by,

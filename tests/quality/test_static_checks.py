@@ -42,3 +42,9 @@ def test_no_script_or_event_handler_is_written_inline():
         if inline.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_rules_perms_and_services_pass_mypy_strict():
+    """The modules listed under [tool.mypy] in pyproject.toml."""
+    result = run("mypy")
+    assert result.returncode == 0, result.stdout + result.stderr
