@@ -123,7 +123,3 @@ def apply_retention(*, today: dt.date, now, dry_run: bool = False) -> RetentionR
         anonymise(due, when=now)
         RetentionNotice.objects.filter(student_id__in=due).delete()
     return report
-
-
-def warning_for(student) -> RetentionNotice | None:
-    return RetentionNotice.objects.filter(student=student).first()

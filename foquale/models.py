@@ -30,13 +30,6 @@ def _role(user):
     return getattr(user, "active_role", None) if user is not None else None
 
 
-def scoped_school_ids(role):
-    """Subquery of the ids of the schools the role covers."""
-    from territories.models import Etablissement
-
-    return Etablissement.objects.filter(role.school_q()).values("id")
-
-
 def role_academie_ids(role) -> list[int]:
     from territories.models import Departement
 

@@ -125,16 +125,6 @@ def record_human_action(*, subject, by=None, at: dt.datetime | None = None) -> N
         )
 
 
-def active_suspension(*, subject) -> Suspension | None:
-    ct = ContentType.objects.get_for_model(subject)
-    return (
-        Suspension.objects.active()
-        .filter(content_type=ct, object_id=subject.pk)
-        .select_related("suspended_by")
-        .first()
-    )
-
-
 def suspend_reminders(*, subject, by, reason: str) -> Suspension:
     """Pause every reminder of one case until someone resumes them; a reason is required."""
     reason = (reason or "").strip()
