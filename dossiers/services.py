@@ -8,9 +8,10 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
+from config import pdf
 from students.models import LegalRepresentative
 
-from . import conf, pdf
+from . import conf
 from .enums import BatchState, DecisionOutcome, DocumentKind, DossierState, Exam, TrailKind, Wish
 from .models import (
     TRANSITIONS,

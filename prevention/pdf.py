@@ -1,8 +1,6 @@
 """PDFs of the dérogatoire path: the contract for signature and the pedagogical document."""
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone
+from config.pdf import render_pdf
 
 TEMPLATES = {
     "contrat": "prevention/pdf/contrat.html",
@@ -11,10 +9,8 @@ TEMPLATES = {
 
 
 def render_derogatoire_pdf(path, *, document: str) -> bytes:
-    from weasyprint import HTML
-
     student = path.student
-    html = render_to_string(
+    content, _pages = render_pdf(
         TEMPLATES[document],
         {
             "path": path,
@@ -23,10 +19,8 @@ def render_derogatoire_pdf(path, *, document: str) -> bytes:
             "objectives": list(path.objectives.all()),
             "bilans": list(path.bilans.all()),
             "representatives": list(student.representatives.all()),
-            "academie": settings.ACADEMIE_NAME,
-            "today": timezone.localdate(),
             "priority": path.is_priority,
             "age": student.age_on(path.planned_start),
         },
     )
-    return HTML(string=html).write_pdf()
+    return content

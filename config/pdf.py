@@ -1,4 +1,5 @@
-"""PDF rendering with WeasyPrint: académie letterhead, DejaVu fonts, page numbers."""
+"""The one PDF stack (WeasyPrint): every document extends templates/pdf/base.html and opens
+with templates/pdf/_letterhead.html; the académie name and the day come from here."""
 
 import logging
 
