@@ -7,7 +7,7 @@ import datetime as dt
 from accounts.models import User
 from students.models import Student
 from territories.enums import PartnerKind
-from territories.models import Network, Partner
+from territories.models import Network, Partner, PartnerContact
 
 from .enums import ActionKind, Axis
 from .models import CallForProjects, Project, RemediationAction
@@ -21,6 +21,16 @@ PARTNERS = [
 ]
 
 
+def _partner(network, name, kind, who):
+    """The directory entry of the network's département (shared with the MLDS directory)."""
+    partner, created = Partner.objects.get_or_create(
+        departement=network.head_school.departement, partner_type=kind, name=name
+    )
+    if created:
+        PartnerContact.objects.create(partner=partner, name=who)
+    return partner
+
+
 def build(*, today: dt.date, stdout) -> None:
     network = Network.objects.filter(head_school__departement__code="077").first()
     pilot = User.objects.filter(username="pilote").first()
@@ -29,10 +39,7 @@ def build(*, today: dt.date, stdout) -> None:
     if network is None or pilot is None or chef is None:
         stdout.write("FoQualE : réseau ou comptes de démonstration absents, rien de créé.")
         return
-    partners = [
-        Partner.objects.get_or_create(name=name, defaults={"kind": kind, "contact_name": who})[0]
-        for name, kind, who in PARTNERS
-    ]
+    partners = [_partner(network, name, kind, who) for name, kind, who in PARTNERS]
     network.partners.add(*partners)
     start = today + dt.timedelta(days=14)
     specs = [

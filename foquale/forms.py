@@ -37,9 +37,14 @@ class NetworkForm(DsfrBaseForm, forms.ModelForm):
 
 
 class PartnerForm(DsfrBaseForm, forms.ModelForm):
+    """A structure for the network, taken from (or added to) the partner directory of the
+    network's département."""
+
+    contact_name = forms.CharField(label="Contact", max_length=150, required=False)
+
     class Meta:
         model = Partner
-        fields = ["name", "kind", "contact_name", "email", "phone"]
+        fields = ["name", "partner_type", "email", "phone"]
 
 
 class ActionForm(DsfrBaseForm, forms.ModelForm):

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.perms import SCOPED, access
 from reports.charts import bars, voie_label
 from students.models import Student
-from territories.models import Network
+from territories.models import Network, Partner, PartnerContact
 
 from .diagnosis import build_diagnosis
 from .enums import CallStatus, ProjectStatus, ReferralStatus
@@ -79,7 +79,13 @@ def network_detail(request, public_id):
         {
             "network": network,
             "schools": network.schools.select_related("bassin").order_by("name"),
-            "partners": network.partners.all(),
+            "partners": network.partners.annotate(
+                contact_name=Subquery(
+                    PartnerContact.objects.filter(partner=OuterRef("pk"))
+                    .order_by("name", "id")
+                    .values("name")[:1]
+                )
+            ),
             "responsables": network_responsables(network),
             "actions": actions,
             "can_manage": can_manage_network(request.user, network),
@@ -114,7 +120,15 @@ def partner_add(request, public_id):
     network = get_network_for_user(request.user, public_id, write=True)
     form = PartnerForm(request.POST, prefix="partenaire")
     if form.is_valid():
-        partner = form.save()
+        data = form.cleaned_data
+        partner, created = Partner.objects.get_or_create(
+            departement=network.head_school.departement,
+            partner_type=data["partner_type"],
+            name=data["name"],
+            defaults={"email": data["email"], "phone": data["phone"]},
+        )
+        if created and data["contact_name"]:
+            PartnerContact.objects.create(partner=partner, name=data["contact_name"])
         network.partners.add(partner)
         messages.success(request, f"Partenaire « {partner} » ajouté au réseau.")
     else:

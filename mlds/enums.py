@@ -1,5 +1,10 @@
 from django.db import models
 
+from territories.enums import PartnerKind
+
+# The partner directory's kinds (territories): MLDS, FoQualE and TDO share them.
+PartnerType = PartnerKind
+
 
 class FollowUpSource(models.TextChoices):
     SIEI = "siei", "Liste SIEI / RIO"
@@ -66,22 +71,6 @@ class FollowUpOutcome(models.TextChoices):
     ACCOMPAGNEMENT = "accompagnement", "Accompagné par un partenaire"
     SANS_SOLUTION = "sans_solution", "Sans solution"
     INCONNUE = "inconnue", "Situation inconnue"
-
-
-class PartnerType(models.TextChoices):
-    MISSION_LOCALE = "mission_locale", "Mission locale"
-    CIO = "cio", "CIO"
-    CFA = "cfa", "CFA"
-    E2C = "e2c", "École de la deuxième chance"
-    EPIDE = "epide", "EPIDE"
-    AFPA = "afpa", "AFPA"
-    GRETA = "greta", "GRETA"
-    SERVICE_CIVIQUE = "service_civique", "Structure d'accueil de service civique"
-    MICRO_LYCEE = "micro_lycee", "Micro-lycée"
-    SPRO = "spro", "Service public régional de l'orientation (SPRO)"
-    OPERATEUR_EMPLOI = "operateur_emploi", "Opérateur public de l'emploi (France Travail…)"
-    ASSOCIATION = "association", "Association"
-    AUTRE = "autre", "Autre"
 
 
 class AmbitionEmploiStatus(models.TextChoices):

@@ -55,6 +55,14 @@ def get_droit_retour_for_user(user, public_id, write: bool = False) -> DroitReto
     return get_object_or_404(qs, public_id=public_id)
 
 
+def partners_writable_by(user):
+    """The directory entries the MLDS coordinator (or the administrator) may edit."""
+    role = active_role(user)
+    if role is None or role.role not in WRITE_ROLES:
+        return Partner.objects.none()
+    return Partner.objects.visible_to(user)
+
+
 def get_partner_for_user(user, public_id, write: bool = False) -> Partner:
-    qs = Partner.objects.writable_by(user) if write else Partner.objects.visible_to(user)
+    qs = partners_writable_by(user) if write else Partner.objects.visible_to(user)
     return get_object_or_404(qs.select_related("departement"), public_id=public_id)

@@ -1,5 +1,7 @@
 from django.db import models
 
+from territories.enums import PartnerKind
+
 
 class FlagReason(models.TextChoices):
     LOW_ATTENDANCE = "assiduite", "Assiduité sous le seuil sur le dernier mois"
@@ -71,15 +73,8 @@ class TdoStatus(models.TextChoices):
     CLOSED = "clos", "Clos (bilan et issue enregistrés)"
 
 
-class TdoPartner(models.TextChoices):
-    MISSION_LOCALE = "mission_locale", "Mission locale"
-    E2C = "e2c", "École de la deuxième chance (E2C)"
-    EPIDE = "epide", "EPIDE"
-    CFA = "cfa", "CFA"
-    AFPA = "afpa", "AFPA (Promo 16.18)"
-    SERVICE_CIVIQUE = "service_civique", "Service civique"
-    PREPA_APPRENTISSAGE = "prepa_apprentissage", "Prépa apprentissage"
-    OTHER = "autre", "Autre structure"
+# A TDO partner is named with the kinds of the one partner directory (territories).
+TdoPartner = PartnerKind
 
 
 class TdoOutcome(models.TextChoices):

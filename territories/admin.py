@@ -9,6 +9,7 @@ from .models import (
     Etablissement,
     Network,
     Partner,
+    PartnerContact,
     RegionAcademique,
 )
 
@@ -50,8 +51,16 @@ class NetworkAdmin(admin.ModelAdmin):
     raw_id_fields = ["head_school"]
 
 
+class PartnerContactInline(admin.TabularInline):
+    model = PartnerContact
+    extra = 0
+
+
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
-    search_fields = ["name"]
-    list_display = ["name", "kind"]
-    list_filter = ["kind"]
+    """The one partner directory: MLDS (PSAD), FoQualE networks, Tous droits ouverts."""
+
+    search_fields = ["name", "psad", "territory"]
+    list_display = ["name", "partner_type", "departement", "is_active"]
+    list_filter = ["partner_type", "departement", "is_active"]
+    inlines = [PartnerContactInline]

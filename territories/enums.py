@@ -31,13 +31,20 @@ class ScopeLevel(models.TextChoices):
 
 
 class PartnerKind(models.TextChoices):
+    """The kinds of the one partner directory (MLDS, FoQualE networks, Tous droits ouverts)."""
+
     MISSION_LOCALE = "mission_locale", "Mission locale"
+    CIO = "cio", "CIO"
     CFA = "cfa", "CFA"
     E2C = "e2c", "École de la deuxième chance (E2C)"
+    EPIDE = "epide", "EPIDE"
     AFPA = "afpa", "AFPA"
     GRETA = "greta", "GRETA"
-    EPIDE = "epide", "EPIDE"
-    REGION = "region", "Région (DRE, SPRO)"
+    SERVICE_CIVIQUE = "service_civique", "Structure d'accueil de service civique"
+    PREPA_APPRENTISSAGE = "prepa_apprentissage", "Prépa apprentissage"
+    MICRO_LYCEE = "micro_lycee", "Micro-lycée"
+    SPRO = "spro", "Région : service public régional de l'orientation (SPRO, DRE)"
+    OPERATEUR_EMPLOI = "operateur_emploi", "Opérateur public de l'emploi (France Travail…)"
     ASSOCIATION = "association", "Association"
     ENTREPRISE = "entreprise", "Entreprise"
     AUTRE = "autre", "Autre"

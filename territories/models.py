@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .enums import PartnerKind, SchoolType, ScopeLevel, Voie
@@ -166,18 +167,76 @@ class Etablissement(models.Model):
         return ", ".join(Voie(v).label for v in self.voies)
 
 
-class Partner(models.Model):
-    """A partner structure of the networks (mission locale, CFA, E2C, AFPA…, seed 002)."""
+class PartnerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The directory of the départements the active role reaches (no named pupil here)."""
+        role = getattr(user, "active_role", None) if user is not None else None
+        if role is None:
+            return self.none()
+        return self.filter(departement_id__in=role.departement_ids())
 
-    name = models.CharField("nom", max_length=200, unique=True)
-    kind = models.CharField("type", max_length=20, choices=PartnerKind.choices)
-    contact_name = models.CharField("contact", max_length=150, blank=True)
+
+class Partner(models.Model):
+    """A partner structure (mission locale, CFA, E2C, EPIDE, AFPA…): one directory for the PSAD
+    of the MLDS, the FoQualE networks and the Tous droits ouverts paths."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField("nom", max_length=200)
+    partner_type = models.CharField("type", max_length=30, choices=PartnerKind.choices)
+    departement = models.ForeignKey(
+        Departement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="département",
+    )
+    psad = models.CharField(
+        "PSAD",
+        max_length=200,
+        blank=True,
+        help_text="Plate-forme de suivi et d'appui à laquelle la structure participe.",
+    )
+    territory = models.CharField(
+        "territoire couvert", max_length=250, blank=True, help_text="Communes ou bassins couverts."
+    )
+    address = models.CharField("adresse", max_length=250, blank=True)
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "structure partenaire"
+        verbose_name_plural = "structures partenaires"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement", "partner_type", "name"], name="mlds_partner_unique_name"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_partner_type_display()})"
+
+    def get_absolute_url(self):
+        return reverse("mlds:partner_detail", args=[self.public_id])
+
+
+class PartnerContact(models.Model):
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="contacts", verbose_name="structure"
+    )
+    name = models.CharField("nom", max_length=150)
+    function = models.CharField("fonction", max_length=150, blank=True)
     email = models.EmailField("courriel", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
 
     class Meta:
-        verbose_name = "partenaire"
-        ordering = ["name"]
+        verbose_name = "contact"
+        ordering = ["name", "id"]
 
     def __str__(self):
         return self.name

@@ -1,7 +1,9 @@
+from territories.models import Partner, PartnerContact
+
 from .ambition_emploi import AmbitionEmploi, AmbitionEmploiLog, PfmpPeriod
 from .droit_retour import DroitRetour, DroitRetourLog
 from .follow_ups import ContactAttempt, FollowUp, FollowUpLog, JointReview
-from .partners import PaqiSite, Partner, PartnerContact
+from .partners import PaqiSite
 from .siei import SieiImport
 
 __all__ = [

@@ -105,7 +105,10 @@ class AmbitionEmploi(TransitionMixin, models.Model):
     is_employed_or_in_training = models.BooleanField("en emploi ou en formation", default=False)
     objectives = models.TextField("objectifs et contenu du parcours", blank=True)
     partners = models.ManyToManyField(
-        "mlds.Partner", blank=True, related_name="ambition_emploi", verbose_name="partenaires"
+        "territories.Partner",
+        blank=True,
+        related_name="ambition_emploi",
+        verbose_name="partenaires",
     )
     proposed_on = models.DateField("proposé le")
     decided_on = models.DateField("réponse du jeune le", null=True, blank=True)

@@ -184,7 +184,7 @@ class FollowUp(TransitionMixin, models.Model):
         "solution", max_length=30, choices=SolutionType.choices, blank=True
     )
     solution_partner = models.ForeignKey(
-        "mlds.Partner",
+        "territories.Partner",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -682,7 +682,7 @@ class JointReview(models.Model):
     follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="reviews")
     on = models.DateField("date")
     partner = models.ForeignKey(
-        "mlds.Partner",
+        "territories.Partner",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

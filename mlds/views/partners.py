@@ -12,7 +12,12 @@ from ..enums import PartnerType
 from ..forms import PartnerContactForm, PartnerForm
 from ..models import FollowUp, Partner
 from ..models.base import WRITE_ROLES
-from ..perms import PAGE_ROLES, can_write_follow_ups, get_partner_for_user
+from ..perms import (
+    PAGE_ROLES,
+    can_write_follow_ups,
+    get_partner_for_user,
+    partners_writable_by,
+)
 
 
 @access(SCOPED, roles=PAGE_ROLES)
@@ -46,7 +51,7 @@ def partner_detail(request, public_id):
         .select_related("student", "assigned_to")
         .order_by("status", "student__last_name")
     )
-    can_write = Partner.objects.writable_by(request.user).filter(pk=partner.pk).exists()
+    can_write = partners_writable_by(request.user).filter(pk=partner.pk).exists()
     return render(
         request,
         "mlds/partner_detail.html",

@@ -16,7 +16,7 @@ class PartnerFactory(DjangoModelFactory):
         model = Partner
 
     name = factory.Sequence(lambda n: f"Mission locale {n}")
-    kind = PartnerKind.MISSION_LOCALE
+    partner_type = PartnerKind.MISSION_LOCALE
 
 
 class ActionFactory(DjangoModelFactory):

@@ -80,7 +80,7 @@ def test_head_sets_coordinator_and_adds_partner(world, client_for):
     assert response.status_code == 200 and "fr-error-text" in response.text
     client.post(
         reverse("foquale:partner_add", args=[world.network.public_id]),
-        {"partenaire-name": "E2C Seine-et-Marne", "partenaire-kind": "e2c"},
+        {"partenaire-name": "E2C Seine-et-Marne", "partenaire-partner_type": "e2c"},
     )
     assert world.network.partners.filter(name="E2C Seine-et-Marne").exists()
 
