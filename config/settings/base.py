@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "operations",
     "rulebook",
     "imports",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +269,17 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Background jobs (imports): a job waiting longer than this is sent again by the sweep, one
+# running without a heartbeat for longer is taken as lost with its worker and run again.
+JOBS_RESEND_AFTER_SECONDS = env.int("JOBS_RESEND_AFTER_SECONDS", default=60)
+JOBS_STALE_AFTER_SECONDS = env.int("JOBS_STALE_AFTER_SECONDS", default=600)
+# Upload limits per kind of import, in bytes.
+IMPORT_MAX_BYTES = {
+    "eleves": env.int("IMPORT_MAX_BYTES_ELEVES", default=100 * 1024 * 1024),
+    "resultats": env.int("IMPORT_MAX_BYTES_RESULTATS", default=20 * 1024 * 1024),
+    "siei": env.int("IMPORT_MAX_BYTES_SIEI", default=10 * 1024 * 1024),
+    "absences": env.int("IMPORT_MAX_BYTES_ABSENCES", default=20 * 1024 * 1024),
+}
 
 # Dashboard panels contributed by each app (callables taking the request, returning HTML or "").
 DASHBOARD_PANELS = [
