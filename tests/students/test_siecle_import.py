@@ -207,3 +207,13 @@ def test_two_pupil_exports_together_are_refused(world):
     uai = world.school_a.uai
     report = intake(world, ("A.zip", eleves_zip(uai)), ("B.zip", eleves_zip(uai)))
     assert report.is_rejected and "Deux exports « élèves »" in report.errors[0].message
+
+
+def test_dropout_indicator_counts_the_imported_leavers(world):
+    from reports.indicators import DROPOUTS, aggregate
+
+    intake(world, ("ElevesSansAdresses.zip", eleves_zip(world.school_a.uai)))
+
+    [row] = aggregate(DROPOUTS, Enrolment.objects.all(), territory=None, dimensions=())
+    # Noé (16, interruption) counts; Éloïse left at 14 and Noël changed school do not.
+    assert (row["effectif"], row["decrocheurs"]) == (5, 1)

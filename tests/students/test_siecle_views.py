@@ -216,3 +216,28 @@ def test_csv_template_lists_every_column(world, client_for):
     assert text.startswith("INE;NOM;PRENOM;DATE_NAISS;SEXE;UAI;NIVEAU")
     assert world.school_a.uai in text
     assert client_for(world.users.cio1).get(reverse("students:import_template")).status_code == 404
+
+
+def test_exit_through_the_api_is_scoped_and_historised(world, api_for):
+    from .factories import EnrolmentFactory, StudentFactory
+
+    student = StudentFactory(current_school=world.school_a, birth_date=dt.date(2008, 1, 5))
+    EnrolmentFactory(
+        student=student, school=world.school_a, school_year=2025, entry_date=dt.date(2025, 9, 1)
+    )
+    url = f"/api/v1/eleves/{student.public_id}/sortie/"
+    body = {"exit_date": "2025-10-30", "motif": "35"}
+
+    for outsider in ("chef_b", "cio1", "mlds1", "norole"):
+        assert api_for(getattr(world.users, outsider)).post(url, body).status_code == 404
+    assert (
+        api_for(world.users.chef_a).post(url, {"exit_date": "x", "motif": "0"}).status_code == 400
+    )
+    response = api_for(world.users.chef_a).post(url, body)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["exit_motif_code"] == "35"
+    assert response.json()["exit_reason"] == "fin_etudes"
+    enrolment = Enrolment.objects.get(student=student)
+    assert enrolment.history.count() == 2
+    assert api_for(world.users.chef_a).post(url, body).status_code == 400  # already closed
