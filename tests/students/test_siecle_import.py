@@ -217,3 +217,21 @@ def test_dropout_indicator_counts_the_imported_leavers(world):
     [row] = aggregate(DROPOUTS, Enrolment.objects.all(), territory=None, dimensions=())
     # Noé (16, interruption) counts; Éloïse left at 14 and Noël changed school do not.
     assert (row["effectif"], row["decrocheurs"]) == (5, 1)
+
+
+def test_academie_command_imports_a_folder_school_by_school(world, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "ElevesSansAdresses.zip").write_bytes(eleves_zip(world.school_a.uai))
+    (tmp_path / "a" / "Responsables.zip").write_bytes(responsables_zip(world.school_a.uai))
+    pupils_b = [dict(p, eleve_id="7" + p["eleve_id"], ine="") for p in lycee_pupils()]
+    (tmp_path / "b.zip").write_bytes(eleves_zip(world.school_b.uai, pupils=pupils_b))
+    (tmp_path / "unknown.zip").write_bytes(eleves_zip("0779999A", pupils=pupils_b))
+
+    with pytest.raises(CommandError, match="2 établissement\\(s\\) importé\\(s\\), 10 élève"):
+        call_command("import_siecle", str(tmp_path))
+
+    assert Student.objects.filter(current_school=world.school_a).count() == 2
+    assert SiecleIdentity.objects.filter(school=world.school_b).count() == 5
+    assert LegalRepresentative.objects.count() == 4
