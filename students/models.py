@@ -34,9 +34,6 @@ class StudentQuerySet(models.QuerySet):
             role.school_q("current_school__") | (Q(current_school__isnull=True) & left_from_scope)
         )
 
-    def born_between(self, oldest: dt.date, youngest: dt.date):
-        return self.filter(birth_date__gte=oldest, birth_date__lte=youngest)
-
     def in_age_band(self, band: str, today: dt.date):
         """Age bands by birth date, so the filter uses the index, not a computed age."""
         sixteen_ago = rules.birthday(today, -rules.COMPULSORY_INSTRUCTION_END_AGE)
