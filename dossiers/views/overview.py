@@ -18,6 +18,7 @@ from accounts.enums import Role
 from accounts.perms import SCOPED, access
 from audit.services import log_list_read
 from config.forms import UNREADABLE_FILE
+from students.models import name_or_ine_matches
 from territories.models import Etablissement
 
 from .. import forms, rules, services
@@ -64,12 +65,18 @@ def _decorate(dossiers, today):
 @access(SCOPED, roles=READ_ROLES)
 def dossier_list(request):
     today = timezone.localdate()
+    role = request.user.active_role
     schools = Etablissement.objects.visible_to(request.user).only("id", "name", "uai")
-    form = forms.DossierFilterForm(request.GET or None, schools=schools)
+    single_school = role.etablissement_id is not None
+    form = forms.DossierFilterForm(
+        request.GET or None, schools=schools, single_school=single_school
+    )
     qs = _list_queryset(request.user, today)
     if form.is_valid():
         data = form.cleaned_data
-        if data["school"]:
+        if data["q"]:
+            qs = qs.filter(name_or_ine_matches(data["q"], prefix="student__"))
+        if data.get("school"):
             qs = qs.filter(school=data["school"])
         if data["state"]:
             qs = qs.filter(state=data["state"])
@@ -78,7 +85,6 @@ def dossier_list(request):
     page = Paginator(qs.by_priority(), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    role = request.user.active_role
     _log_dossiers(request, "repreparationdossier", page.object_list)
     return render(
         request,
@@ -93,6 +99,7 @@ def dossier_list(request):
             "is_head": role.role in HEAD_ROLES,
             "can_import": role.role in IMPORT_ROLES,
             "invite_form": forms.InviteAllForm(),
+            "single_school": single_school,
             "today": today,
         },
     )
