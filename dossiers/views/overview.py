@@ -22,7 +22,7 @@ from students.models import name_or_ine_matches
 from territories.models import Etablissement
 
 from .. import forms, rules, services
-from ..enums import DossierState
+from ..enums import STAGE_OF_STATE, DossierState, Stage
 from ..importer import import_results
 from ..models import RepreparationDossier
 from ..perms import (
@@ -200,17 +200,20 @@ def cio_caseload(request):
         n=Count("id"), late=Count("id", filter=Q(pk__in=late_ids.values("pk")))
     )
     totals = defaultdict(int)
+    late_total = 0
     for row in rows:
         entry = schools.get(row["school_id"])
         if entry is None:
             continue
-        entry["counts"][row["state"]] += row["n"]
+        stage = STAGE_OF_STATE[DossierState(row["state"])]
+        entry["counts"][stage] += row["n"]
         entry["total"] += row["n"]
         entry["late"] += row["late"]
-        totals[row["state"]] += row["n"]
-    states = list(DossierState)
+        totals[stage] += row["n"]
+        late_total += row["late"]
+    stages = list(Stage)
     table = [
-        {**e, "cells": [e["counts"][s] for s in states]} for e in schools.values() if e["total"]
+        {**e, "cells": [e["counts"][s] for s in stages]} for e in schools.values() if e["total"]
     ]
     late = list(late_ids.select_related("student", "school", "exam_result").by_priority()[:200])
     without = list(
@@ -223,10 +226,14 @@ def cio_caseload(request):
         request,
         "dossiers/cio.html",
         {
-            "states": states,
+            "stages": [
+                (stage, [state.label for state, st in STAGE_OF_STATE.items() if st == stage])
+                for stage in stages
+            ],
             "table": table,
-            "totals": [totals[s] for s in states],
+            "totals": [totals[s] for s in stages],
             "grand_total": sum(totals.values()),
+            "late_total": late_total,
             "late": late,
             "without": without,
             "days": rules.NO_ENTRETIEN_ALERT_DAYS(),

@@ -199,6 +199,12 @@ def test_cio_caseload_counts_per_school_and_lists_late(world, client_for, on_day
     assert r.status_code == 200
     assert "Lycée Léonard de Vinci" in r.text and "Lycée Jacques Amyot" in r.text
     assert "SANSENTRETIEN" in r.text and "HORSBASSIN" not in r.text
+    header = r.text[r.text.index('data-testid="caseload"') :]
+    header = header[: header.index("</thead>")]
+    columns = ["Total", "Sans entretien après", "Entretien à tenir", "Décision à prendre"]
+    positions = [header.index(c) for c in columns]
+    assert positions == sorted(positions)
+    assert header.count('<th scope="col">') == 7  # school, total, late, four stages
     for user in (world.users.chef_a, world.users.dasen1, world.users.pilot, world.users.norole):
         assert client_for(user).get(url("cio")).status_code == 404
 
