@@ -47,17 +47,20 @@ class StudentQuerySet(models.QuerySet):
         return self
 
     def search(self, text: str):
-        text = (text or "").strip()
-        if not text:
-            return self
-        q = Q()
-        for word in text.split():
-            q &= (
-                Q(last_name__istartswith=word)
-                | Q(first_name__istartswith=word)
-                | Q(ine=word.upper())
-            )
-        return self.filter(q)
+        return self.filter(name_or_ine_matches(text))
+
+
+def name_or_ine_matches(text: str, prefix: str = "") -> Q:
+    """Every word starts the last name or the first name, or is the INE (lists of pupils,
+    dossiers and follow-ups search the pupil the same way; `prefix` reaches the pupil)."""
+    q = Q()
+    for word in (text or "").split():
+        q &= (
+            Q(**{f"{prefix}last_name__istartswith": word})
+            | Q(**{f"{prefix}first_name__istartswith": word})
+            | Q(**{f"{prefix}ine": word.upper()})
+        )
+    return q
 
 
 class Student(models.Model):

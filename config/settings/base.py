@@ -282,13 +282,14 @@ IMPORT_MAX_BYTES = {
 }
 
 # Dashboard panels contributed by each app (callables taking the request, returning HTML or "").
+# What falls due comes first on the home page; the figures of each module follow.
 DASHBOARD_PANELS = [
+    "notifications.views.dashboard_panel",
     "students.views.dashboard_panel",
     "dossiers.views.dashboard_panel",
     "prevention.views.dashboard_panel",
     "mlds.views.dashboard_panel",
     "foquale.views.dashboard_panel",
-    "notifications.views.dashboard_panel",
     "notifications.views.calendar_panel",
     "reports.views.dashboard_panel",
     "accounts.views.dashboard_panel",

@@ -24,6 +24,8 @@ from ..enums import (
     BEFORE_DECISION_STATES,
     NEXT_STEP,
     NO_ENTRETIEN_STATES,
+    STAGE_BADGE,
+    STAGE_OF_STATE,
     Channel,
     DecisionOutcome,
     DossierState,
@@ -273,6 +275,15 @@ class RepreparationDossier(models.Model):
     @property
     def next_step(self) -> str:
         return NEXT_STEP[DossierState(self.state)]
+
+    @property
+    def stage(self):
+        return STAGE_OF_STATE[DossierState(self.state)]
+
+    @property
+    def stage_badge(self) -> str:
+        """The DSFR badge colour of the dossier's stage (entretien, décision, décidé…)."""
+        return STAGE_BADGE[self.stage]
 
     @property
     def entretien_due_on(self) -> dt.date:
