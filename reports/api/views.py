@@ -18,7 +18,7 @@ from audit.models import AccessLog
 from audit.services import log_list_read
 from config.api.pagination import DefaultPagination, strict_int
 from students.enums import Level
-from students.models import Enrolment
+from students.models import Enrolment, Student
 from territories.enums import Voie
 from territories.models import Etablissement
 
@@ -305,9 +305,14 @@ class IndicatorCsvView(ReportApiView, APIView):
 
 
 def dropout_enrolments(user):
+    """Enrolments in the scope's schools of the pupils the account may see: the same
+    `visible_to` as the pupil pages, so a pupil who moved on to another school's scope (or
+    whom the role does not follow) is not listed by name here either."""
     role = user.active_role
     return (
-        Enrolment.objects.filter(role.school_q("school__")).annotate(
+        Enrolment.objects.filter(role.school_q("school__"))
+        .filter(student__in=Student.objects.visible_to(user).values("pk"))
+        .annotate(
             is_dropout=Case(
                 When(dropout_q(), then=Value(True)),
                 default=Value(False),
