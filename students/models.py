@@ -20,8 +20,28 @@ class StudentQuerySet(models.QuerySet):
         """Pupils whose current school is inside the active role's scope, and those who left
         school (no current school) after an enrolment in one of the scope's schools.
 
-        Aggregate-only roles and accounts without a role get nothing.
+        Data minimisation: a member of the commission d'affectation sees only the pupils of
+        the dossiers transmitted to it (the rest of the département stays with its schools
+        and CIO). Aggregate-only roles and accounts without a role get nothing.
         """
+        from accounts.enums import Role
+
+        role = getattr(user, "active_role", None)
+        if role is not None and role.role == Role.MEMBRE_COMMISSION:
+            from dossiers.models import RepreparationDossier
+
+            return self.filter(
+                models.Exists(
+                    RepreparationDossier.objects.visible_to(user).filter(
+                        student_id=models.OuterRef("pk")
+                    )
+                )
+            )
+        return self.in_scope_of(user)
+
+    def in_scope_of(self, user):
+        """The structural rule alone (current school in scope, or left from it): what an
+        account may match when it imports for its territory."""
         role = getattr(user, "active_role", None)
         if role is None or not role.is_nominative:
             return self.none()

@@ -257,6 +257,23 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Cache (API throttles, the ProConnect discovery document, the precomputed steering figures'
+# freshness): Redis when CACHE_URL is set, so a limit holds across every gunicorn worker and
+# machine; in-process memory otherwise (one process: a laptop, the tests).
+CACHE_URL = env("CACHE_URL", default="")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="secuparcours"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Celery: one URL for the broker; without one (a laptop), tasks run in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -34,7 +34,7 @@ from ..enums import (
     TrailKind,
     Wish,
 )
-from ..perms import MLDS_ROLES, READ_ROLES
+from ..perms import COMMISSION_MEMBER_ROLES, MLDS_ROLES, READ_ROLES
 from .results import ExamResult, normalize_specialty
 from .trail import DossierTransition, Entretien, ExamRegistration, PlanChoice, RightUse
 
@@ -133,6 +133,9 @@ class DossierQuerySet(models.QuerySet):
         qs = self.filter(role.school_q("school__"))
         if role.role in MLDS_ROLES:
             qs = qs.filter(state=S.SANS_SOLUTION)
+        elif role.role in COMMISSION_MEMBER_ROLES:
+            # Data minimisation: the commission reads the dossiers submitted to it only.
+            qs = qs.filter(transmitted_on__isnull=False)
         return qs
 
     def by_priority(self):
