@@ -345,22 +345,20 @@ class PronouncementDelegation(models.Model):
         return f"{self.delegate} ({self.quality}) — {self.departement}"
 
     def clean(self):
+        errors = {}
         if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
-            raise ValidationError(
-                {"valid_until": "La fin de la délégation ne peut pas précéder son début."}
-            )
+            errors["valid_until"] = "La fin de la délégation ne peut pas précéder son début."
         if self.delegate_id and self.departement_id:
             holds = self.delegate.role_assignments.filter(
                 role__in=COMMISSION_ROLES, departement_id=self.departement_id
             ).exists()
             if not holds:
-                raise ValidationError(
-                    {
-                        "delegate": "Ce compte n'a aucun rôle de la commission d'affectation "
-                        "dans ce département : donnez-lui d'abord un rôle (IEN-IO, membre de la "
-                        "commission)."
-                    }
+                errors["delegate"] = (
+                    "Ce compte n'a aucun rôle de la commission d'affectation dans ce "
+                    "département : donnez-lui d'abord un rôle (IEN-IO, membre de la commission)."
                 )
+        if errors:
+            raise ValidationError(errors)
 
 
 def can_pronounce(user, departement_id, today=None) -> bool:
