@@ -169,7 +169,7 @@ def pronounce(
         try:
             with transaction.atomic():
                 decision = (
-                    CommissionDecision.objects.select_for_update()
+                    CommissionDecision.objects.select_for_update(of=("self",))
                     .select_related("capacity__school")
                     .get(pk=candidate.pk)
                 )
