@@ -1,5 +1,6 @@
 """Journey 1: results imported → dossier opened → entretien recorded → change of school
-transmitted → commission proposes → the IA-DASEN pronounces → the family letter names the pupil and the school."""
+transmitted → commission proposes → the IA-DASEN pronounces → the family letter names the
+pupil and the school."""
 
 import datetime as dt
 import subprocess
