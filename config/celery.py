@@ -3,7 +3,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 from celery import Celery
-from celery import Task as CeleryTask
+from celery.contrib.django.task import DjangoTask
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
@@ -11,7 +11,7 @@ logger = logging.getLogger(__name__)
 _background = None
 
 
-class Task(CeleryTask):
+class Task(DjangoTask):
     """Without a broker, `TASKS_IN_BACKGROUND_THREAD` (the `make run` server) runs a task in a
     thread of this process instead of in the request that queued it: the page answers at once,
     and the task reports its progress through the database like a worker would."""
