@@ -274,9 +274,12 @@ CACHES = {
     )
 }
 
-# Celery: one URL for the broker; without one (a laptop), tasks run in-process.
+# Celery: one URL for the broker; without one (a laptop), tasks run in-process: in the caller's
+# thread (commands, tests), or in a background thread of the web server when
+# TASKS_IN_BACKGROUND_THREAD is on (`make run`, see config/celery.py).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+TASKS_IN_BACKGROUND_THREAD = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
