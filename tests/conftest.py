@@ -55,6 +55,7 @@ class Clock:
 def clock(time_machine):
     return Clock(time_machine)
 
+
 # What to install or set so that skipped tests run (named in the end-of-run summary).
 SKIP_REMEDIES = [
     ("Chromium", "apt-get install chromium poppler-utils"),
