@@ -1,5 +1,7 @@
+import uuid
 from typing import Any
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.enums import SCHOOL_ROLES, Role
@@ -22,5 +24,9 @@ def get_student_for_user(user: Any, public_id: Any, write: bool = False) -> Stud
     )
     if write and not can_write_students(user):
         qs = qs.none()
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404 from None
     student: Student = get_object_or_404(qs, public_id=public_id)
     return student

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0007_network_in_territories'),
         ('foquale', '0003_network_public_id_unique'),
-        ('reports', '0002_network_in_territories'),
+        ('reports', '0004_network_in_territories'),
         ('territories', '0002_network_and_partner_from_foquale'),
     ]
 

@@ -34,6 +34,7 @@ def test_withdrawal_then_place_given_to_the_waiting_pupil(
             by=world.users.dasen1,
         )
         dossiers[name] = d
+    services.pronounce(session=session, by=world.users.dasen1)
 
     page = browser.new_context().new_page()
     browser_login(page, world.users.commission1)
@@ -51,5 +52,5 @@ def test_withdrawal_then_place_given_to_the_waiting_pupil(
 
     martin = dossiers["Martin"]
     martin.refresh_from_db()
-    assert martin.state == DossierState.DECIDE_COMMISSION
+    assert martin.state == DossierState.PROPOSITION_AFFECTATION  # the IA-DASEN pronounces next
     assert Capacity.objects.get(pk=capacity.pk).assigned == 1

@@ -53,6 +53,18 @@ def walk(dossier, user, to: str, *, proposed_school=None, today=None):
     return dossier
 
 
+def assign(*, session, dossier, capacity, by, pronounced_by=None):
+    """The commission proposes the assignment and the IA-DASEN pronounces it (§4.5)."""
+    from dossiers import services
+
+    decision = services.decide(
+        session=session, dossier=dossier, outcome="affecte", capacity=capacity, by=by
+    )
+    services.pronounce(session=session, by=pronounced_by or by, dossier_ids=[dossier.public_id])
+    decision.refresh_from_db()
+    return decision
+
+
 @pytest.fixture
 def transmitted(world, frozen):
     """A dossier of school A transmitted to the 077 commission, with a session and capacity."""

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0001_api_clients'),
+        ('reports', '0003_schedule_indicator_refresh'),
         ('territories', '0002_network_and_partner_from_foquale'),
     ]
 
