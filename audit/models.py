@@ -22,6 +22,46 @@ class AccessLogQuerySet(models.QuerySet):
             | models.Q(object_type="student", object_id__in=[str(p) for p in public_id])
         )
 
+    def naming_students(self, student_pks):
+        """Reads that showed any of these pupils (see `naming_student`)."""
+        from students.models import Student
+
+        pks = list(student_pks)
+        public_ids = Student.objects.filter(pk__in=pks).values_list("public_id", flat=True)
+        query = models.Q(object_type="student", object_id__in=[str(p) for p in public_ids])
+        for pk in pks:
+            query |= models.Q(student_ids__contains=f",{pk},")
+        return self.filter(query)
+
+
+# What each kind of read is called on the traceability page (the rest: the model's name).
+OBJECT_TYPE_LABELS = {
+    "student": "Fiche élève",
+    "followup": "Suivi MLDS",
+    "repreparationdossier": "Dossier de re-préparation",
+    "ambitionemploi": "Parcours Ambition emploi",
+    "droitretour": "Droit au retour en formation",
+    "flag": "Signaux de décrochage",
+    "board": "Tableau de prévention",
+    "reminder": "Rappels",
+    "docket": "Ordre du jour de commission",
+    "validation": "Validations des parcours",
+    "gpdsmeeting": "Réunion du GPDS",
+    "generateddocument": "Document (PDF)",
+    "decrochage_inscriptions": "Indicateurs de décrochage (inscriptions)",
+}
+
+
+def object_type_label(object_type: str) -> str:
+    if object_type in OBJECT_TYPE_LABELS:
+        return OBJECT_TYPE_LABELS[object_type]
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if model._meta.model_name == object_type:
+            return str(model._meta.verbose_name).capitalize()
+    return object_type
+
 
 class AccessLog(models.Model):
     """One row per read: of one record (`object_id`), or of a list, export or batch (`row_count`
@@ -54,6 +94,10 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.object_type} {self.object_id}"
+
+    @property
+    def object_type_label(self) -> str:
+        return object_type_label(self.object_type)
 
     @property
     def is_list(self) -> bool:

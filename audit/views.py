@@ -15,6 +15,14 @@ from .forms import AccessLogFilterForm
 from .models import AccessLog, RetentionNotice
 
 
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _student_pk(identifier: str):
     """The pupil an administrator searches for, by public id or INE (None if neither)."""
     try:
@@ -36,10 +44,16 @@ def access_log(request):
         student_pk = _student_pk(object_id)
         if student_pk is not None:
             qs = qs.naming_student(student_pk)
-        else:
+        elif _is_uuid(object_id):
             qs = qs.filter(object_id=object_id)
+        else:
+            pupils = Student.objects.search(object_id).values_list("pk", flat=True)[:20]
+            qs = qs.naming_students(list(pupils))
     if username:
-        qs = qs.filter(user__username=username)
+        by_name = Q()
+        for word in username.split():
+            by_name &= Q(user__last_name__istartswith=word) | Q(user__first_name__istartswith=word)
+        qs = qs.filter(Q(user__username__iexact=username) | by_name)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     notices = RetentionNotice.objects.count()
     grants = ExceptionalAccess.objects.select_related("user", "etablissement")[:50]
