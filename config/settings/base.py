@@ -282,6 +282,13 @@ DASHBOARD_PANELS = [
     "accounts.views.dashboard_panel",
 ]
 
+# Each module lists the pupil's cases the viewer may open, linked from the pupil's record.
+STUDENT_CASES = [
+    "dossiers.views.student_cases",
+    "mlds.views.student_cases",
+    "prevention.views.student_cases",
+]
+
 ACADEMIE_NAME = env("ACADEMIE_NAME", default="Académie de démonstration")
 
 LOGGING = {
