@@ -5,6 +5,7 @@ Changes are kept by django-simple-history on each model; this table adds the rea
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import capfirst
 
 
 class AccessLogQuerySet(models.QuerySet):
@@ -59,7 +60,7 @@ def object_type_label(object_type: str) -> str:
 
     for model in apps.get_models():
         if model._meta.model_name == object_type:
-            return str(model._meta.verbose_name).capitalize()
+            return capfirst(model._meta.verbose_name)
     return object_type
 
 

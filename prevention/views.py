@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
@@ -925,7 +926,7 @@ def student_cases(request, student) -> list[dict]:
         for path in model.objects.visible_to(request.user).filter(student=student):
             cases.append(
                 {
-                    "kind": str(model._meta.verbose_name).capitalize(),
+                    "kind": capfirst(model._meta.verbose_name),
                     "label": f"ouvert le {path.created_at:%d/%m/%Y}",
                     "state": path.get_status_display(),
                     "url": path.get_absolute_url(),
