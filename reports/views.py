@@ -42,6 +42,7 @@ def indicators(request):
         initial={
             "famille": DROPOUTS.slug,
             "territoire": default_level,
+            "par": "voie",
             "annee": _default_year(years),
         },
     )
@@ -63,7 +64,8 @@ def indicators(request):
         row["cells"] = [cell(m, row) for m in family.measures]
         row["voie_label"] = voie_label(row["voie"]) if row.get("voie") else "—"
         row["niveau_label"] = level_label(row["niveau"]) if row.get("niveau") else "—"
-        row["annee_label"] = f"{row['annee']}-{row['annee'] + 1}" if row.get("annee") else "—"
+        shown_year = row.get("annee") or year
+        row["annee_label"] = f"{shown_year}-{shown_year + 1}" if shown_year else "—"
     params = {"territoire": territory, "par": ",".join(dims)}
     if year:
         params["annee"] = year
