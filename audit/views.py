@@ -9,10 +9,10 @@ from django.utils.http import urlencode
 from accounts.enums import AuthEventKind, Role
 from accounts.models import ExceptionalAccess
 from accounts.perms import SCOPED, access
-from students.models import Student
 
 from .forms import AccessLogFilterForm
 from .models import AccessLog, RetentionNotice
+from .retention import find_student, search_students
 
 
 def _is_uuid(text: str) -> bool:
@@ -21,15 +21,6 @@ def _is_uuid(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _student_pk(identifier: str):
-    """The pupil an administrator searches for, by public id or INE (None if neither)."""
-    try:
-        lookup = {"public_id": uuid.UUID(identifier)}
-    except ValueError:
-        lookup = {"ine": identifier.upper()}
-    return Student.objects.filter(**lookup).values_list("pk", flat=True).first()
 
 
 @access(SCOPED, roles={Role.ADMINISTRATEUR})
@@ -41,14 +32,13 @@ def access_log(request):
     object_id = form.cleaned_data["objet"] if valid else ""
     username = form.cleaned_data["compte"] if valid else ""
     if object_id:
-        student_pk = _student_pk(object_id)
-        if student_pk is not None:
-            qs = qs.naming_student(student_pk)
+        student = find_student(object_id)
+        if student:
+            qs = qs.naming_student(*student)
         elif _is_uuid(object_id):
             qs = qs.filter(object_id=object_id)
         else:
-            pupils = Student.objects.search(object_id).values_list("pk", flat=True)[:20]
-            qs = qs.naming_students(list(pupils))
+            qs = qs.naming_students(search_students(object_id))
     if username:
         by_name = Q()
         for word in username.split():

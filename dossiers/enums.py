@@ -30,6 +30,7 @@ class DossierState(models.TextChoices):
     SOUHAIT_EXPRIME = "souhait_exprime", "Souhait exprimé"
     REINSCRIT = "reinscrit", "Réinscrit dans l'établissement d'origine"
     TRANSMIS_COMMISSION = "transmis_commission", "Transmis à la commission"
+    PROPOSITION_AFFECTATION = "proposition_affectation", "Affectation proposée (prononcé attendu)"
     DECIDE_COMMISSION = "decide_commission", "Décidé en commission"
     ORIENTE_AILLEURS = "oriente_ailleurs", "Orienté vers une autre voie"
     FAMILLE_INFORMEE = "famille_informee", "Famille informée"
@@ -76,6 +77,7 @@ NEXT_STEP = {
     DossierState.SOUHAIT_EXPRIME: "Décider : réinscrire, transmettre ou orienter",
     DossierState.REINSCRIT: "Informer la famille",
     DossierState.TRANSMIS_COMMISSION: "Attendre la décision de la commission",
+    DossierState.PROPOSITION_AFFECTATION: "Attendre le prononcé de l'affectation par l'IA-DASEN",
     DossierState.DECIDE_COMMISSION: "Informer la famille",
     DossierState.ORIENTE_AILLEURS: "Informer la famille",
     DossierState.FAMILLE_INFORMEE: "Confirmer l'inscription à la rentrée",

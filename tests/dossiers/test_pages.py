@@ -11,7 +11,7 @@ from dossiers.enums import BatchState, DecisionOutcome, DossierState, TrailKind
 from dossiers.models import AccompanimentEntry, BatchJob, GeneratedDocument
 
 from ..students.factories import LegalRepresentativeFactory
-from .conftest import pdf_text, walk
+from .conftest import assign, pdf_text, walk
 from .factories import CapacityFactory, DossierFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -324,13 +324,7 @@ def test_family_letter_names_pupil_and_assigned_school(world, transmitted, clien
     dossier.student.first_name, dossier.student.sex = "Assia", "F"
     dossier.student.save()
     LegalRepresentativeFactory(student=dossier.student, first_name="Hélène", last_name="Lefèvre")
-    services.decide(
-        session=session,
-        dossier=dossier,
-        outcome="affecte",
-        capacity=capacity,
-        by=world.users.dasen1,
-    )
+    assign(session=session, dossier=dossier, capacity=capacity, by=world.users.dasen1)
     client = client_for(world.users.chef_a)
     assert client.post(url("document_create", dossier.public_id, "lettre")).status_code == 302
     doc = GeneratedDocument.objects.get(dossiers=dossier)
@@ -393,6 +387,7 @@ def test_batch_of_letters_renders_in_the_task_and_reports_progress(
         services.decide(
             session=session, dossier=d, outcome="affecte", capacity=capacity, by=world.users.dasen1
         )
+    services.pronounce(session=session, by=world.users.dasen1)
     client = client_for(world.users.dasen1)
     with django_capture_on_commit_callbacks(execute=True):
         r = client.post(url("session_letters", session.public_id))

@@ -2,7 +2,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -22,9 +21,8 @@ TODAY = dt.date(2026, 7, 13)  # a Monday
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(dt.datetime(2026, 7, 13, 9, tzinfo=PARIS), tick=False):
-        yield
+def frozen(clock):
+    clock.at(dt.datetime(2026, 7, 13, 9, tzinfo=PARIS))
 
 
 def reminders_for_school_a(world, n=2, **kw):

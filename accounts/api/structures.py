@@ -3,10 +3,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 
-from accounts.perms import SCOPED, HasScopedRole
+from territories.enums import SchoolType
+from territories.models import Etablissement
 
-from ..enums import SchoolType
-from ..models import Etablissement
+from ..perms import SCOPED, HasScopedRole
 from .serializers import EtablissementSerializer
 
 

@@ -1,3 +1,5 @@
+"""« Règles en vigueur »: the rules every app declares (rulebook) and the school calendar."""
+
 from itertools import groupby
 
 from django.shortcuts import render
@@ -5,9 +7,8 @@ from django.utils import timezone
 
 from accounts.perms import SCOPED, access
 from notifications import calendar
+from rulebook import registry
 from territories.models import Academie
-
-from . import registry
 
 SOURCES = {calendar.ACADEMIE: "", calendar.NATIONAL: "national", calendar.DEFAULT: "par défaut"}
 

@@ -1,3 +1,5 @@
+"""The structures of the account's scope (« Structures »): schools with their bassin and voies."""
+
 import re
 from urllib.parse import urlencode
 
@@ -6,10 +8,10 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from accounts.perms import SCOPED, access
+from territories.forms import SchoolSearchForm
+from territories.models import Etablissement
 
-from .forms import SchoolSearchForm
-from .models import Etablissement
+from .perms import SCOPED, access
 
 PAGE_SIZE = 50
 UAI_SHAPE = re.compile(r"[0-9A-Za-z]{8}")

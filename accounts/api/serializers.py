@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import Etablissement
+from territories.models import Etablissement
 
 
 class EtablissementSerializer(serializers.ModelSerializer):

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import views_structures as views
 
+# The namespace names what the pages show: the structures of the account's scope.
 app_name = "territories"
 urlpatterns = [
     path("", views.school_list, name="school_list"),

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import EtablissementViewSet
+from .structures import EtablissementViewSet
 
 router = SimpleRouter()
 router.register("etablissements", EtablissementViewSet, basename="etablissement")
