@@ -38,6 +38,36 @@ class DossierState(models.TextChoices):
     SANS_SOLUTION = "sans_solution", "Sans solution à la rentrée"
 
 
+class Stage(models.TextChoices):
+    """The four stages a dossier goes through, for badges and the CIO's overview."""
+
+    ENTRETIEN = "entretien", "Entretien à tenir"
+    DECISION = "decision", "Décision à prendre"
+    DECIDED = "decide", "Décidé"
+    SANS_SOLUTION = "sans_solution", "Sans solution"
+
+
+STAGE_OF_STATE = {
+    DossierState.REMIS: Stage.ENTRETIEN,
+    DossierState.ENTRETIEN_PLANIFIE: Stage.ENTRETIEN,
+    DossierState.CONTACT_IMPOSSIBLE: Stage.ENTRETIEN,
+    DossierState.ENTRETIEN_REALISE: Stage.DECISION,
+    DossierState.SOUHAIT_EXPRIME: Stage.DECISION,
+    DossierState.TRANSMIS_COMMISSION: Stage.DECISION,
+    DossierState.REINSCRIT: Stage.DECIDED,
+    DossierState.DECIDE_COMMISSION: Stage.DECIDED,
+    DossierState.ORIENTE_AILLEURS: Stage.DECIDED,
+    DossierState.FAMILLE_INFORMEE: Stage.DECIDED,
+    DossierState.INSCRIT_RENTREE: Stage.DECIDED,
+    DossierState.SANS_SOLUTION: Stage.SANS_SOLUTION,
+}
+STAGE_BADGE = {
+    Stage.ENTRETIEN: "fr-badge--new",
+    Stage.DECISION: "fr-badge--info",
+    Stage.DECIDED: "fr-badge--success",
+    Stage.SANS_SOLUTION: "fr-badge--error",
+}
+
 # What the school does next, shown in the lists.
 NEXT_STEP = {
     DossierState.REMIS: "Planifier l'entretien de situation",

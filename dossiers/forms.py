@@ -19,6 +19,12 @@ class ResultsImportForm(DsfrBaseForm):
 
 
 class DossierFilterForm(DsfrBaseForm):
+    q = forms.CharField(
+        label="Élève",
+        help_text="Nom, prénom ou INE",
+        max_length=100,
+        required=False,
+    )
     school = forms.ModelChoiceField(
         label="Établissement", queryset=None, required=False, empty_label="Tous"
     )
@@ -32,9 +38,12 @@ class DossierFilterForm(DsfrBaseForm):
         required=False,
     )
 
-    def __init__(self, *args, schools, **kwargs):
+    def __init__(self, *args, schools, single_school=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
+        if single_school:
+            del self.fields["school"]
+        else:
+            self.fields["school"].queryset = schools
 
 
 class CommentForm(DsfrBaseForm):

@@ -247,7 +247,7 @@ class DiplomaRule:
         return next((e for e in self.epreuves if e.code == code), None)
 
 
-def _e(code, label, hours, keepable=True):
+def _e(code: str, label: str, hours: float | str, keepable: bool = True) -> Epreuve:
     return Epreuve(code, label, Decimal(str(hours)), keepable)
 
 
@@ -389,7 +389,14 @@ PRIORITY_RULE_TEXT = fixed(
 )
 
 
-def is_keepable(*, rule: DiplomaRule, epreuve_code: str, mark, mark_session: int, for_session: int):
+def is_keepable(
+    *,
+    rule: DiplomaRule,
+    epreuve_code: str,
+    mark: Decimal | None,
+    mark_session: int,
+    for_session: int,
+) -> tuple[bool, str]:
     """Can this mark be kept for `for_session`? Returns (bool, French reason)."""
     epreuve = rule.epreuve(epreuve_code)
     if mark is None:

@@ -24,6 +24,8 @@ from ..enums import (
     BEFORE_DECISION_STATES,
     NEXT_STEP,
     NO_ENTRETIEN_STATES,
+    STAGE_BADGE,
+    STAGE_OF_STATE,
     Channel,
     DecisionOutcome,
     DossierState,
@@ -32,7 +34,7 @@ from ..enums import (
     TrailKind,
     Wish,
 )
-from ..perms import COMMISSION_ROLES, MLDS_ROLES, READ_ROLES
+from ..perms import COMMISSION_MEMBER_ROLES, COMMISSION_ROLES, MLDS_ROLES, READ_ROLES
 from .results import ExamResult, normalize_specialty
 from .trail import DossierTransition, Entretien, ExamRegistration, PlanChoice, RightUse
 
@@ -149,6 +151,9 @@ class DossierQuerySet(models.QuerySet):
         qs = self.filter(q)
         if role.role in MLDS_ROLES:
             qs = qs.filter(state=S.SANS_SOLUTION)
+        elif role.role in COMMISSION_MEMBER_ROLES:
+            # Data minimisation: the commission reads the dossiers submitted to it only.
+            qs = qs.filter(transmitted_on__isnull=False)
         return qs
 
     def on_docket_of(self, departement_ids):
@@ -315,6 +320,15 @@ class RepreparationDossier(models.Model):
     @property
     def next_step(self) -> str:
         return NEXT_STEP[DossierState(self.state)]
+
+    @property
+    def stage(self):
+        return STAGE_OF_STATE[DossierState(self.state)]
+
+    @property
+    def stage_badge(self) -> str:
+        """The DSFR badge colour of the dossier's stage (entretien, décision, décidé…)."""
+        return STAGE_BADGE[self.stage]
 
     @property
     def entretien_due_on(self) -> dt.date:

@@ -23,10 +23,8 @@ def open_action(page, label):
     page.get_by_role("button", name=label).first.click()
 
 
-def test_reprepa_journey(
-    world, browser, browser_login, live_server, tmp_path, time_machine, settings
-):
-    time_machine.move_to(dt.datetime(2025, 7, 9, 9, 0), tick=True)
+def test_reprepa_journey(world, browser, browser_login, live_server, tmp_path, clock, settings):
+    clock.at(dt.datetime(2025, 7, 9, 9, 0), tick=True)
     settings.MEDIA_ROOT = str(tmp_path / "media")
     pupil = StudentFactory(
         current_school=world.school_a,

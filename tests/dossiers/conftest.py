@@ -11,12 +11,11 @@ from .factories import RESULTS_DAY, CapacityFactory, DossierFactory, SessionFact
 
 
 @pytest.fixture
-def on_day(time_machine):
-    """Freeze the clock on a day (default: a few days after results day 2025)."""
+def on_day(clock):
+    """Stop the clock on a day (default: a few days after results day 2025)."""
 
     def move(day=dt.date(2025, 7, 9)):
-        time_machine.move_to(dt.datetime.combine(day, dt.time(10, 0)), tick=False)
-        return day
+        return clock.at(day)
 
     return move
 
