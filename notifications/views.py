@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
@@ -15,11 +14,11 @@ from django.views.decorators.http import require_POST
 from accounts.perms import SCOPED, access
 from audit.services import log_list_read
 
-from . import calendar, services, tasks
+from . import calendar, registry, services, tasks
 from .enums import SendState
 from .forms import ResumeForm, SuspendForm
 from .models import Deadline, Digest, Reminder, Suspension
-from .perms import OPERATIONS_ROLES, get_case_for_user, get_reminder_for_user
+from .perms import OPERATIONS_ROLES, get_case_for_user, get_reminder_for_user, subject_of
 
 PAGE_SIZE = 50
 VIEWS = {
@@ -52,7 +51,13 @@ def inbox_items(user, view: str, today: dt.date):
     elif view == "retard":
         qs = qs.filter(deadline__completed_at__isnull=True, deadline__due_date__lt=today)
     is_read = ExpressionWrapper(Q(read_at__isnull=False), output_field=BooleanField())
-    return qs.annotate(is_read=is_read).order_by("is_read", "-created_at", "-id")
+    # Suspending is a write on the case: offered only where the account may act on it.
+    can_suspend = ExpressionWrapper(
+        registry.case_q(user, "deadline__", write=True), output_field=BooleanField()
+    )
+    return qs.annotate(is_read=is_read, can_suspend=can_suspend).order_by(
+        "is_read", "-created_at", "-id"
+    )
 
 
 @access(SCOPED)
@@ -141,18 +146,11 @@ def _resume(request, subject):
         messages.success(request, "Rappels du dossier repris.")
 
 
-def _subject_of(reminder):
-    deadline = reminder.deadline
-    return ContentType.objects.get_for_id(deadline.content_type_id).get_object_for_this_type(
-        pk=deadline.object_id
-    )
-
-
 @access(SCOPED)
 @require_POST
 def suspend_from_inbox(request, public_id):
     reminder = get_reminder_for_user(request.user, public_id, write=True)
-    _suspend(request, _subject_of(reminder))
+    _suspend(request, subject_of(reminder))
     return _back(request)
 
 
@@ -160,7 +158,7 @@ def suspend_from_inbox(request, public_id):
 @require_POST
 def resume_from_inbox(request, public_id):
     reminder = get_reminder_for_user(request.user, public_id, write=True)
-    _resume(request, _subject_of(reminder))
+    _resume(request, subject_of(reminder))
     return _back(request)
 
 
@@ -245,8 +243,14 @@ def dashboard_panel(request) -> str:
     )
     urgent = list(
         scope.filter(due_date__lte=week_end)
-        .only("kind", "label", "url", "due_date")
+        .only("kind", "label", "url", "due_date", "student_id")
         .order_by("due_date", "id")[:8]
+    )
+    log_list_read(
+        request=request,
+        object_type="deadline",
+        student_ids=(d.student_id for d in urgent),
+        row_count=len(urgent),
     )
     return render_to_string(
         "notifications/_dashboard.html",

@@ -18,7 +18,6 @@ from accounts.perms import SCOPED, access
 from audit.services import log_list_read, log_read
 from config.forms import UNREADABLE_FILE
 from notifications import calendar
-from notifications.enums import DeadlineKind
 from notifications.models import Deadline
 from students.models import Student
 
@@ -28,6 +27,7 @@ from .enums import (
     FlagReason,
     GpdsDecision,
     PafiStatus,
+    PreventionDeadline,
 )
 from .imports import ImportRejected, import_absences
 from .models import (
@@ -56,14 +56,14 @@ from .perms import (
 
 BOARD_ROWS = 50
 PREVENTION_KINDS = [
-    DeadlineKind.GPDS_REVIEW,
-    DeadlineKind.PAFI_REVIEW,
-    DeadlineKind.PAFI_END,
-    DeadlineKind.DEROGATOIRE_VALIDATION,
-    DeadlineKind.DEROGATOIRE_REVIEW,
-    DeadlineKind.DEROGATOIRE_VISIT,
-    DeadlineKind.TDO_END,
-    DeadlineKind.TDO_BILAN,
+    PreventionDeadline.GPDS_REVIEW,
+    PreventionDeadline.PAFI_REVIEW,
+    PreventionDeadline.PAFI_END,
+    PreventionDeadline.DEROGATOIRE_VALIDATION,
+    PreventionDeadline.DEROGATOIRE_REVIEW,
+    PreventionDeadline.DEROGATOIRE_VISIT,
+    PreventionDeadline.TDO_END,
+    PreventionDeadline.TDO_BILAN,
 ]
 FLAG_NOTICE = (
     "Les signaux sont une aide au repérage pour l'équipe : ils ne constituent ni une "
@@ -278,7 +278,8 @@ def student_page(request, public_id):
             "pafis": Pafi.objects.filter(student=student),
             "derogatoires": Derogatoire.objects.filter(student=student),
             "tdos": Tdo.objects.filter(student=student),
-            "deadlines": Deadline.objects.filter(student=student, kind__in=PREVENTION_KINDS)
+            "deadlines": Deadline.objects.visible_to(request.user)
+            .filter(student=student, kind__in=PREVENTION_KINDS)
             .open()
             .order_by("due_date"),
             "can_write": can_write(request.user)

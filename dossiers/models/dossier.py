@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications import calendar
-from notifications.enums import DeadlineKind
 from notifications.models import Deadline
 from notifications.services import DeadlineSpec, record_human_action, sync_deadlines
 
@@ -26,13 +25,14 @@ from ..enums import (
     NO_ENTRETIEN_STATES,
     Channel,
     DecisionOutcome,
+    DossierDeadline,
     DossierState,
     OtherRoute,
     PlanChoiceKind,
     TrailKind,
     Wish,
 )
-from ..perms import MLDS_ROLES, READ_ROLES
+from ..perms import ACTING_ROLES, MLDS_ROLES, READ_ROLES
 from .results import ExamResult, normalize_specialty
 from .trail import DossierTransition, Entretien, ExamRegistration, PlanChoice, RightUse
 
@@ -132,6 +132,15 @@ class DossierQuerySet(models.QuerySet):
         if role.role in MLDS_ROLES:
             qs = qs.filter(state=S.SANS_SOLUTION)
         return qs
+
+    def writable_by(self, user):
+        """Dossiers the active role acts on (its reminders can be suspended): the visible ones,
+        for the roles that carry a step (school, commission, MLDS hand-over); the directeur
+        de CIO and the administrator only read."""
+        role = getattr(user, "active_role", None)
+        if role is None or role.role not in ACTING_ROLES:
+            return self.none()
+        return self.visible_to(user)
 
     def by_priority(self):
         """Furthest from success first (rules.PRIORITY_RULE_TEXT)."""
@@ -322,28 +331,28 @@ class RepreparationDossier(models.Model):
         closed = self.state in (S.INSCRIT_RENTREE, S.SANS_SOLUTION)
         specs = [
             DeadlineSpec(
-                kind=DeadlineKind.ENTRETIEN_SITUATION,
+                kind=DossierDeadline.ENTRETIEN_SITUATION,
                 due_date=self.entretien_due_on,
                 label=f"Entretien de situation — {who}",
                 done=self.state not in NO_ENTRETIEN_STATES,
                 **common,
             ),
             DeadlineSpec(
-                kind=DeadlineKind.DECISION_REINSCRIPTION,
+                kind=DossierDeadline.DECISION_REINSCRIPTION,
                 due_date=self.decision_due_on,
                 label=f"Décision de réinscription — {who}",
                 done=self.state not in BEFORE_DECISION_STATES,
                 **common,
             ),
             DeadlineSpec(
-                kind=DeadlineKind.REPREPARATION_RIGHT_END,
+                kind=DossierDeadline.REPREPARATION_RIGHT_END,
                 due_date=self.right_end,
                 label=f"Fin du droit à la re-préparation (D.331-61) — {who}",
                 done=self.state not in (*BEFORE_DECISION_STATES, S.TRANSMIS_COMMISSION),
                 **common,
             ),
             DeadlineSpec(
-                kind=DeadlineKind.SANS_SOLUTION_SWEEP,
+                kind=DossierDeadline.SANS_SOLUTION_SWEEP,
                 due_date=self.sweep_on,
                 label=f"Solution à confirmer avant la rentrée — {who}",
                 done=closed,
@@ -353,7 +362,7 @@ class RepreparationDossier(models.Model):
         if self.transmitted_on:
             specs.append(
                 DeadlineSpec(
-                    kind=DeadlineKind.COMMISSION_SESSION,
+                    kind=DossierDeadline.COMMISSION_SESSION,
                     due_date=self.transmitted_on + dt.timedelta(days=rules.COMMISSION_DAYS()),
                     label=f"Passage en commission d'affectation — {who}",
                     done=self.state != S.TRANSMIS_COMMISSION,
@@ -363,7 +372,7 @@ class RepreparationDossier(models.Model):
         if self.decided_on:
             specs.append(
                 DeadlineSpec(
-                    kind=DeadlineKind.FAMILY_INFORMED,
+                    kind=DossierDeadline.FAMILY_INFORMED,
                     due_date=self.decided_on + dt.timedelta(days=rules.FAMILY_INFORMED_DAYS()),
                     label=f"Informer la famille de la décision — {who}",
                     done=self.family_informed_on is not None or self.state == S.SANS_SOLUTION,
@@ -381,7 +390,7 @@ class RepreparationDossier(models.Model):
             rows.append(
                 {
                     "kind": spec.kind,
-                    "label": DeadlineKind(spec.kind).label,
+                    "label": DossierDeadline(spec.kind).label,
                     "due_date": spec.due_date,
                     "overdue": spec.due_date < today,
                 }
