@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django import forms
@@ -13,6 +14,7 @@ from students.models import Student
 
 from .forms import AccessLogFilterForm
 from .models import AccessLog, RetentionNotice
+from .services import log_list_read
 
 
 def _student_pk(identifier: str):
@@ -22,6 +24,23 @@ def _student_pk(identifier: str):
     except ValueError:
         lookup = {"ine": identifier.upper()}
     return Student.objects.filter(**lookup).values_list("pk", flat=True).first()
+
+
+UUID_IN_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _log_pupils_shown(request, entries, *, searched=None) -> None:
+    """The traceability page shows pupils' identifiers (records read, lists' pupils): reading
+    it is itself a list read, logged like any other (one extra query maps the ids shown)."""
+    pks = {pk for entry in entries for pk in entry.student_pks}
+    public_ids = {
+        found for entry in entries for found in UUID_IN_TEXT.findall(entry.object_id + entry.path)
+    }
+    if public_ids:
+        pks.update(Student.objects.filter(public_id__in=public_ids).values_list("pk", flat=True))
+    if searched is not None:
+        pks.add(searched)
+    log_list_read(request=request, object_type="accesslog", student_ids=pks, row_count=len(entries))
 
 
 @access(SCOPED, roles={Role.ADMINISTRATEUR})
@@ -41,6 +60,7 @@ def access_log(request):
     if username:
         qs = qs.filter(user__username=username)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    _log_pupils_shown(request, page.object_list, searched=student_pk if object_id else None)
     notices = RetentionNotice.objects.count()
     grants = ExceptionalAccess.objects.select_related("user", "etablissement")[:50]
     return render(

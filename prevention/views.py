@@ -361,10 +361,12 @@ def meeting_detail(request, public_id):
     elif request.method == "POST":
         raise Http404
     reviews = list(meeting.reviews.select_related("student").order_by("id"))
+    # The review form lists the school's pupils by name: they are shown too.
+    choices = list(students.values_list("id", flat=True)) if writable else []
     log_list_read(
         request=request,
         object_type="gpdsmeeting",
-        student_ids=(r.student_id for r in reviews),
+        student_ids=itertools.chain((r.student_id for r in reviews), choices),
         row_count=len(reviews),
     )
     return render(
@@ -394,6 +396,7 @@ def open_path(request, public_id, kind):
     if kind not in OPEN_FORMS:
         raise Http404
     student = get_student_for_user(request.user, public_id, write=True)
+    log_read(request=request, obj=student)
     review = None
     link = forms.ReviewLinkForm(request.POST if request.method == "POST" else request.GET)
     review_id = link.value("examen")

@@ -8,6 +8,7 @@ public id). A page added later that names pupils without logging the read fails 
 
 import io
 import re
+from collections import defaultdict
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,6 +18,7 @@ from django.urls import get_resolver
 
 from accounts.models import User
 from audit.models import AccessLog
+from audit.services import LIST
 from students.models import Student
 
 from ..accounts.factories import pass_second_factor
@@ -34,14 +36,14 @@ def demo(db):
 
 def _pupil_finder():
     """A regex over every pupil's displayed name, INE and public id, and what each names."""
-    owner = {}
+    owner = defaultdict(set)  # homonyms: a displayed name may be any of them
     for pk, public_id, ine, last, first in Student.objects.values_list(
         "pk", "public_id", "ine", "last_name", "first_name"
     ):
-        owner[Student.display_name(last, first)] = pk
-        owner[str(public_id)] = pk
+        owner[Student.display_name(last, first)].add(pk)
+        owner[str(public_id)].add(pk)
         if ine:
-            owner[ine] = pk
+            owner[ine].add(pk)
     keys = sorted(owner, key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(k) for k in keys))
     return pattern, owner
@@ -104,17 +106,19 @@ def test_every_response_naming_pupils_logs_one_row_naming_them(demo):
             if response.status_code != 200:
                 return response.status_code, content_type, ""
             body = _body(response)
-            named = {owner[m] for m in pattern.findall(body)}
+            named = {frozenset(owner[m]) for m in pattern.findall(body)}
             rows = list(AccessLog.objects.filter(id__gt=before, user=user))
             if named:
                 route = route_of(urlsplit(path).path)[0]
                 logged = {pk for row in rows for pk in row.student_pks}
                 if len(rows) != 1:
                     problems.append(f"{username} {path}: {len(rows)} ligne(s) de journal")
-                elif not named <= logged:
+                elif rows[0].object_id != LIST and len(named) <= 1:
+                    # A case's own page: the row names the case, which names its pupil.
+                    logged_routes.add(route)
+                elif missing := [pks for pks in named if not pks & logged]:
                     problems.append(
-                        f"{username} {path}: {len(named - logged)} élève(s) affiché(s) "
-                        "absents du journal"
+                        f"{username} {path}: {len(missing)} élève(s) affiché(s) absents du journal"
                     )
                 else:
                     logged_routes.add(route)
@@ -127,10 +131,9 @@ def test_every_response_naming_pupils_logs_one_row_naming_them(demo):
         "",
         "eleves/",
         "reprepa/",
-        "reprepa/commission/capacites/",
         "mlds/",
         "mlds/signaler/",
         "notifications/",
-        "api/v1/^echeances/$",
+        "api/v1/echeances/$",
     ):
-        assert route in logged_routes, route
+        assert route in logged_routes, (route, sorted(logged_routes))
