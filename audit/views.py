@@ -1,4 +1,3 @@
-import re
 import uuid
 
 from django import forms
@@ -10,36 +9,26 @@ from django.utils.http import urlencode
 from accounts.enums import AuthEventKind, Role
 from accounts.models import ExceptionalAccess
 from accounts.perms import SCOPED, access
-from students.models import Student
 
 from .forms import AccessLogFilterForm
 from .models import AccessLog, RetentionNotice
+from .retention import find_student, search_students
 from .services import log_list_read
 
 
-def _student_pk(identifier: str):
-    """The pupil an administrator searches for, by public id or INE (None if neither)."""
+def _is_uuid(text: str) -> bool:
     try:
-        lookup = {"public_id": uuid.UUID(identifier)}
+        uuid.UUID(text)
     except ValueError:
-        lookup = {"ine": identifier.upper()}
-    return Student.objects.filter(**lookup).values_list("pk", flat=True).first()
+        return False
+    return True
 
 
-UUID_IN_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-def _log_pupils_shown(request, entries, *, searched=None) -> None:
-    """The traceability page shows pupils' identifiers (records read, lists' pupils): reading
-    it is itself a list read, logged like any other (one extra query maps the ids shown)."""
+def _log_pupils_shown(request, entries, *, searched=()) -> None:
+    """Reading the traceability page is itself a list read, logged like any other: the pupils
+    of the list rows shown and the pupils searched for (records read appear by their id)."""
     pks = {pk for entry in entries for pk in entry.student_pks}
-    public_ids = {
-        found for entry in entries for found in UUID_IN_TEXT.findall(entry.object_id + entry.path)
-    }
-    if public_ids:
-        pks.update(Student.objects.filter(public_id__in=public_ids).values_list("pk", flat=True))
-    if searched is not None:
-        pks.add(searched)
+    pks.update(searched)
     log_list_read(request=request, object_type="accesslog", student_ids=pks, row_count=len(entries))
 
 
@@ -51,16 +40,25 @@ def access_log(request):
     valid = form.is_valid()
     object_id = form.cleaned_data["objet"] if valid else ""
     username = form.cleaned_data["compte"] if valid else ""
+    searched = []
     if object_id:
-        student_pk = _student_pk(object_id)
-        if student_pk is not None:
-            qs = qs.naming_student(student_pk)
-        else:
+        student = find_student(object_id)
+        if student:
+            qs = qs.naming_student(*student)
+            searched = [student[0]]
+        elif _is_uuid(object_id):
             qs = qs.filter(object_id=object_id)
+        else:
+            matches = search_students(object_id)
+            qs = qs.naming_students(matches)
+            searched = [pk for pk, _ in matches]
     if username:
-        qs = qs.filter(user__username=username)
+        by_name = Q()
+        for word in username.split():
+            by_name &= Q(user__last_name__istartswith=word) | Q(user__first_name__istartswith=word)
+        qs = qs.filter(Q(user__username__iexact=username) | by_name)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    _log_pupils_shown(request, page.object_list, searched=student_pk if object_id else None)
+    _log_pupils_shown(request, page.object_list, searched=searched)
     notices = RetentionNotice.objects.count()
     grants = ExceptionalAccess.objects.select_related("user", "etablissement")[:50]
     return render(

@@ -13,7 +13,7 @@ def register() -> None:
         app_label="notifications",
         policies={
             AlertKind.EXCEPTIONAL_ACCESS: KindPolicy(
-                before_days=None, overdue_after_days=None, escalation_days=()
+                before_days=None, overdue_after_days=None, escalation_days=(), information=True
             )
         },
     )

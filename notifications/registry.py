@@ -33,6 +33,8 @@ class KindPolicy:
     - count_from_human_action: after the due date, the clock restarts at the latest human action
       recorded on the case (`record_human_action`).
     - school_roles / departement_roles: who receives it when the deadline has no assignee.
+    - information: nothing to do by the date, to read and keep in mind (birthdays, alerts):
+      shown apart from the work that falls due.
     """
 
     before_days: int | None = 7
@@ -42,6 +44,7 @@ class KindPolicy:
     count_from_human_action: bool = False
     school_roles: tuple[str, ...] = _SCHOOL_ROLES
     departement_roles: tuple[str, ...] = _DEPARTEMENT_ROLES
+    information: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,10 @@ def kind_label(value: str) -> str:
 def kind_choices() -> list[tuple[str, str]]:
     """Choices of `Deadline.kind`, read at call time (a callable: no migration per new kind)."""
     return [(k.value, k.label) for k in _kinds.values()]
+
+
+def information_kinds() -> list[str]:
+    return [k.value for k in _kinds.values() if k.policy.information]
 
 
 def kinds_of(app_label: str) -> list[str]:

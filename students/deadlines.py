@@ -22,6 +22,7 @@ _AGE = KindPolicy(
     overdue_after_days=None,
     escalation_days=(),
     departement_roles=(Role.COORDONNATEUR_MLDS,),
+    information=True,
 )
 POLICIES = {
     K.AGE_15: replace(_AGE, school_roles=(Role.REFERENT_DECROCHAGE,)),
