@@ -6,11 +6,6 @@ class StudentsConfig(AppConfig):
     verbose_name = "Élèves"
 
     def ready(self):
-        # Deadline kinds and case types of this app (see notifications.registry).
-        from . import deadlines
-
-        deadlines.register()
-
         from jobs import runner
 
         from .models import ImportJob

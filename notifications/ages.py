@@ -1,4 +1,8 @@
-"""Age events (15, 16, 18, 25) as deadlines of the pupil, added by the morning sweep."""
+"""Age events (15, 16, 18, 25) as deadlines of the pupil, added by the morning sweep.
+
+The pupil's app (`students`) owns the ages (`students.rules`, `students.enums.AgeEvent`) but
+sits below this one in the app graph: the lowest app that knows deadlines registers them.
+"""
 
 import datetime as dt
 from dataclasses import replace
@@ -7,15 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
-from notifications.registry import (
-    KindPolicy,
-    register_case,
-    register_daily,
-    register_kinds,
-)
+from students import rules
+from students.enums import AgeEvent as K
 
-from . import rules
-from .enums import AgeEvent as K
+from .registry import KindPolicy, register_case, register_daily, register_kinds
 
 _AGE = KindPolicy(
     before_days=30,
@@ -62,11 +61,11 @@ def sync_age_deadlines(*, today: dt.date) -> tuple[int, int]:
     birthday falls in [today, today + NOTIFICATIONS_AGE_NOTICE_DAYS], not the whole roll.
     Past events are marked completed: they happened. Returns (created, completed).
     """
-    from notifications import conf
-    from notifications.models import Deadline
-    from notifications.services import DeadlineSpec, sync_deadlines_bulk
+    from students.models import Student
 
-    from .models import Student
+    from . import conf
+    from .models import Deadline
+    from .services import DeadlineSpec, sync_deadlines_bulk
 
     horizon = today + dt.timedelta(days=conf.age_notice_days())
     url = reverse("students:detail", args=["00000000-0000-0000-0000-000000000000"])
@@ -111,15 +110,15 @@ def sync_age_deadlines(*, today: dt.date) -> tuple[int, int]:
 
 
 def _writable(user):
-    from .models import Student
-    from .perms import can_write_students
+    from students.models import Student
+    from students.perms import can_write_students
 
     qs = Student.objects.visible_to(user)
     return qs if can_write_students(user) else qs.none()
 
 
 def register() -> None:
-    from .models import Student
+    from students.models import Student
 
     register_kinds(K, app_label="students", policies=POLICIES)
     register_case(Student, writable=_writable)
