@@ -13,6 +13,7 @@ from accounts.perms import SCOPED, access
 from .forms import AccessLogFilterForm
 from .models import AccessLog, RetentionNotice
 from .retention import find_student, search_students
+from .services import log_list_read
 
 
 def _is_uuid(text: str) -> bool:
@@ -23,6 +24,14 @@ def _is_uuid(text: str) -> bool:
     return True
 
 
+def _log_pupils_shown(request, entries, *, searched=()) -> None:
+    """Reading the traceability page is itself a list read, logged like any other: the pupils
+    of the list rows shown and the pupils searched for (records read appear by their id)."""
+    pks = {pk for entry in entries for pk in entry.student_pks}
+    pks.update(searched)
+    log_list_read(request=request, object_type="accesslog", student_ids=pks, row_count=len(entries))
+
+
 @access(SCOPED, roles={Role.ADMINISTRATEUR})
 def access_log(request):
     """Reads of personal records, for the académie's administrators (and the DPO through them)."""
@@ -31,20 +40,25 @@ def access_log(request):
     valid = form.is_valid()
     object_id = form.cleaned_data["objet"] if valid else ""
     username = form.cleaned_data["compte"] if valid else ""
+    searched = []
     if object_id:
         student = find_student(object_id)
         if student:
             qs = qs.naming_student(*student)
+            searched = [student[0]]
         elif _is_uuid(object_id):
             qs = qs.filter(object_id=object_id)
         else:
-            qs = qs.naming_students(search_students(object_id))
+            matches = search_students(object_id)
+            qs = qs.naming_students(matches)
+            searched = [pk for pk, _ in matches]
     if username:
         by_name = Q()
         for word in username.split():
             by_name &= Q(user__last_name__istartswith=word) | Q(user__first_name__istartswith=word)
         qs = qs.filter(Q(user__username__iexact=username) | by_name)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    _log_pupils_shown(request, page.object_list, searched=searched)
     notices = RetentionNotice.objects.count()
     grants = ExceptionalAccess.objects.select_related("user", "etablissement")[:50]
     return render(

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class DossiersConfig(AppConfig):
     name = "dossiers"
     verbose_name = "Re-préparation et commission d'affectation"
+
+    def ready(self):
+        # Deadline kinds and case types of this app (see notifications.registry).
+        from . import deadlines
+
+        deadlines.register()

@@ -154,3 +154,14 @@ class BatchState(models.TextChoices):
     RUNNING = "en_cours", "En cours"
     DONE = "termine", "Terminé"
     FAILED = "echec", "Échec"
+
+
+class DossierDeadline(models.TextChoices):
+    """Deadlines of a re-preparation dossier (seed 000); policies in `dossiers/deadlines.py`."""
+
+    ENTRETIEN_SITUATION = "entretien_situation", "Entretien de situation"
+    DECISION_REINSCRIPTION = "decision_reinscription", "Décision de réinscription"
+    COMMISSION_SESSION = "commission_session", "Passage en commission d'affectation"
+    FAMILY_INFORMED = "famille_informee", "Information de la famille"
+    REPREPARATION_RIGHT_END = "reprepa_fin_droit", "Fin du droit à la re-préparation"
+    SANS_SOLUTION_SWEEP = "sans_solution", "Élève sans solution avant la rentrée"

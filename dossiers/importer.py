@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from notifications import calendar
+from notifications.services import sync_deadlines_many
 from students.models import Student
 from students.validators import ine_format, normalize_ine
 
@@ -397,6 +398,5 @@ def _write(valid, report: ImportReport, *, by) -> None:
         ],
         batch_size=1000,
     )
-    for dossier in new_dossiers:
-        dossier.sync_deadlines()
+    sync_deadlines_many(subjects=new_dossiers)
     report.dossiers_opened = len(new_dossiers)

@@ -16,6 +16,8 @@ COMMISSION_MEMBER_ROLES = {Role.MEMBRE_COMMISSION}
 MLDS_ROLES = {Role.COORDONNATEUR_MLDS}
 # Roles that read the dossiers of their scope (the MLDS coordinator only the sans-solution ones).
 READ_ROLES = TRAIL_ROLES | COMMISSION_ROLES | MLDS_ROLES | {Role.DIRECTEUR_CIO, Role.ADMINISTRATEUR}
+# Roles that carry a step of the dossier (the CIO director and the administrator only read).
+ACTING_ROLES = TRAIL_ROLES | COMMISSION_ROLES | MLDS_ROLES
 IMPORT_ROLES = HEAD_ROLES | COMMISSION_ROLES | {Role.ADMINISTRATEUR}
 MLDS_HANDOVER_ROLES = HEAD_ROLES | MLDS_ROLES
 CIO_ROLES = {Role.DIRECTEUR_CIO}

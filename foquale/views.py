@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.enums import Role
 from accounts.models import User
 from accounts.perms import SCOPED, access
+from audit.services import log_list_read
 from reports.charts import bars, common_scale, voie_label
 from students.models import Student
 from territories.models import Network, Partner, PartnerContact
@@ -215,10 +216,16 @@ def action_create(request, public_id):
 @access(SCOPED, nominative=False)
 def action_detail(request, public_id):
     action = get_action_for_user(request.user, public_id)
-    referrals = (
+    referrals = list(
         Referral.objects.visible_to(request.user)
         .filter(action=action)
         .select_related("student", "school", "referred_by")
+    )
+    log_list_read(
+        request=request,
+        object_type="referral",
+        student_ids=(r.student_id for r in referrals),
+        row_count=len(referrals),
     )
     return render(
         request,

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class MldsConfig(AppConfig):
     name = "mlds"
     verbose_name = "MLDS"
+
+    def ready(self):
+        # Deadline kinds and case types of this app (see notifications.registry).
+        from . import deadlines
+
+        deadlines.register()

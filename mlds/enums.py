@@ -159,3 +159,14 @@ SOLUTION_PARTNER_TYPES = {
         PartnerType.AUTRE,
     },
 }
+
+
+class MldsDeadline(models.TextChoices):
+    """Deadlines of MLDS follow-ups, Ambition emploi and droit au retour (seeds 001, 002, 004)."""
+
+    MLDS_CONTACT = "mlds_contact", "Premier contact MLDS"
+    MLDS_BILAN = "mlds_bilan", "Temps de bilan MLDS"
+    MLDS_TRANSITION = "mlds_suivi", "Suivi conjoint de la transition"
+    AMBITION_EMPLOI_END = "ambition_emploi_fin", "Fin du Parcours Ambition emploi"
+    AMBITION_EMPLOI_BILAN = "ambition_emploi_bilan", "Bilan du Parcours Ambition emploi"
+    DROIT_RETOUR_ENTRETIEN = "droit_retour_entretien", "Entretien du droit au retour (15 jours)"

@@ -16,14 +16,11 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from notifications.enums import DeadlineKind
-from notifications.models import Deadline
+from notifications.services import sync_deadlines_many
 from students.models import Student
 from students.validators import ine_format, normalize_ine
 from territories.models import Etablissement
@@ -406,43 +403,14 @@ def _write(batch, rows, fills, schools, *, today, by):
 
 
 def _bulk_deadlines(follow_ups, rows_by_student):
-    """The deadlines `FollowUp.sync_deadlines` would write for brand-new follow-ups, in bulk.
-
-    New follow-ups have no deadline yet, so creating the rows is what sync_deadlines does;
-    calling it 50,000 times would cost several queries each.
-    """
-    if not follow_ups:
-        return
-    ct = ContentType.objects.get_for_model(FollowUp)
-    # One reverse() for all rows: the follow-up URL differs only by its public_id.
-    marker = "00000000-0000-0000-0000-000000000000"
-    url_pattern = reverse("mlds:follow_up_detail", args=[marker])
-    rows = []
+    """The deadlines of brand-new follow-ups through the bulk entry point: each follow-up's own
+    `deadline_specs()`, with its young person taken from the file (no query per row)."""
     for fu in follow_ups:
         row = rows_by_student[fu.student_id]
-        who = f"{row.last_name.upper()} {row.first_name}"
-        url = url_pattern.replace(marker, str(fu.public_id))
-        common = {
-            "content_type": ct,
-            "object_id": fu.pk,
-            "url": url,
-            "student_id": fu.student_id,
-            "departement_id": fu.departement_id,
-        }
-        rows.append(
-            Deadline(
-                kind=DeadlineKind.MLDS_CONTACT,
-                due_date=fu.contact_due_on,
-                label=f"Premier contact MLDS avec {who}",
-                **common,
-            )
+        fu.student = Student(
+            pk=fu.student_id,
+            last_name=row.last_name,
+            first_name=row.first_name,
+            birth_date=row.birth_date,
         )
-        rows.append(
-            Deadline(
-                kind=DeadlineKind.AGE_25,
-                due_date=rules.birthday(row.birth_date, rules.FOLLOW_UP_END_AGE()),
-                label=f"{who} a {rules.FOLLOW_UP_END_AGE()} ans : clore le suivi MLDS",
-                **common,
-            )
-        )
-    Deadline.objects.bulk_create(rows, batch_size=CHUNK)
+    sync_deadlines_many(subjects=follow_ups)

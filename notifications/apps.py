@@ -12,6 +12,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Échéances et notifications"
 
     def ready(self):
+        # This app's alert kind, and the pupils' age events (students sits below this app).
+        from . import ages, deadlines
+
+        deadlines.register()
+        ages.register()
+
         # accounts sits below notifications in the app graph: it announces the grant, the
         # alert is sent from here.
         from accounts.services import exceptional_access_opened

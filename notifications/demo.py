@@ -2,15 +2,13 @@
 
 import datetime as dt
 
-from django.contrib.contenttypes.models import ContentType
-
 from accounts.enums import Role
 from accounts.models import RoleAssignment
 from students.models import Student
 from territories.models import Academie
 
-from . import calendar, services
-from .enums import ClosureKind, DeadlineKind, Zone
+from . import calendar, registry, services
+from .enums import ClosureKind, Zone
 from .models import CalendarClosure, Deadline, SchoolCalendar
 
 
@@ -55,23 +53,26 @@ def _illustrative_deadlines(today: dt.date, stdout):
     if chef is None:
         return
     pupils = list(Student.objects.filter(current_school_id=chef.etablissement_id)[:3])
-    ct = ContentType.objects.get_for_model(Student)
     plans = [
-        (DeadlineKind.ENTRETIEN_SITUATION, today - dt.timedelta(days=4)),
-        (DeadlineKind.GPDS_REVIEW, today + dt.timedelta(days=2)),
-        (DeadlineKind.FAMILY_INFORMED, today),
+        # Kinds registered by the re-preparation and prevention apps.
+        ("entretien_situation", today - dt.timedelta(days=4)),
+        ("gpds_revue", today + dt.timedelta(days=2)),
+        ("famille_informee", today),
     ]
     for pupil, (kind, due) in zip(pupils, plans, strict=False):
-        Deadline.objects.create(
-            kind=kind,
-            content_type=ct,
-            object_id=pupil.pk,
-            label=f"{DeadlineKind(kind).label} — {pupil}",
-            url=f"/eleves/{pupil.public_id}/",
-            due_date=due,
-            student=pupil,
-            school_id=chef.etablissement_id,
-            departement_id=pupil.current_school.departement_id,
+        services.sync_deadlines(
+            subject=pupil,
+            specs=[
+                services.DeadlineSpec(
+                    kind=kind,
+                    label=f"{registry.kind_label(kind)} — {pupil}",
+                    url=f"/eleves/{pupil.public_id}/",
+                    due_date=due,
+                    student_id=pupil.pk,
+                    school_id=chef.etablissement_id,
+                    departement_id=pupil.current_school.departement_id,
+                )
+            ],
         )
     if len(pupils) == 3:
         services.suspend_reminders(

@@ -10,31 +10,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .enums import (
-    KINDS_BY_ROLE,
-    ClosureKind,
-    DeadlineKind,
-    ExamKind,
-    ReminderStage,
-    SendState,
-    Zone,
-)
+from . import registry
+from .enums import ClosureKind, ExamKind, ReminderStage, SendState, Zone
 
 
 class DeadlineQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Deadlines of cases whose school lies in the active scope, or of the département."""
+        """Deadlines whose case the account may open: the owning app's `visible_to` of the
+        case (registered with `registry.register_case`), never a rule of its own."""
         role = getattr(user, "active_role", None)
         if role is None or not role.is_nominative:
             return self.none()
-        qs = self.filter(
-            role.school_q("school__")
-            | Q(school__isnull=True, departement_id__in=role.departement_ids())
-        )
-        kinds = KINDS_BY_ROLE.get(role.role)
-        if kinds is not None:
-            qs = qs.filter(kind__in=sorted(kinds))
-        return qs
+        return self.filter(registry.case_q(user))
 
     def open(self):
         return self.filter(completed_at__isnull=True)
@@ -47,7 +34,7 @@ class DeadlineQuerySet(models.QuerySet):
 
 
 class Deadline(models.Model):
-    kind = models.CharField("échéance", max_length=40, choices=DeadlineKind.choices)
+    kind = models.CharField("échéance", max_length=40, choices=registry.kind_choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
@@ -391,7 +378,12 @@ class Suspension(models.Model):
 
 class ReminderQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(recipient=user)
+        """The account's own reminders about cases it may still open (a reminder about a case
+        since moved out of its scope is no longer shown)."""
+        role = getattr(user, "active_role", None)
+        if role is None or not role.is_nominative:
+            return self.none()
+        return self.filter(recipient=user).filter(registry.case_q(user, "deadline__"))
 
     def unread(self):
         return self.filter(read_at__isnull=True)

@@ -68,7 +68,7 @@ KIND_POLICIES: Rule[dict[str, Any]] = setting(
     {},
     label="Délais des rappels et de l'escalade, par type d'échéance (surcharges)",
     source="domain.md §8 : rappels et escalade (école → CIO → IEN-IO) sans délai fixé ; "
-    "valeurs par défaut dans notifications/conf.py",
+    "valeurs par défaut déclarées par chaque application (deadlines.py)",
     status=Status.ASSUMPTION,
     section=REMINDERS,
     reading="Par défaut : entretien de situation rappelé 2 jours avant, escalade à 3 puis "

@@ -1,4 +1,5 @@
-"""The one entry point other apps call when a case changes: `sync_deadlines`."""
+"""The entry points other apps call when cases change: `sync_deadlines` for one case,
+`sync_deadlines_bulk` / `sync_deadlines_many` for the cases of an import."""
 
 import datetime as dt
 import logging
@@ -21,10 +22,9 @@ from django.utils import timezone
 
 from accounts.enums import DEPARTEMENT_ROLES, SCHOOL_ROLES, Role
 from accounts.models import RoleAssignment
-from students import rules as student_rules
 
-from . import calendar, conf
-from .enums import ESCALATION_STAGES, DeadlineKind, ReminderStage, SendState
+from . import calendar, conf, registry
+from .enums import ESCALATION_STAGES, AlertKind, ReminderStage, SendState
 from .models import CaseActivity, Deadline, Digest, Reminder, Suspension
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ def sync_deadlines(*, subject, specs: list[DeadlineSpec]) -> None:
     `done=True` keeps its row, marked completed, so history and indicators stay true.
     Idempotent: calling it twice with the same specs changes nothing.
     """
+    _check_registered(subject, specs)
     ct = ContentType.objects.get_for_model(subject)
     now = timezone.now()
     with transaction.atomic():
@@ -96,6 +97,148 @@ def sync_deadlines(*, subject, specs: list[DeadlineSpec]) -> None:
                 changed.append("completed_at")
             if changed:
                 row.save(update_fields=[*changed, "updated_at"])
+
+
+def _check_registered(subject, specs) -> None:
+    if registry.case_type(subject) is None:
+        raise LookupError(f"{type(subject).__name__} is not a registered case type (register_case)")
+    for spec in specs:
+        registry.kind(spec.kind)
+
+
+_SPEC_FIELDS = ("due_date", "label", "url", "student_id", "school_id", "departement_id")
+
+
+def _values(spec: DeadlineSpec) -> dict:
+    return {
+        "due_date": spec.due_date,
+        "label": spec.label[:250],
+        "url": spec.url[:300],
+        "student_id": spec.student_id,
+        "school_id": spec.school_id,
+        "departement_id": spec.departement_id,
+        "assignee_id": spec.assignee_id,
+    }
+
+
+@dataclass
+class BulkSyncResult:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    def __iadd__(self, other):
+        self.created += other.created
+        self.updated += other.updated
+        self.deleted += other.deleted
+        return self
+
+
+BULK_CHUNK = 5000
+
+
+def sync_deadlines_bulk(kind: str, cases) -> BulkSyncResult:
+    """The deadline of `kind` of many cases (of one model) made equal to their spec, for imports.
+
+    `cases` yields (subject, spec or None): None removes the case's deadline of that kind, a
+    spec creates or updates it (`done` marks it completed, keeping an earlier completion
+    date), like `sync_deadlines` does kind by kind. A fixed number of statements per chunk of
+    5,000 cases (one SELECT, then at most one INSERT, UPDATE and DELETE), whatever the number
+    of cases; rows already equal to their spec are not written.
+    """
+    registry.kind(kind)
+    cases = list(cases)
+    if not cases:
+        return BulkSyncResult()
+    model = type(cases[0][0])
+    if registry.case_type(model) is None:
+        raise LookupError(f"{model.__name__} is not a registered case type (register_case)")
+    ct = ContentType.objects.get_for_model(model)
+    now = timezone.now()
+    result = BulkSyncResult()
+    fields = [*_SPEC_FIELDS, "assignee_id"]
+    with transaction.atomic():
+        for start in range(0, len(cases), BULK_CHUNK):
+            chunk = {subject.pk: spec for subject, spec in cases[start : start + BULK_CHUNK]}
+            existing = {
+                d.object_id: d
+                for d in Deadline.objects.filter(
+                    content_type=ct, kind=kind, object_id__in=list(chunk)
+                ).only("id", "object_id", "completed_at", *fields)
+            }
+            to_create, to_update, to_delete = [], [], []
+            for object_id, spec in chunk.items():
+                row = existing.get(object_id)
+                if spec is None:
+                    if row is not None:
+                        to_delete.append(row.pk)
+                    continue
+                values = _values(spec)
+                if row is None:
+                    to_create.append(
+                        Deadline(
+                            kind=kind,
+                            content_type=ct,
+                            object_id=object_id,
+                            completed_at=now if spec.done else None,
+                            **values,
+                        )
+                    )
+                    continue
+                changed = False
+                for field, value in values.items():
+                    if getattr(row, field) != value:
+                        setattr(row, field, value)
+                        changed = True
+                if spec.done and row.completed_at is None:
+                    row.completed_at, changed = now, True
+                elif not spec.done and row.completed_at is not None:
+                    row.completed_at, changed = None, True
+                if changed:
+                    row.updated_at = now
+                    to_update.append(row)
+            if to_create:
+                # A concurrent sync of the same case wins; this one does not fail the import.
+                Deadline.objects.bulk_create(to_create, ignore_conflicts=True)
+            if to_update:
+                Deadline.objects.bulk_update(
+                    to_update,
+                    [f.removesuffix("_id") for f in fields] + ["completed_at", "updated_at"],
+                    batch_size=1000,
+                )
+            if to_delete:
+                Deadline.objects.filter(pk__in=to_delete).delete()
+            result += BulkSyncResult(len(to_create), len(to_update), len(to_delete))
+    return result
+
+
+def sync_deadlines_many(*, subjects, specs=None) -> BulkSyncResult:
+    """`sync_deadlines` for many cases of one model at once (an import): each case's deadlines
+    made equal to `specs(subject)` (default: `subject.deadline_specs()`), kinds it no longer
+    has removed. One `sync_deadlines_bulk` per kind involved.
+    """
+    subjects = list(subjects)
+    if not subjects:
+        return BulkSyncResult()
+    specs = specs or (lambda subject: subject.deadline_specs())
+    wanted = {subject.pk: {s.kind: s for s in specs(subject)} for subject in subjects}
+    ct = ContentType.objects.get_for_model(type(subjects[0]))
+    kinds = {kind for by_kind in wanted.values() for kind in by_kind}
+    for start in range(0, len(subjects), BULK_CHUNK):
+        ids = [s.pk for s in subjects[start : start + BULK_CHUNK]]
+        kinds.update(
+            Deadline.objects.filter(content_type=ct, object_id__in=ids)
+            .values_list("kind", flat=True)
+            .distinct()
+            .order_by()
+        )
+    result = BulkSyncResult()
+    with transaction.atomic():
+        for kind in sorted(kinds):
+            result += sync_deadlines_bulk(
+                kind, [(subject, wanted[subject.pk].get(kind)) for subject in subjects]
+            )
+    return result
 
 
 def clear_deadlines(*, subject) -> None:
@@ -161,24 +304,6 @@ def resume_reminders(*, subject, by, reason: str = "") -> Suspension:
 # --- The daily sweep --------------------------------------------------------------------------
 
 
-def age_kinds() -> dict[str, int]:
-    """Age events and their age (the MLDS end age is a setting, read at call time)."""
-    return {
-        DeadlineKind.AGE_15: student_rules.PAFI_MIN_AGE,
-        DeadlineKind.AGE_16: student_rules.COMPULSORY_INSTRUCTION_END_AGE,
-        DeadlineKind.AGE_18: student_rules.MAJORITY_AGE,
-        DeadlineKind.AGE_25: student_rules.MLDS_END_AGE(),
-    }
-
-
-AGE_LABELS = {
-    DeadlineKind.AGE_15: "a 15 ans : un PAFI devient possible",
-    DeadlineKind.AGE_16: "a 16 ans : fin de l'instruction obligatoire, obligation de formation",
-    DeadlineKind.AGE_18: "a 18 ans : majorité, fin de l'obligation de formation",
-    DeadlineKind.AGE_25: "a 25 ans : fin du droit au retour et du suivi MLDS",
-}
-
-
 @dataclass
 class SweepResult:
     day: dt.date
@@ -186,71 +311,6 @@ class SweepResult:
     age_deadlines_completed: int = 0
     due_deadlines: int = 0
     reminders_created: int = 0
-
-
-def _shift_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return dt.date(day.year + years, 2, 28)
-
-
-def sync_age_deadlines(*, today: dt.date) -> tuple[int, int]:
-    """Age events (15, 16, 18, 25) as deadlines of the Student, for birthdays in the window.
-
-    Selects pupils by birth-date range (indexed), so the cost follows the pupils whose
-    birthday falls in [today, today + NOTIFICATIONS_AGE_NOTICE_DAYS], not the whole roll.
-    Past events are marked completed: they happened. Returns (created, completed).
-    """
-    from students.models import Student
-
-    horizon = today + dt.timedelta(days=conf.age_notice_days())
-    ct = ContentType.objects.get_for_model(Student)
-    rows = []
-    for kind, age in age_kinds().items():
-        low = _shift_years(today, -age) - dt.timedelta(days=1)
-        high = _shift_years(horizon, -age) + dt.timedelta(days=1)
-        pupils = Student.objects.filter(
-            birth_date__gte=low, birth_date__lte=high, anonymized_at__isnull=True
-        ).values_list(
-            "id",
-            "public_id",
-            "last_name",
-            "first_name",
-            "birth_date",
-            "current_school_id",
-            "current_school__departement_id",
-        )
-        pupils = [p for p in pupils if today <= student_rules.birthday(p[4], age) <= horizon]
-        existing = set(
-            Deadline.objects.filter(
-                content_type=ct, kind=kind, object_id__in=[p[0] for p in pupils]
-            ).values_list("object_id", flat=True)
-        )
-        for pk, public_id, last, first, born, school_id, dep_id in pupils:
-            if pk in existing:
-                continue
-            rows.append(
-                Deadline(
-                    kind=kind,
-                    content_type=ct,
-                    object_id=pk,
-                    label=f"{last.upper()} {first} {AGE_LABELS[kind]}"[:250],
-                    url=reverse("students:detail", args=[public_id]),
-                    due_date=student_rules.birthday(born, age),
-                    student_id=pk,
-                    school_id=school_id,
-                    departement_id=dep_id,
-                )
-            )
-    Deadline.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-    created = len(rows)
-    completed = (
-        Deadline.objects.open()
-        .filter(kind__in=list(age_kinds()), due_date__lt=today)
-        .update(completed_at=timezone.now())
-    )
-    return created, completed
 
 
 def stages_due(
@@ -379,7 +439,7 @@ def planner_without_jit() -> None:
 
 def max_before_days() -> int:
     return max(
-        [conf.policy_for(k).before_days or 0 for k in DeadlineKind.values] + [0],
+        [conf.policy_for(k.value).before_days or 0 for k in registry.kinds()] + [0],
     )
 
 
@@ -442,7 +502,11 @@ def run_daily_sweep(*, today: dt.date | None = None) -> SweepResult:
     """
     today = today or timezone.localdate()
     result = SweepResult(day=today)
-    result.age_deadlines_created, result.age_deadlines_completed = sync_age_deadlines(today=today)
+    # Deadlines no user action creates (birthdays), from the apps that own them.
+    for sync in registry.daily_functions():
+        created, completed = sync(today=today)
+        result.age_deadlines_created += created
+        result.age_deadlines_completed += completed
     result.due_deadlines, result.reminders_created = create_due_reminders(today=today)
     logger.info(
         "Balayage du %s : %s échéance(s) dues, %s rappel(s) créé(s), %s échéance(s) d'âge.",
@@ -550,6 +614,28 @@ def prepare_digests(*, today: dt.date, now: dt.datetime | None = None) -> list[i
     )
 
 
+def _readable_reminder_ids(user, reminders) -> set[int]:
+    """Reminders whose case one of the recipient's roles may open: a name never goes out by
+    e-mail to someone who would get a 404 on the link (one query per role of the recipient)."""
+    readable = set()
+    active = user.__dict__.get("_active_role")
+    try:
+        for role in user.roles:
+            user.active_role = role
+            if role.is_nominative:
+                readable.update(
+                    reminders.filter(registry.case_q(user, "deadline__")).values_list(
+                        "pk", flat=True
+                    )
+                )
+    finally:
+        if active is None:
+            user.__dict__.pop("_active_role", None)
+        else:
+            user.active_role = active
+    return readable
+
+
 def build_digest_message(*, digest: Digest, reminders: list[Reminder]) -> EmailMultiAlternatives:
     site = getattr(settings, "SITE_URL", "").rstrip("/")
     items = []
@@ -609,6 +695,10 @@ def deliver_digest(*, digest_id: int, now: dt.datetime | None = None) -> str:
             return "later"
         attached = digest.reminders.filter(state__in=[SendState.PENDING, SendState.FAILED])
         attached.filter(_stale_reminders()).update(state=SendState.CANCELLED)
+        unreadable = attached.exclude(state=SendState.CANCELLED).exclude(
+            pk__in=_readable_reminder_ids(digest.recipient, attached)
+        )
+        unreadable.update(state=SendState.CANCELLED)
         reminders = list(attached.exclude(state=SendState.CANCELLED).select_related("deadline"))
         if not reminders:
             digest.cancel()
@@ -686,7 +776,7 @@ def alert_now(
     The deadline row is created done, scoped to no school: no sweep, escalation or deadline
     list picks it up; only its recipients see it, in their inbox.
     """
-    kind = DeadlineKind.EXCEPTIONAL_ACCESS
+    kind = AlertKind.EXCEPTIONAL_ACCESS
     now = timezone.now()
     deadline = Deadline.objects.create(
         kind=kind,

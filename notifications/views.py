@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import (
@@ -26,11 +25,11 @@ from django.views.decorators.http import require_POST
 from accounts.perms import SCOPED, access
 from audit.services import log_list_read
 
-from . import calendar, services, tasks
-from .enums import INFORMATION_KINDS, SendState
+from . import calendar, registry, services, tasks
+from .enums import SendState
 from .forms import ResumeForm, SuspendForm
 from .models import Deadline, Digest, Reminder, Suspension
-from .perms import OPERATIONS_ROLES, get_case_for_user, get_reminder_for_user
+from .perms import OPERATIONS_ROLES, get_case_for_user, get_reminder_for_user, subject_of
 
 PAGE_SIZE = 50
 VIEWS = {
@@ -63,7 +62,11 @@ def inbox_items(user, view: str, today: dt.date):
     elif view == "retard":
         qs = qs.filter(deadline__completed_at__isnull=True, deadline__due_date__lt=today)
     is_read = ExpressionWrapper(Q(read_at__isnull=False), output_field=BooleanField())
-    return qs.annotate(is_read=is_read, group=inbox_group(today)).order_by(
+    # Suspending is a write on the case: offered only where the account may act on it.
+    can_suspend = ExpressionWrapper(
+        registry.case_q(user, "deadline__", write=True), output_field=BooleanField()
+    )
+    return qs.annotate(is_read=is_read, can_suspend=can_suspend, group=inbox_group(today)).order_by(
         "group", "deadline__due_date", "is_read", "-created_at", "-id"
     )
 
@@ -80,7 +83,7 @@ INBOX_GROUPS = {
 def inbox_group(today: dt.date, prefix: str = "deadline__"):
     return Case(
         When(**{f"{prefix}completed_at__isnull": False}, then=Value(3)),
-        When(**{f"{prefix}kind__in": INFORMATION_KINDS}, then=Value(2)),
+        When(**{f"{prefix}kind__in": registry.information_kinds()}, then=Value(2)),
         When(**{f"{prefix}due_date__lt": today}, then=Value(0)),
         default=Value(1),
         output_field=IntegerField(),
@@ -174,18 +177,11 @@ def _resume(request, subject):
         messages.success(request, "Rappels du dossier repris.")
 
 
-def _subject_of(reminder):
-    deadline = reminder.deadline
-    return ContentType.objects.get_for_id(deadline.content_type_id).get_object_for_this_type(
-        pk=deadline.object_id
-    )
-
-
 @access(SCOPED)
 @require_POST
 def suspend_from_inbox(request, public_id):
     reminder = get_reminder_for_user(request.user, public_id, write=True)
-    _suspend(request, _subject_of(reminder))
+    _suspend(request, subject_of(reminder))
     return _back(request)
 
 
@@ -193,7 +189,7 @@ def suspend_from_inbox(request, public_id):
 @require_POST
 def resume_from_inbox(request, public_id):
     reminder = get_reminder_for_user(request.user, public_id, write=True)
-    _resume(request, _subject_of(reminder))
+    _resume(request, subject_of(reminder))
     return _back(request)
 
 
@@ -272,16 +268,22 @@ def dashboard_panel(request) -> str:
     today = timezone.localdate()
     week_end = end_of_week(today)
     scope = Deadline.objects.visible_to(user).open().filter(due_date__lte=week_end)
-    to_do = Q(kind__in=INFORMATION_KINDS)
+    to_do = Q(kind__in=registry.information_kinds())
     counts = scope.aggregate(
         overdue=Count("id", filter=Q(due_date__lt=today) & ~to_do),
         this_week=Count("id", filter=Q(due_date__gte=today) & ~to_do),
         information=Count("id", filter=to_do & Q(due_date__gte=today)),
     )
-    fields = ("kind", "label", "url", "due_date")
+    fields = ("kind", "label", "url", "due_date", "student_id")
     urgent = list(scope.exclude(to_do).only(*fields).order_by("due_date", "id")[:8])
     information = list(
         scope.filter(to_do, due_date__gte=today).only(*fields).order_by("due_date", "id")[:5]
+    )
+    log_list_read(
+        request=request,
+        object_type="deadline",
+        student_ids=(d.student_id for d in [*urgent, *information]),
+        row_count=len(urgent) + len(information),
     )
     return render_to_string(
         "notifications/_dashboard.html",

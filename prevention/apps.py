@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class PreventionConfig(AppConfig):
     name = "prevention"
     verbose_name = "Prévention en établissement"
+
+    def ready(self):
+        # Deadline kinds and case types of this app (see notifications.registry).
+        from . import deadlines
+
+        deadlines.register()

@@ -90,3 +90,16 @@ class PathKind(models.TextChoices):
     PAFI = "pafi", "PAFI"
     DEROGATOIRE = "derogatoire", "Parcours dérogatoire"
     TDO = "tdo", "Tous droits ouverts"
+
+
+class PreventionDeadline(models.TextChoices):
+    """Deadlines of GPDS reviews and individual paths (seeds 002, 003, 004)."""
+
+    GPDS_REVIEW = "gpds_revue", "Revue en GPDS"
+    PAFI_REVIEW = "pafi_bilan", "Bilan de PAFI"
+    PAFI_END = "pafi_fin", "Fin de PAFI"
+    DEROGATOIRE_VALIDATION = "derogatoire_validation", "Validation du parcours dérogatoire"
+    DEROGATOIRE_REVIEW = "derogatoire_bilan", "Bilan d'étape du parcours dérogatoire"
+    DEROGATOIRE_VISIT = "derogatoire_visite", "Visite de stage"
+    TDO_END = "tdo_fin", "Fin de Tous droits ouverts"
+    TDO_BILAN = "tdo_bilan", "Bilan de Tous droits ouverts"

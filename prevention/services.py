@@ -6,11 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from notifications.enums import DeadlineKind
 from notifications.services import DeadlineSpec, sync_deadlines
 
 from . import conf, rules
-from .enums import BilanKind, DerogatoireStatus, GpdsDecision
+from .enums import BilanKind, DerogatoireStatus, GpdsDecision, PreventionDeadline
 from .models import (
     AbsenceRecord,
     Derogatoire,
@@ -160,7 +159,7 @@ def _review_specs(review: GpdsReview, *, done: bool) -> list[DeadlineSpec]:
         return []
     return [
         DeadlineSpec(
-            kind=DeadlineKind.GPDS_REVIEW,
+            kind=PreventionDeadline.GPDS_REVIEW,
             due_date=review.next_review_on,
             label=f"Nouvel examen en GPDS de {review.student}",
             url=review.get_absolute_url(),

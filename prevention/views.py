@@ -20,7 +20,6 @@ from accounts.perms import SCOPED, access
 from audit.services import log_list_read, log_read
 from config.forms import UNREADABLE_FILE
 from notifications import calendar
-from notifications.enums import DeadlineKind
 from notifications.models import Deadline
 from students.models import Student
 
@@ -30,6 +29,7 @@ from .enums import (
     FlagReason,
     GpdsDecision,
     PafiStatus,
+    PreventionDeadline,
 )
 from .imports import ImportRejected, import_absences
 from .models import (
@@ -59,14 +59,14 @@ from .perms import (
 BOARD_ROWS = 50
 SIGNAL_PAGE_SIZE = 50
 PREVENTION_KINDS = [
-    DeadlineKind.GPDS_REVIEW,
-    DeadlineKind.PAFI_REVIEW,
-    DeadlineKind.PAFI_END,
-    DeadlineKind.DEROGATOIRE_VALIDATION,
-    DeadlineKind.DEROGATOIRE_REVIEW,
-    DeadlineKind.DEROGATOIRE_VISIT,
-    DeadlineKind.TDO_END,
-    DeadlineKind.TDO_BILAN,
+    PreventionDeadline.GPDS_REVIEW,
+    PreventionDeadline.PAFI_REVIEW,
+    PreventionDeadline.PAFI_END,
+    PreventionDeadline.DEROGATOIRE_VALIDATION,
+    PreventionDeadline.DEROGATOIRE_REVIEW,
+    PreventionDeadline.DEROGATOIRE_VISIT,
+    PreventionDeadline.TDO_END,
+    PreventionDeadline.TDO_BILAN,
 ]
 FLAG_NOTICE = (
     "Les signaux sont une aide au repérage pour l'équipe : ils ne constituent ni une "
@@ -299,7 +299,8 @@ def student_page(request, public_id):
             "pafis": Pafi.objects.filter(student=student),
             "derogatoires": Derogatoire.objects.filter(student=student),
             "tdos": Tdo.objects.filter(student=student),
-            "deadlines": Deadline.objects.filter(student=student, kind__in=PREVENTION_KINDS)
+            "deadlines": Deadline.objects.visible_to(request.user)
+            .filter(student=student, kind__in=PREVENTION_KINDS)
             .open()
             .order_by("due_date"),
             "can_write": can_write(request.user)
@@ -381,10 +382,12 @@ def meeting_detail(request, public_id):
     elif request.method == "POST":
         raise Http404
     reviews = list(meeting.reviews.select_related("student").order_by("id"))
+    # The review form lists the school's pupils by name: they are shown too.
+    choices = list(students.values_list("id", flat=True)) if writable else []
     log_list_read(
         request=request,
         object_type="gpdsmeeting",
-        student_ids=(r.student_id for r in reviews),
+        student_ids=itertools.chain((r.student_id for r in reviews), choices),
         row_count=len(reviews),
     )
     return render(
@@ -414,6 +417,7 @@ def open_path(request, public_id, kind):
     if kind not in OPEN_FORMS:
         raise Http404
     student = get_student_for_user(request.user, public_id, write=True)
+    log_read(request=request, obj=student)
     review = None
     link = forms.ReviewLinkForm(request.POST if request.method == "POST" else request.GET)
     review_id = link.value("examen")

@@ -57,3 +57,13 @@ class LegalStatus(models.TextChoices):
     COMPULSORY_INSTRUCTION = "instruction", "Instruction obligatoire (moins de 16 ans)"
     OBLIGATION_FORMATION = "obligation_formation", "Obligation de formation (16 à 18 ans)"
     ADULT = "majeur", "Majeur"
+
+
+class AgeEvent(models.TextChoices):
+    """Birthdays that open or close a right: deadlines of the pupil, added by the morning sweep
+    (`students/deadlines.py`). The MLDS follow-up also closes at 25 (same kind)."""
+
+    AGE_15 = "age_15", "15 ans (PAFI possible)"
+    AGE_16 = "age_16", "16 ans (obligation de formation)"
+    AGE_18 = "age_18", "18 ans (majorité, fin de l'obligation de formation)"
+    AGE_25 = "age_25", "25 ans (fin du suivi MLDS)"

@@ -12,6 +12,7 @@ from dsfr.forms import DsfrBaseForm
 
 from accounts.enums import SCHOOL_ROLES, Role
 from accounts.perms import SCOPED, access
+from audit.services import log_list_read, log_read
 
 from . import services, siecle
 from .models import ExitSignal
@@ -35,6 +36,12 @@ def _signals(user):
 def exit_signals(request):
     qs = _signals(request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    log_list_read(
+        request=request,
+        object_type="exitsignal",
+        student_ids=(signal.student_id for signal in page.object_list),
+        row_count=len(page.object_list),
+    )
     role = request.user.active_role
     return render(
         request,
@@ -101,6 +108,7 @@ class ExitForm(DsfrBaseForm):
 @access(SCOPED, roles=STUDENT_WRITE_ROLES)
 def record_exit(request, public_id):
     student = get_student_for_user(request.user, public_id, write=True)
+    log_read(request=request, obj=student)
     form = ExitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications import calendar
-from notifications.enums import DeadlineKind
 from notifications.models import Deadline
 from notifications.services import DeadlineSpec, record_human_action, sync_deadlines
 
@@ -28,13 +27,14 @@ from ..enums import (
     STAGE_OF_STATE,
     Channel,
     DecisionOutcome,
+    DossierDeadline,
     DossierState,
     OtherRoute,
     PlanChoiceKind,
     TrailKind,
     Wish,
 )
-from ..perms import COMMISSION_MEMBER_ROLES, COMMISSION_ROLES, MLDS_ROLES, READ_ROLES
+from ..perms import ACTING_ROLES, COMMISSION_MEMBER_ROLES, COMMISSION_ROLES, MLDS_ROLES, READ_ROLES
 from .results import ExamResult, normalize_specialty
 from .trail import DossierTransition, Entretien, ExamRegistration, PlanChoice, RightUse
 
@@ -155,6 +155,15 @@ class DossierQuerySet(models.QuerySet):
             # Data minimisation: the commission reads the dossiers submitted to it only.
             qs = qs.filter(transmitted_on__isnull=False)
         return qs
+
+    def writable_by(self, user):
+        """Dossiers the active role acts on (its reminders can be suspended): the visible ones,
+        for the roles that carry a step (school, commission, MLDS hand-over); the directeur
+        de CIO and the administrator only read."""
+        role = getattr(user, "active_role", None)
+        if role is None or role.role not in ACTING_ROLES:
+            return self.none()
+        return self.visible_to(user)
 
     def on_docket_of(self, departement_ids):
         """Dossiers awaiting the commission of these départements (the requested school's)."""
@@ -387,21 +396,21 @@ class RepreparationDossier(models.Model):
         closed = self.state in (S.INSCRIT_RENTREE, S.SANS_SOLUTION)
         specs = [
             DeadlineSpec(
-                kind=DeadlineKind.ENTRETIEN_SITUATION,
+                kind=DossierDeadline.ENTRETIEN_SITUATION,
                 due_date=self.entretien_due_on,
                 label=f"Entretien de situation — {who}",
                 done=self.state not in NO_ENTRETIEN_STATES,
                 **common,
             ),
             DeadlineSpec(
-                kind=DeadlineKind.DECISION_REINSCRIPTION,
+                kind=DossierDeadline.DECISION_REINSCRIPTION,
                 due_date=self.decision_due_on,
                 label=f"Décision de réinscription — {who}",
                 done=self.state not in BEFORE_DECISION_STATES,
                 **common,
             ),
             DeadlineSpec(
-                kind=DeadlineKind.REPREPARATION_RIGHT_END,
+                kind=DossierDeadline.REPREPARATION_RIGHT_END,
                 due_date=self.right_end,
                 label=f"Fin du droit à la re-préparation (D.331-61) — {who}",
                 done=self.state
@@ -409,7 +418,7 @@ class RepreparationDossier(models.Model):
                 **common,
             ),
             DeadlineSpec(
-                kind=DeadlineKind.SANS_SOLUTION_SWEEP,
+                kind=DossierDeadline.SANS_SOLUTION_SWEEP,
                 due_date=self.sweep_on,
                 label=f"Solution à confirmer avant la rentrée — {who}",
                 done=closed,
@@ -421,7 +430,7 @@ class RepreparationDossier(models.Model):
             # commission of the requested school's département, not to the school.
             specs.append(
                 DeadlineSpec(
-                    kind=DeadlineKind.COMMISSION_SESSION,
+                    kind=DossierDeadline.COMMISSION_SESSION,
                     due_date=self.transmitted_on + dt.timedelta(days=rules.COMMISSION_DAYS()),
                     label=f"Décision de la commission et prononcé de l'affectation — {who}",
                     done=self.state not in (S.TRANSMIS_COMMISSION, S.PROPOSITION_AFFECTATION),
@@ -434,7 +443,7 @@ class RepreparationDossier(models.Model):
         if self.decided_on:
             specs.append(
                 DeadlineSpec(
-                    kind=DeadlineKind.FAMILY_INFORMED,
+                    kind=DossierDeadline.FAMILY_INFORMED,
                     due_date=self.decided_on + dt.timedelta(days=rules.FAMILY_INFORMED_DAYS()),
                     label=f"Informer la famille de la décision — {who}",
                     done=self.family_informed_on is not None or self.state == S.SANS_SOLUTION,
@@ -452,7 +461,7 @@ class RepreparationDossier(models.Model):
             rows.append(
                 {
                     "kind": spec.kind,
-                    "label": DeadlineKind(spec.kind).label,
+                    "label": DossierDeadline(spec.kind).label,
                     "due_date": spec.due_date,
                     "overdue": spec.due_date < today,
                 }

@@ -270,9 +270,16 @@ def capacity_board(request, form=None, status=200):
     )
     waiting: dict[int, list] = {}
     today = timezone.localdate()
-    for decision in services.waiting_list_of(capacities):
+    on_list = list(services.waiting_list_of(capacities))
+    for decision in on_list:
         decision.right_ended = today > decision.dossier.right_end
         waiting.setdefault(decision.capacity_id, []).append(decision)
+    log_list_read(
+        request=request,
+        object_type="waiting_list",
+        student_ids=(d.dossier.student_id for d in on_list),
+        row_count=len(on_list),
+    )
     rows = [
         {
             "capacity": c,

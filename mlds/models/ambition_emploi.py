@@ -361,8 +361,9 @@ class AmbitionEmploi(TransitionMixin, models.Model):
         )
 
     def deadline_specs(self):
-        from notifications.enums import DeadlineKind
         from notifications.services import DeadlineSpec
+
+        from ..enums import MldsDeadline
 
         if not self.start_date or self.status == A.REFUSE:
             return []
@@ -375,14 +376,14 @@ class AmbitionEmploi(TransitionMixin, models.Model):
         }
         return [
             DeadlineSpec(
-                kind=DeadlineKind.AMBITION_EMPLOI_BILAN,
+                kind=MldsDeadline.AMBITION_EMPLOI_BILAN,
                 due_date=rules.add_months(self.start_date, rules.AMBITION_EMPLOI_BILAN_MONTHS()),
                 label=f"Bilan à mi-parcours Ambition emploi de {self.student}",
                 done=done,
                 **common,
             ),
             DeadlineSpec(
-                kind=DeadlineKind.AMBITION_EMPLOI_END,
+                kind=MldsDeadline.AMBITION_EMPLOI_END,
                 due_date=self.planned_end_date,
                 label=f"Fin du Parcours Ambition emploi de {self.student} : enregistrer l'issue",
                 done=done,

@@ -215,12 +215,13 @@ class DroitRetour(TransitionMixin, models.Model):
         )
 
     def deadline_specs(self):
-        from notifications.enums import DeadlineKind
         from notifications.services import DeadlineSpec
+
+        from ..enums import MldsDeadline
 
         return [
             DeadlineSpec(
-                kind=DeadlineKind.DROIT_RETOUR_ENTRETIEN,
+                kind=MldsDeadline.DROIT_RETOUR_ENTRETIEN,
                 due_date=self.interview_due_on,
                 label=f"Entretien du droit au retour de {self.student} (15 jours)",
                 url=self.get_absolute_url(),

@@ -599,8 +599,10 @@ class FollowUp(TransitionMixin, models.Model):
 
     # --- Deadlines -----------------------------------------------------------------------
     def deadline_specs(self):
-        from notifications.enums import DeadlineKind
         from notifications.services import DeadlineSpec
+        from students.enums import AgeEvent
+
+        from ..enums import MldsDeadline
 
         closed = self.status == S.CLOS
         common = {
@@ -612,7 +614,7 @@ class FollowUp(TransitionMixin, models.Model):
         who = str(self.student)
         specs = [
             DeadlineSpec(
-                kind=DeadlineKind.MLDS_CONTACT,
+                kind=MldsDeadline.MLDS_CONTACT,
                 due_date=self.contact_due_on,
                 label=f"Premier contact MLDS avec {who}",
                 done=closed or self.contacted_on is not None,
@@ -622,7 +624,7 @@ class FollowUp(TransitionMixin, models.Model):
         if self.bilan_due_on:
             specs.append(
                 DeadlineSpec(
-                    kind=DeadlineKind.MLDS_BILAN,
+                    kind=MldsDeadline.MLDS_BILAN,
                     due_date=self.bilan_due_on,
                     label=f"Temps de bilan MLDS de {who}",
                     done=closed or self.bilan_on is not None,
@@ -632,7 +634,7 @@ class FollowUp(TransitionMixin, models.Model):
         if self.transition_end_on:
             specs.append(
                 DeadlineSpec(
-                    kind=DeadlineKind.MLDS_TRANSITION,
+                    kind=MldsDeadline.MLDS_TRANSITION,
                     due_date=self.transition_end_on,
                     label=f"Fin du suivi conjoint de {who} : enregistrer l'issue",
                     done=closed or bool(self.outcome),
@@ -641,7 +643,7 @@ class FollowUp(TransitionMixin, models.Model):
             )
         specs.append(
             DeadlineSpec(
-                kind=DeadlineKind.AGE_25,
+                kind=AgeEvent.AGE_25,
                 due_date=self.end_of_follow_up_on,
                 label=f"{who} a {rules.FOLLOW_UP_END_AGE()} ans : clore le suivi MLDS",
                 done=closed,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import SCHOOL_ROLES
 from accounts.perms import SCOPED, access
-from audit.services import log_read
+from audit.services import log_list_read, log_read
 from students.models import Student
 
 from .. import rules
@@ -324,4 +324,7 @@ def signal(request):
                 "la liste des suivis MLDS.",
             )
             return redirect(follow_up)
+    # The form lists the school's young people by name: a list read like any other.
+    shown = list(students.values_list("id", flat=True))
+    log_list_read(request=request, object_type="student", student_ids=shown, row_count=len(shown))
     return render(request, "mlds/signal.html", {"form": form})

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.perms import SCOPED, access
+from audit.services import log_list_read
 from territories.models import Departement
 
 from ..enums import PartnerType
@@ -45,11 +46,17 @@ def partner_list(request):
 @access(SCOPED, roles=PAGE_ROLES)
 def partner_detail(request, public_id):
     partner = get_partner_for_user(request.user, public_id)
-    caseload = (
+    caseload = list(
         FollowUp.objects.visible_to(request.user)
         .filter(solution_partner=partner)
         .select_related("student", "assigned_to")
         .order_by("status", "student__last_name")
+    )
+    log_list_read(
+        request=request,
+        object_type="followup",
+        student_ids=(f.student_id for f in caseload),
+        row_count=len(caseload),
     )
     can_write = partners_writable_by(request.user).filter(pk=partner.pk).exists()
     return render(

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from accounts.perms import SCOPED, HasScopedRole
 from audit.api import ListReadLogMixin
 
-from ..enums import DeadlineKind
+from .. import registry
 from ..models import Deadline, Reminder
 from ..views import end_of_week
 from .serializers import DeadlineSerializer, InboxItemSerializer
@@ -17,7 +17,8 @@ VIEW_CHOICES = [("semaine", "Échéance cette semaine"), ("retard", "En retard")
 
 
 class DeadlineFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=DeadlineKind.choices, label="Type d'échéance")
+    # The URLconf loads after every AppConfig.ready(): all kinds are registered by then.
+    kind = django_filters.ChoiceFilter(choices=registry.kind_choices(), label="Type d'échéance")
     vue = django_filters.ChoiceFilter(choices=VIEW_CHOICES, method="filter_view", label="Vue")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     school = django_filters.CharFilter(field_name="school__uai", label="UAI")

@@ -266,15 +266,16 @@ class Derogatoire(PathBase):
         self._move(S.CANCELLED, by=by, comment=comment)
 
     def deadline_specs(self):
-        from notifications.enums import DeadlineKind
         from notifications.services import DeadlineSpec
+
+        from ..enums import PreventionDeadline
 
         kw = self.spec_kwargs()
         specs = []
         if self.transmitted_at and self.status != S.CANCELLED:
             specs.append(
                 DeadlineSpec(
-                    kind=DeadlineKind.DEROGATOIRE_VALIDATION,
+                    kind=PreventionDeadline.DEROGATOIRE_VALIDATION,
                     due_date=self.validation_due,
                     label=f"Validation du parcours dérogatoire de {self.student}",
                     done=self.decided_at is not None,
@@ -284,7 +285,7 @@ class Derogatoire(PathBase):
         if self.status in (S.RUNNING, S.FINISHED) and self.next_review_on:
             specs.append(
                 DeadlineSpec(
-                    kind=DeadlineKind.DEROGATOIRE_REVIEW,
+                    kind=PreventionDeadline.DEROGATOIRE_REVIEW,
                     due_date=self.next_review_on,
                     label=f"Bilan d'étape du parcours dérogatoire de {self.student}",
                     done=self.status == S.FINISHED,
@@ -294,7 +295,7 @@ class Derogatoire(PathBase):
         if self.has_placement and self.visit_planned_on and self.status != S.CANCELLED:
             specs.append(
                 DeadlineSpec(
-                    kind=DeadlineKind.DEROGATOIRE_VISIT,
+                    kind=PreventionDeadline.DEROGATOIRE_VISIT,
                     due_date=self.visit_planned_on,
                     label=f"Visite de stage de {self.student} ({self.host_name})",
                     done=self.visit_done_on is not None or self.status == S.FINISHED,

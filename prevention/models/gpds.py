@@ -54,6 +54,9 @@ class GpdsReviewQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(meeting__in=GpdsMeeting.objects.visible_to(user).values("id"))
 
+    def writable_by(self, user):
+        return self.filter(meeting__in=GpdsMeeting.objects.writable_by(user).values("id"))
+
     def latest_per_student(self):
         """Only the most recent review of each pupil (the current GPDS position)."""
         newer = GpdsReview.objects.filter(

@@ -141,8 +141,9 @@ class Pafi(PathBase):
         self._move(S.CANCELLED, by=by, comment=comment)
 
     def deadline_specs(self):
-        from notifications.enums import DeadlineKind
         from notifications.services import DeadlineSpec
+
+        from ..enums import PreventionDeadline
 
         kw = self.spec_kwargs()
         specs = []
@@ -151,7 +152,7 @@ class Pafi(PathBase):
             if self.next_review_on:
                 specs.append(
                     DeadlineSpec(
-                        kind=DeadlineKind.PAFI_REVIEW,
+                        kind=PreventionDeadline.PAFI_REVIEW,
                         due_date=self.next_review_on,
                         label=f"Bilan du PAFI de {self.student}",
                         done=done,
@@ -160,7 +161,7 @@ class Pafi(PathBase):
                 )
             specs.append(
                 DeadlineSpec(
-                    kind=DeadlineKind.PAFI_END,
+                    kind=PreventionDeadline.PAFI_END,
                     due_date=self.planned_end,
                     label=f"Fin du PAFI de {self.student}",
                     done=done,

@@ -133,8 +133,9 @@ class Tdo(PathBase):
         self._move(S.CLOSED, by=by, label=f"Clos : {TdoOutcome(outcome).label}", comment=bilan)
 
     def deadline_specs(self):
-        from notifications.enums import DeadlineKind
         from notifications.services import DeadlineSpec
+
+        from ..enums import PreventionDeadline
 
         if self.status not in (S.RUNNING, S.CLOSED):
             return []
@@ -142,14 +143,14 @@ class Tdo(PathBase):
         done = self.status == S.CLOSED
         return [
             DeadlineSpec(
-                kind=DeadlineKind.TDO_END,
+                kind=PreventionDeadline.TDO_END,
                 due_date=self.end_date,
                 label=f"Fin de Tous droits ouverts de {self.student}",
                 done=done,
                 **kw,
             ),
             DeadlineSpec(
-                kind=DeadlineKind.TDO_BILAN,
+                kind=PreventionDeadline.TDO_BILAN,
                 due_date=self.end_date,
                 label=f"Bilan et issue de Tous droits ouverts de {self.student}",
                 done=done,

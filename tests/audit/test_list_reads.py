@@ -154,3 +154,74 @@ def test_a_batch_of_letters_is_logged_naming_each_pupil(world, client_for, setti
     row = last_log()
     assert (row.channel, row.object_id, row.row_count) == ("pdf", str(doc.public_id), 3)
     assert set(row.student_pks) == {d.student_id for d in dossiers}
+
+
+def test_commission_waiting_list_is_logged_naming_the_pupils_waiting(world, client_for):
+    from dossiers import services
+    from dossiers.enums import DecisionOutcome
+
+    from ..dossiers.factories import CapacityFactory
+
+    session = SessionFactory(commission__departement=world.dep1)
+    capacity = CapacityFactory(commission=session.commission, school=world.school_b, places=1)
+    waiting = transmitted_dossiers(world, 2)
+    for dossier in waiting:
+        services.decide(
+            session=session,
+            dossier=dossier,
+            outcome=DecisionOutcome.LISTE_ATTENTE,
+            capacity=capacity,
+            reason="Capacité atteinte",
+            by=world.users.commission1,
+        )
+    page = client_for(world.users.commission1).get(reverse("dossiers:capacities"))
+    assert page.status_code == 200
+    row = last_log()
+    assert (row.object_type, row.row_count) == ("waiting_list", 2)
+    assert set(row.student_pks) == {d.student_id for d in waiting}
+
+
+def test_foquale_referrals_are_logged_within_the_viewers_scope(world, client_for):
+    import datetime as dt
+
+    from foquale.services import refer_student
+
+    from ..foquale.factories import ActionFactory
+    from ..students.factories import StudentFactory
+
+    action = ActionFactory(network=world.network)
+    mine = StudentFactory(current_school=world.school_a)
+    theirs = StudentFactory(current_school=world.school_c)
+    for pupil in (mine, theirs):
+        refer_student(
+            action=action, student=pupil, by=world.users.foquale, today=dt.date(2025, 10, 6)
+        )
+    detail = reverse("foquale:action_detail", args=[action.public_id])
+    client_for(world.users.chef_a).get(detail)
+    assert last_log().student_pks == [mine.pk]
+    client_for(world.users.foquale).get(detail)
+    assert set(last_log().student_pks) == {mine.pk, theirs.pk}
+
+
+@pytest.mark.usefixtures("frozen_today")
+def test_mlds_signal_page_logs_the_young_people_it_offers(world, client_for):
+    young = [YoungPersonFactory(current_school=world.school_a) for _ in range(2)]
+    YoungPersonFactory(current_school=world.school_d)  # another school's
+    page = client_for(world.users.chef_a).get(reverse("mlds:signal"))
+    assert page.status_code == 200
+    row = last_log()
+    assert row.object_type == "student" and set(row.student_pks) == {p.pk for p in young}
+
+
+def test_dashboard_deadlines_are_logged(world, client_for):
+    import datetime as dt
+
+    from ..notifications.factories import DeadlineFactory
+    from ..students.factories import StudentFactory
+
+    pupil = StudentFactory(current_school=world.school_a)
+    DeadlineFactory(subject=pupil, due_date=dt.date.today())
+    html = client_for(world.users.chef_a).get(reverse("home")).content.decode()
+    assert str(pupil) in html
+    row = AccessLog.objects.filter(object_type="deadline").latest("id")
+    assert row.student_pks == [pupil.pk] and row.path == "/"

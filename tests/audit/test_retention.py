@@ -7,8 +7,8 @@ from django.utils import timezone
 from audit import rules
 from audit.models import RetentionNotice
 from audit.retention import apply_retention
-from notifications.enums import DeadlineKind
 from notifications.services import DeadlineSpec, sync_deadlines
+from students.enums import AgeEvent
 from students.models import Student
 
 from ..students.factories import EnrolmentFactory, LegalRepresentativeFactory, StudentFactory
@@ -56,7 +56,7 @@ def test_a_new_deadline_withdraws_the_warning(world):
         subject=student,
         specs=[
             DeadlineSpec(
-                kind=DeadlineKind.AGE_25,
+                kind=AgeEvent.AGE_25,
                 due_date=TODAY,
                 label="25 ans",
                 url="/",

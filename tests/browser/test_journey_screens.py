@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from notifications.enums import DeadlineKind
 from notifications.services import run_daily_sweep
+from students.enums import AgeEvent
 
 from ..dossiers.factories import DossierFactory
 from ..notifications.factories import DeadlineFactory
@@ -23,7 +23,7 @@ def test_school_head_reads_the_next_step_first(world, browser, browser_login, li
     birthday = StudentFactory(current_school=world.school_a, last_name="Anniv")
     DeadlineFactory(
         subject=birthday,
-        kind=DeadlineKind.AGE_16,
+        kind=AgeEvent.AGE_16,
         label=f"{birthday} a 16 ans",
         due_date=today,
     )

@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dossiers.enums import Wish
-from notifications.enums import DeadlineKind
+from dossiers.enums import DossierDeadline, Wish
 from notifications.models import Deadline
 
 from ..notifications.factories import no_calendar, school_year
@@ -68,8 +67,8 @@ def test_the_right_ends_after_the_academie_rentree_d_331_61(
 def test_deadlines_take_the_calendar_dates(world, on_day, rentree_2_september):
     d = wishing_to_reenrol(world, on_day)
     due = dict(Deadline.objects.filter(object_id=d.pk).values_list("kind", "due_date"))
-    assert due[DeadlineKind.REPREPARATION_RIGHT_END] == dt.date(2025, 10, 2)
-    assert due[DeadlineKind.SANS_SOLUTION_SWEEP] == dt.date(2025, 8, 27)
+    assert due[DossierDeadline.REPREPARATION_RIGHT_END] == dt.date(2025, 10, 2)
+    assert due[DossierDeadline.SANS_SOLUTION_SWEEP] == dt.date(2025, 8, 27)
 
 
 def test_without_a_calendar_the_default_rentree_applies(world, on_day):

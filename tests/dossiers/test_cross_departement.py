@@ -11,9 +11,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dossiers import services
-from dossiers.enums import DossierState
+from dossiers.enums import DossierDeadline, DossierState
 from dossiers.models import RepreparationDossier
-from notifications.enums import DeadlineKind
 from notifications.models import Deadline
 
 from ..territories.factories import EtablissementFactory
@@ -165,6 +164,6 @@ def test_the_api_transmits_to_another_departement_with_the_same_guards(world, do
 
 def test_deadlines_follow_the_request_to_the_requested_commission(world, to_093):
     """The commission's deadline goes to the commission that examines the request."""
-    deadline = Deadline.objects.get(kind=DeadlineKind.COMMISSION_SESSION)
+    deadline = Deadline.objects.get(kind=DossierDeadline.COMMISSION_SESSION)
     assert deadline.departement == world.dep2 and deadline.school is None
     assert Deadline.objects.visible_to(world.users.commission2).filter(pk=deadline.pk).exists()

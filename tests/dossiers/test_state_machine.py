@@ -4,9 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from dossiers.enums import DossierState, PlanChoiceKind, TrailKind, Wish
+from dossiers.enums import DossierDeadline, DossierState, PlanChoiceKind, TrailKind, Wish
 from dossiers.models import DossierTransition, RightUse
-from notifications.enums import DeadlineKind
 from notifications.models import Deadline
 
 from .conftest import walk
@@ -172,12 +171,12 @@ def test_deadlines_follow_the_dossier(world, dossier):
     assert kinds == {}  # the factory does not sync; the first transition does
     walk(dossier, world.users.chef_a, "transmis_commission", proposed_school=world.school_b)
     rows = {d.kind: d for d in Deadline.objects.filter(object_id=dossier.pk)}
-    assert rows[DeadlineKind.ENTRETIEN_SITUATION].completed_at is not None
-    assert rows[DeadlineKind.ENTRETIEN_SITUATION].due_date == dt.date(2025, 7, 14)
-    assert rows[DeadlineKind.COMMISSION_SESSION].completed_at is None
-    assert rows[DeadlineKind.COMMISSION_SESSION].due_date == dt.date(2025, 7, 30)
-    assert rows[DeadlineKind.REPREPARATION_RIGHT_END].due_date == dt.date(2025, 10, 1)
-    assert rows[DeadlineKind.SANS_SOLUTION_SWEEP].school_id == world.school_a.pk
+    assert rows[DossierDeadline.ENTRETIEN_SITUATION].completed_at is not None
+    assert rows[DossierDeadline.ENTRETIEN_SITUATION].due_date == dt.date(2025, 7, 14)
+    assert rows[DossierDeadline.COMMISSION_SESSION].completed_at is None
+    assert rows[DossierDeadline.COMMISSION_SESSION].due_date == dt.date(2025, 7, 30)
+    assert rows[DossierDeadline.REPREPARATION_RIGHT_END].due_date == dt.date(2025, 10, 1)
+    assert rows[DossierDeadline.SANS_SOLUTION_SWEEP].school_id == world.school_a.pk
 
 
 def test_overdue_queryset_uses_open_deadlines(world, on_day):

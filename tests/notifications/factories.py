@@ -4,7 +4,7 @@ import factory
 from django.contrib.contenttypes.models import ContentType
 from factory.django import DjangoModelFactory
 
-from notifications.enums import DeadlineKind
+from dossiers.enums import DossierDeadline
 from notifications.models import Deadline
 from students.models import Student
 
@@ -21,7 +21,7 @@ class DeadlineFactory(DjangoModelFactory):
         subject = factory.SubFactory(StudentFactory)
         done = factory.Trait(completed_at=factory.LazyFunction(lambda: dt.datetime.now(dt.UTC)))
 
-    kind = DeadlineKind.ENTRETIEN_SITUATION
+    kind = DossierDeadline.ENTRETIEN_SITUATION
     content_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(Student))
     object_id = factory.LazyAttribute(lambda o: o.subject.pk)
     student = factory.LazyAttribute(lambda o: o.subject if isinstance(o.subject, Student) else None)

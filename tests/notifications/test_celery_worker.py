@@ -177,12 +177,13 @@ def test_sweep_sends_one_mail_per_reminder_and_twice_sends_nothing(world, worker
     tasks.send_digests.delay(today)
     tasks.retry_failed_sends.delay()
     # A sentinel digest queued last: once it is out, the worker has run everything before it.
+    # (A head of another school: digests carry only cases their recipient may open.)
     sentinel = UserFactory(username="sentinelle")
+    RoleAssignmentFactory(user=sentinel, role=Role.CHEF_ETABLISSEMENT, etablissement=world.school_d)
     digest = Digest.objects.create(recipient=sentinel, day=timezone.localdate())
     Reminder.objects.create(
-        deadline=DeadlineFactory(  # no school and not due soon: the sweeps leave it alone
-            subject=StudentFactory(current_school=None),
-            school=None,
+        deadline=DeadlineFactory(  # not due soon: the sweeps leave it alone
+            subject=StudentFactory(current_school=world.school_d),
             due_date=timezone.localdate() + dt.timedelta(days=100),
         ),
         stage=ReminderStage.BEFORE,

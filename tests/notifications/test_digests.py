@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from notifications import services, tasks
-from notifications.enums import DeadlineKind, SendState
+from notifications.enums import SendState
 from notifications.models import Digest, Reminder
+from prevention.enums import PreventionDeadline
 
 from ..students.factories import StudentFactory
 from .factories import DeadlineFactory
@@ -76,7 +77,9 @@ def test_the_database_refuses_a_second_digest_on_a_day(world):
 
 def test_non_urgent_mail_waits_for_a_working_day(world, calendar_2025):
     student = StudentFactory(current_school=world.school_a)
-    DeadlineFactory(subject=student, kind=DeadlineKind.GPDS_REVIEW, due_date=dt.date(2025, 11, 3))
+    DeadlineFactory(
+        subject=student, kind=PreventionDeadline.GPDS_REVIEW, due_date=dt.date(2025, 11, 3)
+    )
     DeadlineFactory(subject=student, due_date=dt.date(2025, 11, 3))  # entretien: urgent
     saturday = dt.date(2025, 11, 1)  # also Toussaint (public holiday, school holidays)
     morning(saturday)
@@ -93,7 +96,7 @@ def test_non_urgent_mail_waits_for_a_working_day(world, calendar_2025):
 def test_school_holidays_hold_non_urgent_mail(world, calendar_2025):
     DeadlineFactory(
         subject=StudentFactory(current_school=world.school_a),
-        kind=DeadlineKind.GPDS_REVIEW,
+        kind=PreventionDeadline.GPDS_REVIEW,
         due_date=dt.date(2025, 10, 24),
     )
     morning(dt.date(2025, 10, 20))  # Monday of the Toussaint holidays
@@ -218,3 +221,30 @@ def test_run_sweep_command_prints_digests(world, two_entretiens, settings):
         call_command("run_sweep", "--date", "2026-07-08", stdout=out)
     assert "2 rappel(s) créé(s)" in out.getvalue() and "sent = 1" in out.getvalue()
     assert len(mail.outbox) == 1
+
+
+def test_no_pupil_is_emailed_to_someone_who_cannot_open_the_case(world):
+    """An overdue GPDS review escalates to the IEN-IO, who cannot open a school's GPDS: the
+    reminder is not e-mailed to him (nor listed in his inbox); the school's referent gets it."""
+    from prevention.services import create_meeting, record_review
+
+    from ..prevention.factories import CollegienFactory
+
+    meeting = create_meeting(
+        school=world.school_a, date=dt.date(2026, 5, 4), members="CPE", by=world.users.chef_a
+    )
+    record_review(
+        meeting=meeting,
+        student=CollegienFactory(current_school=world.school_a, last_name="Invisible"),
+        decision="veille",
+        in_charge="CPE",
+        next_review_on=dt.date(2026, 5, 18),
+        by=world.users.chef_a,
+    )
+    morning(dt.date(2026, 6, 10))  # 23 days overdue: both escalation levels are due
+    escalated = Reminder.objects.filter(recipient=world.users.ienio1)
+    assert escalated.exists()
+    assert not to(world.users.ienio1)
+    assert set(escalated.values_list("state", flat=True)) == {SendState.CANCELLED}
+    assert not Reminder.objects.for_user(world.users.ienio1).exists()
+    assert any("INVISIBLE" in m.body for m in to(world.users.referent_a))

@@ -130,7 +130,9 @@ def test_suspend_from_the_case_page(world, client_for):
         assert client_for(outsider).post(url, {"reason": "x"}).status_code == 404
     bad = reverse("notifications:suspend_case", args=["students.nothing", student.public_id])
     assert client_for(world.users.chef_a).post(bad, {"reason": "x"}).status_code == 404
-    response = client_for(world.users.cio1).post(url, {"reason": "Déménagement"}, follow=True)
+    # Reading the pupil is not enough: the directeur de CIO reads, the school's staff act.
+    assert client_for(world.users.cio1).post(url, {"reason": "x"}).status_code == 404
+    response = client_for(world.users.referent_a).post(url, {"reason": "Déménagement"}, follow=True)
     assert response.status_code == 200 and Suspension.objects.get().reason == "Déménagement"
     # The case panel other apps include shows it.
     request = RequestFactory().get("/")
@@ -149,6 +151,8 @@ def test_header_count_costs_one_query(world, client_for):
     request = RequestFactory().get("/")
     request.user = world.users.chef_a
     role = world.users.chef_a.active_role
+    # The scope of the request (running exceptional accesses) is read once per request anyway.
+    assert world.users.chef_a.exceptional_school_ids == []
     template = Template('{% include "notifications/_header_inbox.html" %}')
     with CaptureQueriesContext(connection) as queries:
         html = template.render(Context({"request": request, "active_role": role}))
@@ -216,12 +220,12 @@ def test_calendar_is_editable_in_the_admin(world, client_for, calendar_2025):
 
 
 def test_inbox_puts_overdue_first_then_due_soon_then_birthdays_apart(world, client_for):
-    from notifications.enums import DeadlineKind
+    from students.enums import AgeEvent
 
     pupil = StudentFactory(current_school=world.school_a, last_name="Anniv")
     DeadlineFactory(
         subject=pupil,
-        kind=DeadlineKind.AGE_16,
+        kind=AgeEvent.AGE_16,
         label=f"{pupil} a 16 ans",
         due_date=dt.date(2026, 7, 13),
     )

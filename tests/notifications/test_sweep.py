@@ -5,8 +5,10 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 
+from dossiers.enums import DossierDeadline
+from mlds.enums import MldsDeadline
 from notifications import calendar
-from notifications.enums import DeadlineKind, ReminderStage
+from notifications.enums import ReminderStage
 from notifications.models import Deadline, Reminder, SchoolCalendar
 from notifications.services import (
     record_human_action,
@@ -14,6 +16,8 @@ from notifications.services import (
     run_daily_sweep,
     suspend_reminders,
 )
+from prevention.enums import PreventionDeadline
+from students.enums import AgeEvent
 from students.models import Student
 
 from ..students.factories import StudentFactory
@@ -51,18 +55,18 @@ def test_age_events_are_created_for_birthdays_in_the_window_only(world):
     result = sweep(dt.date(2026, 2, 25))
     ages = {(d.object_id, d.kind): d for d in Deadline.objects.filter(kind__startswith="age_")}
     assert set(ages) == {
-        (turning_18.pk, DeadlineKind.AGE_18),
-        (turning_15.pk, DeadlineKind.AGE_15),
-        (leap_day.pk, DeadlineKind.AGE_18),
+        (turning_18.pk, AgeEvent.AGE_18),
+        (turning_15.pk, AgeEvent.AGE_15),
+        (leap_day.pk, AgeEvent.AGE_18),
     }
     assert result.age_deadlines_created == 3
-    eighteen = ages[(turning_18.pk, DeadlineKind.AGE_18)]
+    eighteen = ages[(turning_18.pk, AgeEvent.AGE_18)]
     assert eighteen.due_date == dt.date(2026, 3, 10)
     assert eighteen.subject == turning_18
     assert eighteen.student == turning_18 and eighteen.school == world.school_a
     assert eighteen.url == f"/eleves/{turning_18.public_id}/"
     # 29 February falls on 1 March in a common year (students.rules.birthday).
-    assert ages[(leap_day.pk, DeadlineKind.AGE_18)].due_date == dt.date(2026, 3, 1)
+    assert ages[(leap_day.pk, AgeEvent.AGE_18)].due_date == dt.date(2026, 3, 1)
 
 
 def test_age_sweep_is_idempotent_and_closes_past_events(world):
@@ -78,7 +82,7 @@ def test_age_event_reaches_the_referent(world):
     StudentFactory(current_school=world.school_a, birth_date=dt.date(2011, 3, 20))
     sweep(dt.date(2026, 2, 25))
     assert received(world.users.referent_a) == [
-        (ReminderStage.BEFORE, DeadlineKind.AGE_15, dt.date(2026, 3, 20))
+        (ReminderStage.BEFORE, AgeEvent.AGE_15, dt.date(2026, 3, 20))
     ]
     assert received(world.users.chef_a) == []
 
@@ -92,7 +96,7 @@ def test_double_sweep_creates_each_reminder_once(world):
     second = sweep(dt.date(2026, 7, 8))
     assert first.reminders_created == 1 and second.reminders_created == 0
     assert received(world.users.chef_a) == [
-        (ReminderStage.BEFORE, DeadlineKind.ENTRETIEN_SITUATION, dt.date(2026, 7, 10))
+        (ReminderStage.BEFORE, DossierDeadline.ENTRETIEN_SITUATION, dt.date(2026, 7, 10))
     ]
     assert Reminder.objects.count() == 1
 
@@ -107,7 +111,7 @@ def test_overdue_entretien_escalates_to_the_cio_director_then_the_ien_io(world):
     for day in range(8, 18):
         sweep(dt.date(2026, 7, day))
     due = dt.date(2026, 7, 10)
-    kind = DeadlineKind.ENTRETIEN_SITUATION
+    kind = DossierDeadline.ENTRETIEN_SITUATION
     assert received(world.users.chef_a) == [
         (ReminderStage.BEFORE, kind, due),
         (ReminderStage.DUE, kind, due),
@@ -126,7 +130,7 @@ def test_overdue_entretien_escalates_to_the_cio_director_then_the_ien_io(world):
 def test_catching_up_after_missed_days_skips_stale_notices(world):
     DeadlineFactory(subject=StudentFactory(current_school=world.school_a))
     sweep(dt.date(2026, 7, 20))
-    kind, due = DeadlineKind.ENTRETIEN_SITUATION, dt.date(2026, 7, 10)
+    kind, due = DossierDeadline.ENTRETIEN_SITUATION, dt.date(2026, 7, 10)
     assert received(world.users.chef_a) == [(ReminderStage.OVERDUE, kind, due)]
     assert received(world.users.cio1) == [(ReminderStage.ESCALATION_1, kind, due)]
     assert received(world.users.ienio1) == [(ReminderStage.ESCALATION_2, kind, due)]
@@ -150,7 +154,7 @@ def test_departement_case_goes_to_the_departement_role(world):
     student = StudentFactory(current_school=None)
     DeadlineFactory(
         subject=student,
-        kind=DeadlineKind.MLDS_CONTACT,
+        kind=MldsDeadline.MLDS_CONTACT,
         school=None,
         departement=world.dep1,
     )
@@ -161,7 +165,7 @@ def test_departement_case_goes_to_the_departement_role(world):
 
 def test_thresholds_are_configurable_per_kind(world, settings):
     settings.NOTIFICATIONS_KIND_POLICIES = {
-        DeadlineKind.ENTRETIEN_SITUATION: {"escalation_days": (1, 2)}
+        DossierDeadline.ENTRETIEN_SITUATION: {"escalation_days": (1, 2)}
     }
     DeadlineFactory(subject=StudentFactory(current_school=world.school_a))
     sweep(dt.date(2026, 7, 11))
@@ -205,7 +209,7 @@ def test_overdue_delays_count_from_the_latest_human_action(world):
     record_human_action(subject=student, by=world.users.chef_a, at=at(dt.date(2026, 7, 12), 9))
     sweep(dt.date(2026, 7, 13))
     assert received(world.users.cio1) == []  # would have escalated on 13/07 without the action
-    kind = DeadlineKind.ENTRETIEN_SITUATION
+    kind = DossierDeadline.ENTRETIEN_SITUATION
     assert (ReminderStage.OVERDUE, kind, dt.date(2026, 7, 12)) in received(world.users.chef_a)
     sweep(dt.date(2026, 7, 15))
     assert received(world.users.cio1) == [(ReminderStage.ESCALATION_1, kind, dt.date(2026, 7, 12))]
@@ -213,7 +217,7 @@ def test_overdue_delays_count_from_the_latest_human_action(world):
 
 def test_kinds_that_do_not_count_from_human_action_ignore_it(world):
     student = StudentFactory(current_school=world.school_a)
-    DeadlineFactory(subject=student, kind=DeadlineKind.GPDS_REVIEW)  # escalation after 7 days
+    DeadlineFactory(subject=student, kind=PreventionDeadline.GPDS_REVIEW)  # escalation after 7 days
     record_human_action(subject=student, by=world.users.referent_a, at=at(dt.date(2026, 7, 15)))
     sweep(dt.date(2026, 7, 17))
     assert [r[0] for r in received(world.users.cio1)] == [ReminderStage.ESCALATION_1]
