@@ -106,6 +106,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Read replica (PostgreSQL streaming replication, behind PgBouncer like the primary): the
+# precomputed steering figures are read there when REPLICA_DATABASE_URL is set; writes and
+# every other read stay on the primary (config.routers.ReportReplicaRouter).
+REPLICA_DATABASE_URL = env("REPLICA_DATABASE_URL", default="")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = env.db_url_config(REPLICA_DATABASE_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+REPORTS_READ_DATABASE = "replica" if REPLICA_DATABASE_URL else "default"
+DATABASE_ROUTERS = ["config.routers.ReportReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
