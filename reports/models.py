@@ -64,7 +64,7 @@ class ApiClient(models.Model):
         related_name="+", verbose_name="bassin",
     )  # fmt: skip
     network = models.ForeignKey(
-        "foquale.Network", null=True, blank=True, on_delete=models.PROTECT,
+        "territories.Network", null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", verbose_name="réseau FoQualE",
     )  # fmt: skip
     etablissement = models.ForeignKey(
