@@ -140,7 +140,7 @@ def drop_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("students", "0003_lighter_pupil_indexes"),
+        ("students", "0004_siecle_identity_representatives_exits"),
         ("territories", "0001_initial"),
     ]
 
