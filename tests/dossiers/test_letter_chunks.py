@@ -30,6 +30,7 @@ def test_batch_renders_by_chunks_in_order(
         services.decide(
             session=session, dossier=d, outcome="affecte", capacity=capacity, by=world.users.dasen1
         )
+    services.pronounce(session=session, by=world.users.dasen1)
     with django_capture_on_commit_callbacks(execute=False):
         batch = services.request_letters(session=session, by=world.users.dasen1)
     services.run_batch(batch_id=batch.pk)
