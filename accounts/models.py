@@ -270,6 +270,16 @@ class RoleAssignment(StructureScope, models.Model):
                 q |= Q(**{f"{prefix}id__in": extra})
         return q
 
+    def pupil_q(self) -> Q:
+        """Pupils of the structure by school of record, plus those of a school opened by a
+        running exceptional access (nominative roles only)."""
+        q = super().pupil_q()
+        if self.is_nominative and self.user_id:
+            extra = self.user.exceptional_school_ids
+            if extra:
+                q |= Q(record_school_id__in=extra)
+        return q
+
 
 class ExceptionalAccessQuerySet(models.QuerySet):
     def open(self, now=None):

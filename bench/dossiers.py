@@ -36,6 +36,9 @@ SCHOOLS = 50
 DOCKET = int(os.environ.get("BENCH_DOCKET_DOSSIERS", "2000"))
 LETTERS_REQUESTED = 1000
 LETTERS_RENDERED = int(os.environ.get("BENCH_LETTERS_RENDERED", "100"))
+# Peak worker memory of a batch at two sizes (letters are laid out by chunks on disk).
+LETTERS_RSS_SMALL = int(os.environ.get("BENCH_LETTERS_RSS_SMALL", "100"))
+LETTERS_RSS_LARGE = int(os.environ.get("BENCH_LETTERS_RSS_LARGE", "500"))
 REPEAT = 20
 STATES = [
     DossierState.REMIS,
@@ -239,9 +242,15 @@ def run() -> dict:
         f"demande de {LETTERS_REQUESTED} lettres : {request_s * 1000:.0f} ms ; rendu "
         f"{per_letter_ms:.0f} ms par lettre ({batch.total} lettres, {batch.document.pages} pages)"
     )
+    memory = _batch_memory(batch)
+    summary += (
+        f" ; pic de mémoire du processus : {memory[LETTERS_RSS_SMALL]} Mo pour "
+        f"{LETTERS_RSS_SMALL} lettres, {memory[LETTERS_RSS_LARGE]} Mo pour {LETTERS_RSS_LARGE}"
+    )
     print(summary)
     return {
         "summary": summary,
+        "letters_rss_mb": memory,
         "target": "nombre de requêtes constant ; demande de lettres immédiate",
         "passed": request_s < 2.0,
         **{f"{k}_{m}": v for k, d in figures.items() for m, v in d.items()},
@@ -249,3 +258,26 @@ def run() -> dict:
         "worker_ms_per_letter": round(per_letter_ms, 1),
         "letters_rendered": batch.total,
     }
+
+
+def _batch_memory(batch) -> dict[int, float]:
+    """Peak resident memory of the process while the worker renders the batch, at two sizes:
+    flat means the pages are not all kept until the end."""
+    from bench.imports import RssSampler
+
+    requested = BatchJob.objects.get(pk=batch.pk)
+    full_ids = list(
+        RepreparationDossier.objects.filter(pk__in=requested.dossier_ids).values_list(
+            "pk", flat=True
+        )
+    )
+    out = {}
+    for size in (LETTERS_RSS_SMALL, LETTERS_RSS_LARGE):
+        ids = (full_ids * (size // max(1, len(full_ids)) + 1))[:size]
+        BatchJob.objects.filter(pk=batch.pk).update(
+            dossier_ids=ids, total=len(ids), state="en_attente", done_count=0, document=None
+        )
+        with RssSampler() as sampler:
+            services.run_batch(batch_id=batch.pk)
+        out[size] = round(sampler.peak / 1e6, 1)
+    return out

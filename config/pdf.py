@@ -36,3 +36,23 @@ def write(documents) -> tuple[bytes, int]:
 
 def render_pdf(template: str, context: dict) -> tuple[bytes, int]:
     return write([render_document(template, context)])
+
+
+def write_to(documents, path) -> int:
+    """Combine laid-out documents into one PDF file at `path`; returns the page count."""
+    documents = list(documents)
+    pages = [page for doc in documents for page in doc.pages]
+    documents[0].copy(pages).write_pdf(target=str(path))
+    return len(pages)
+
+
+def concatenate(parts, path) -> None:
+    """Join PDF files into one, page after page (pypdf)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(str(part))
+    with open(path, "wb") as out:
+        writer.write(out)
+    writer.close()

@@ -1,9 +1,11 @@
 """Workflows across models: commission decisions, bulk actions, documents, MLDS hand-over."""
 
+import tempfile
 import time
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
@@ -347,7 +349,7 @@ def _store(
     *,
     kind,
     title,
-    content: bytes,
+    content: bytes | File,
     pages: int,
     by,
     departement_id,
@@ -364,7 +366,8 @@ def _store(
         school_id=school_id,
         session=session,
     )
-    doc.file.save(f"{doc.public_id}.pdf", ContentFile(content), save=False)
+    body = content if isinstance(content, File) else ContentFile(content)
+    doc.file.save(f"{doc.public_id}.pdf", body, save=False)
     doc.save()
     if dossier_ids:
         doc.dossiers.add(*dossier_ids)
@@ -475,6 +478,34 @@ def request_letters(*, by, session: CommissionSession | None = None, school=None
     return batch
 
 
+def _render_parts(batch, today, workdir: Path) -> tuple[list[int], int, list[Path]]:
+    """Lay the batch out by chunks of letters, each written to a part file and dropped from
+    memory before the next; returns (dossiers written, pages, part files in order)."""
+    letters, pages, parts = [], 0, []
+    ids = list(batch.dossier_ids)
+    size = max(1, conf.BATCH_CHUNK_SIZE)
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        by_id = {d.pk: d for d in _letter_queryset().filter(pk__in=chunk)}
+        documents = [
+            pdf.render_document(
+                "dossiers/pdf/lettre.html", {"letters": [_letter_context(by_id[pk], today)]}
+            )
+            for pk in chunk
+            if pk in by_id
+        ]
+        if documents:
+            part = workdir / f"{start:07d}.pdf"
+            pages += pdf.write_to(documents, part)
+            parts.append(part)
+            letters.extend(pk for pk in chunk if pk in by_id)
+        del documents, by_id
+        BatchJob.objects.filter(pk=batch.pk).update(done_count=min(start + size, len(ids)))
+    if not parts:
+        raise ValidationError("Aucun des dossiers du lot n'existe plus : aucune lettre.")
+    return letters, pages, parts
+
+
 def run_batch(*, batch_id: int) -> None:
     """Render a batch of letters. Idempotent: a finished batch is left alone, a batch
     interrupted by a dying worker restarts from zero (acks_late redelivers it)."""
@@ -487,33 +518,25 @@ def run_batch(*, batch_id: int) -> None:
     started = time.perf_counter()
     today = timezone.localdate()
     try:
-        by_id = {d.pk: d for d in _letter_queryset().filter(pk__in=batch.dossier_ids)}
-        documents = []
-        for n, pk in enumerate(batch.dossier_ids, start=1):
-            dossier = by_id.get(pk)
-            if dossier is None:
-                continue
-            documents.append(
-                pdf.render_document(
-                    "dossiers/pdf/lettre.html", {"letters": [_letter_context(dossier, today)]}
+        with tempfile.TemporaryDirectory(prefix="lettres-") as workdir:
+            letters, pages, parts = _render_parts(batch, today, Path(workdir))
+            merged = Path(workdir) / "lot.pdf"
+            pdf.concatenate(parts, merged)
+            where = (
+                f"séance du {batch.session.date:%d/%m/%Y}" if batch.session else batch.school.name
+            )
+            with transaction.atomic(), merged.open("rb") as content:
+                doc = _store(
+                    kind=DocumentKind.LETTRES_LOT,
+                    title=f"Lettres aux familles — {where} ({len(letters)} lettres)",
+                    content=File(content),
+                    pages=pages,
+                    by=batch.requested_by,
+                    departement_id=batch.departement_id,
+                    school_id=batch.school_id,
+                    session=batch.session,
+                    dossier_ids=letters,
                 )
-            )
-            if n % conf.BATCH_PROGRESS_EVERY == 0:
-                BatchJob.objects.filter(pk=batch_id).update(done_count=n)
-        content, pages = pdf.write(documents)
-        where = f"séance du {batch.session.date:%d/%m/%Y}" if batch.session else batch.school.name
-        with transaction.atomic():
-            doc = _store(
-                kind=DocumentKind.LETTRES_LOT,
-                title=f"Lettres aux familles — {where} ({len(documents)} lettres)",
-                content=content,
-                pages=pages,
-                by=batch.requested_by,
-                departement_id=batch.departement_id,
-                school_id=batch.school_id,
-                session=batch.session,
-                dossier_ids=list(by_id),
-            )
             BatchJob.objects.filter(pk=batch_id).update(
                 state=BatchState.DONE,
                 done_count=batch.total,

@@ -11,7 +11,7 @@ small cells is computed on the new figures in the same transaction.
 import time
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -33,11 +33,16 @@ def live_cells(enrolments):
     )
 
 
+def primary() -> str:
+    """The database the figures are written to (reads may go to a replica)."""
+    return router.db_for_write(DropoutCell) or "default"
+
+
 def _insert_from(enrolments) -> int:
     sql, params = live_cells(enrolments).query.sql_with_params()
     table = DropoutCell._meta.db_table
     columns = ", ".join((*CELL_COLUMNS, "effectif", "decrocheurs"))
-    with connection.cursor() as cursor:
+    with connections[primary()].cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)  # noqa: S608
         return cursor.rowcount
 
@@ -73,29 +78,32 @@ def refresh_dropouts(*, full: bool = False) -> IndicatorRefresh:
 
     started = time.monotonic()
     now = timezone.now()
-    with transaction.atomic():
+    cells_table = DropoutCell.objects.using(primary())
+    with transaction.atomic(using=primary()):
         # One refresh at a time: the row lock queues a concurrent one behind this one.
-        state, _ = IndicatorRefresh.objects.select_for_update().get_or_create(
-            family=DROPOUTS.slug, defaults={"refreshed_at": now, "full": True}
+        state, _ = (
+            IndicatorRefresh.objects.using(primary())
+            .select_for_update()
+            .get_or_create(family=DROPOUTS.slug, defaults={"refreshed_at": now, "full": True})
         )
-        incremental = not full and DropoutCell.objects.exists()
+        incremental = not full and cells_table.exists()
         if incremental:
             cells = _changed_cells(state.refreshed_at)
             rewritten = 0
             for school_id, years in _by_school(cells).items():
-                DropoutCell.objects.filter(school_id=school_id, school_year__in=years).delete()
+                cells_table.filter(school_id=school_id, school_year__in=years).delete()
                 rewritten += _insert_from(
                     Enrolment.objects.filter(school_id=school_id, school_year__in=years)
                 )
         else:
-            DropoutCell.objects.all().delete()
+            cells_table.all().delete()
             rewritten = _insert_from(Enrolment.objects.all())
         state.refreshed_at = now
         state.full = not incremental
         state.cells_rewritten = rewritten
         state.secondary_masks = compute_masks()
         state.duration_ms = int((time.monotonic() - started) * 1000)
-        state.save()
+        state.save(using=primary())
     return state
 
 
@@ -127,8 +135,10 @@ def compute_masks() -> list[str]:
     ).values_list("id", "foquale_networks__public_id"):
         networks.setdefault(school_id, []).append(str(network))
     lattice = Lattice(["effectif", "decrocheurs"])
-    for cell in DropoutCell.objects.values(*CELL_COLUMNS, "effectif", "decrocheurs").iterator(
-        chunk_size=5000
+    for cell in (
+        DropoutCell.objects.using(primary())
+        .values(*CELL_COLUMNS, "effectif", "decrocheurs")
+        .iterator(chunk_size=5000)
     ):
         lattice.add_cell(
             schools[cell["school_id"]],

@@ -18,7 +18,7 @@ from .validators import validate_ine
 class StudentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Pupils whose current school is inside the active role's scope, and those who left
-        school (no current school) after an enrolment in one of the scope's schools.
+        school (no current school) whose last enrolment was in one of the scope's schools.
 
         Data minimisation: a member of the commission d'affectation sees only the pupils of
         the dossiers transmitted to it (the rest of the département stays with its schools
@@ -40,19 +40,13 @@ class StudentQuerySet(models.QuerySet):
         return self.in_scope_of(user)
 
     def in_scope_of(self, user):
-        """The structural rule alone (current school in scope, or left from it): what an
-        account may match when it imports for its territory."""
+        """The structural rule alone: the pupil's school of record (the current school, or
+        for a pupil who left, the school of the last enrolment) lies in the scope. It is what
+        an account may match when it imports for its territory."""
         role = getattr(user, "active_role", None)
         if role is None or not role.is_nominative:
             return self.none()
-        left_from_scope = models.Exists(
-            Enrolment.objects.filter(student=models.OuterRef("pk")).filter(
-                role.school_q("school__")
-            )
-        )
-        return self.filter(
-            role.school_q("current_school__") | (Q(current_school__isnull=True) & left_from_scope)
-        )
+        return self.filter(role.pupil_q())
 
     def in_age_band(self, band: str, today: dt.date):
         """Age bands by birth date, so the filter uses the index, not a computed age."""
@@ -106,6 +100,24 @@ class Student(models.Model):
         verbose_name="établissement actuel",
         db_index=False,  # the (current_school, last_name, ...) index serves these lookups
     )
+    # School of record: the current school, or for a pupil who left, the school of the last
+    # enrolment; with its bassin and département. Kept by database triggers (every write
+    # path, bulk imports included: migration 0005), read by the scope rule through one
+    # index per level.
+    record_school = models.ForeignKey(
+        "territories.Etablissement", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False, db_index=False,
+        verbose_name="établissement de rattachement",
+    )  # fmt: skip
+    record_bassin = models.ForeignKey(
+        "territories.Bassin", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False, db_index=False, verbose_name="bassin de rattachement",
+    )  # fmt: skip
+    record_departement = models.ForeignKey(
+        "territories.Departement", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False, db_index=False,
+        verbose_name="département de rattachement",
+    )  # fmt: skip
     level = models.CharField("niveau", max_length=10, choices=Level.choices, blank=True)
     mef = models.CharField("code MEF", max_length=11, blank=True)
     division = models.CharField("division", max_length=30, blank=True)
@@ -118,7 +130,7 @@ class Student(models.Model):
     # foreign key, so that a bulk import does not queue one check per history row (Django
     # still applies SET_NULL if an account is ever deleted).
     history = HistoricalRecords(
-        excluded_fields=["updated_at"],
+        excluded_fields=["updated_at", "record_school", "record_bassin", "record_departement"],
         no_db_index=["ine", "public_id", "current_school"],
         user_db_constraint=False,
     )
@@ -130,6 +142,18 @@ class Student(models.Model):
         ordering = ["last_name", "first_name", "id"]
         indexes = [
             models.Index(fields=["current_school", "last_name", "first_name", "id"]),
+            models.Index(
+                fields=["record_school", "last_name", "first_name", "id"],
+                name="student_record_school_order",
+            ),
+            models.Index(
+                fields=["record_bassin", "last_name", "first_name", "id"],
+                name="student_record_bassin_order",
+            ),
+            models.Index(
+                fields=["record_departement", "last_name", "first_name", "id"],
+                name="student_record_dep_order",
+            ),
             models.Index(fields=["last_name", "first_name", "birth_date"]),
             models.Index(fields=["birth_date"]),
         ]

@@ -108,6 +108,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Read replica (PostgreSQL streaming replication, behind PgBouncer like the primary): the
+# precomputed steering figures are read there when REPLICA_DATABASE_URL is set; writes and
+# every other read stay on the primary (config.routers.ReportReplicaRouter).
+REPLICA_DATABASE_URL = env("REPLICA_DATABASE_URL", default="")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = env.db_url_config(REPLICA_DATABASE_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+REPORTS_READ_DATABASE = "replica" if REPLICA_DATABASE_URL else "default"
+DATABASE_ROUTERS = ["config.routers.ReportReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -288,6 +297,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Queues per kind (CELERY_QUEUES_PER_KIND=true): a results-day import never waits behind a
+# batch of 5,000 letters, nor a sweep behind either; start one worker pool per queue
+# (`celery -A config worker -Q letters`, `-Q imports`, `-Q sweeps,celery`). Off by default:
+# one worker then consumes everything from the default queue.
+CELERY_QUEUES_PER_KIND = env.bool("CELERY_QUEUES_PER_KIND", default=False)
+CELERY_TASK_ROUTES = (
+    {
+        "dossiers.render_batch": {"queue": "letters"},
+        "students.tasks.*": {"queue": "imports"},
+        "dossiers.import_*": {"queue": "imports"},
+        "notifications.*": {"queue": "sweeps"},
+        "reports.refresh_indicators": {"queue": "sweeps"},
+        "audit.tasks.*": {"queue": "sweeps"},
+    }
+    if CELERY_QUEUES_PER_KIND
+    else {}
+)
+# Behind PgBouncer in transaction mode, server-side cursors (CSV streams) cannot span
+# transactions: set DISABLE_SERVER_SIDE_CURSORS=true and CONN_MAX_AGE=0.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 CELERY_TIMEZONE = TIME_ZONE
 # Background jobs (imports): a job waiting longer than this is sent again by the sweep, one
 # running without a heartbeat for longer is taken as lost with its worker and run again.

@@ -9,7 +9,7 @@ os.environ.setdefault("PASSWORD_LOGIN_ENABLED", "true")
 os.environ.setdefault("SECOND_FACTOR_FOR_PASSWORD_LOGIN", "false")
 
 from .base import *  # noqa: E402,F403
-from .base import REST_FRAMEWORK, STORAGES, TEMPLATES  # noqa: E402
+from .base import DATABASES, REST_FRAMEWORK, STORAGES, TEMPLATES  # noqa: E402
 
 DEBUG = False
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
@@ -33,3 +33,13 @@ WHITENOISE_AUTOREFRESH = True
 JOBS_RUN_INLINE = True
 AXES_VERBOSE = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+
+# A second database standing for the read replica (tests/reports/test_replica.py routes the
+# report reads to it); only the tests that ask for it create it. A replica is never migrated
+# (it receives the primary's schema by replication): its tables are created from the models.
+if "replica" not in DATABASES:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIGRATE": False}}
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        DATABASES["replica"]["NAME"] = ":memory:"
+    else:
+        DATABASES["replica"]["NAME"] = f"{DATABASES['default']['NAME']}_replica"
