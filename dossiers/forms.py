@@ -1,6 +1,7 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from imports.forms import ImportFileField
 from territories.models import Etablissement
 
 from .enums import Channel, DecisionOutcome, DossierState, OtherRoute, TrailKind, Wish
@@ -9,9 +10,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ResultsImportForm(DsfrBaseForm):
-    file = forms.FileField(
+    file = ImportFileField(
+        kind="resultats",
         label="Fichier des résultats (CSV)",
-        help_text="Export des résultats de Cyclades : UTF-8 ou Windows-1252, séparateur « ; » "
+        help_text="Export des résultats de Cyclades : UTF-8, ISO-8859-15 ou Windows-1252, "
+        "séparateur « ; » "
         "ou « , ». Colonnes décrites dans la documentation.",
     )
 
