@@ -12,6 +12,7 @@ from dsfr.forms import DsfrBaseForm
 
 from accounts.enums import SCHOOL_ROLES, Role
 from accounts.perms import SCOPED, access
+from audit.services import log_list_read
 
 from . import services, siecle
 from .models import ExitSignal
@@ -35,12 +36,20 @@ def _signals(user):
 def exit_signals(request):
     qs = _signals(request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    signals = list(page.object_list)
+    log_list_read(
+        request=request,
+        object_type="exit_signal",
+        student_ids=(s.student_id for s in signals),
+        row_count=len(signals),
+    )
     role = request.user.active_role
     return render(
         request,
         "students/exit_signals.html",
         {
             "page": page,
+            "signals": signals,
             "open_count": qs.filter(status=ExitSignal.Status.OPEN, has_follow_up=False).count(),
             "is_mlds": role.role == Role.COORDONNATEUR_MLDS,
         },
