@@ -272,3 +272,32 @@ def test_signal_list_is_logged_and_its_queries_do_not_grow(world, client_for, po
         page = client.get(SIGNALS)
     assert page.text.count('data-testid="exit-signal"') == 6
     assert len(more) == len(few)
+
+
+def test_stuck_imports_are_relaunched_from_the_admin(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from ..accounts.factories import UserFactory
+
+    name = default_storage.save(
+        "imports/eleves/y/E.zip", ContentFile(eleves_zip(world.school_a.uai))
+    )
+    stuck = ImportJob.objects.create(
+        school=world.school_a,
+        created_by=world.users.chef_a,
+        filename="E.zip",
+        attachments=[name],
+        status="verification",
+    )
+    client = client_for(UserFactory(username="root", is_staff=True, is_superuser=True))
+    assert "E.zip" in client.get("/admin/students/importjob/").text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/students/importjob/",
+            {"action": "relaunch", "_selected_action": [stuck.pk]},
+        )
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.created_count) == ("termine", 5)
