@@ -34,7 +34,7 @@ from territories.imports import (
 from territories.models import Etablissement
 from territories.validators import normalize_uai, validate_uai
 
-from .enums import ExitReason, Level, Sex
+from .enums import ExitReason, Level, ResponsibilityLevel, Sex
 from .models import Enrolment, LegalRepresentative, Student
 from .rules import school_year_of
 from .validators import is_ine, normalize_ine, validate_ine
@@ -721,6 +721,7 @@ class _PostgresWriter(_Writer):
             "year": self.school_year,
             "today": self.today,
             "moved": ExitReason.CHANGEMENT_ETABLISSEMENT.value,
+            "legal": ResponsibilityLevel.LEGAL.value,
         }
 
     def write(self, rows: list[PupilRow]) -> None:
@@ -912,7 +913,8 @@ class _PostgresWriter(_Writer):
             ), ins AS (
                 INSERT INTO {table} (student_id, {", ".join(fields)}, relationship_code,
                                      responsibility_level, is_priority_contact, siecle_person_id)
-                SELECT src.student_id, {", ".join(f"src.{f}" for f in fields)}, '', 1, false, ''
+                SELECT src.student_id, {", ".join(f"src.{f}" for f in fields)}, '',
+                       %(legal)s, FALSE, ''
                 FROM src
                 WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE {same})
                 RETURNING *

@@ -20,8 +20,28 @@ class StudentQuerySet(models.QuerySet):
         """Pupils whose current school is inside the active role's scope, and those who left
         school (no current school) after an enrolment in one of the scope's schools.
 
-        Aggregate-only roles and accounts without a role get nothing.
+        Data minimisation: a member of the commission d'affectation sees only the pupils of
+        the dossiers transmitted to it (the rest of the département stays with its schools
+        and CIO). Aggregate-only roles and accounts without a role get nothing.
         """
+        from accounts.enums import Role
+
+        role = getattr(user, "active_role", None)
+        if role is not None and role.role == Role.MEMBRE_COMMISSION:
+            from dossiers.models import RepreparationDossier
+
+            return self.filter(
+                models.Exists(
+                    RepreparationDossier.objects.visible_to(user).filter(
+                        student_id=models.OuterRef("pk")
+                    )
+                )
+            )
+        return self.in_scope_of(user)
+
+    def in_scope_of(self, user):
+        """The structural rule alone (current school in scope, or left from it): what an
+        account may match when it imports for its territory."""
         role = getattr(user, "active_role", None)
         if role is None or not role.is_nominative:
             return self.none()
@@ -33,9 +53,6 @@ class StudentQuerySet(models.QuerySet):
         return self.filter(
             role.school_q("current_school__") | (Q(current_school__isnull=True) & left_from_scope)
         )
-
-    def born_between(self, oldest: dt.date, youngest: dt.date):
-        return self.filter(birth_date__gte=oldest, birth_date__lte=youngest)
 
     def in_age_band(self, band: str, today: dt.date):
         """Age bands by birth date, so the filter uses the index, not a computed age."""
@@ -50,17 +67,20 @@ class StudentQuerySet(models.QuerySet):
         return self
 
     def search(self, text: str):
-        text = (text or "").strip()
-        if not text:
-            return self
-        q = Q()
-        for word in text.split():
-            q &= (
-                Q(last_name__istartswith=word)
-                | Q(first_name__istartswith=word)
-                | Q(ine=word.upper())
-            )
-        return self.filter(q)
+        return self.filter(name_or_ine_matches(text))
+
+
+def name_or_ine_matches(text: str, prefix: str = "") -> Q:
+    """Every word starts the last name or the first name, or is the INE (lists of pupils,
+    dossiers and follow-ups search the pupil the same way; `prefix` reaches the pupil)."""
+    q = Q()
+    for word in (text or "").split():
+        q &= (
+            Q(**{f"{prefix}last_name__istartswith": word})
+            | Q(**{f"{prefix}first_name__istartswith": word})
+            | Q(**{f"{prefix}ine": word.upper()})
+        )
+    return q
 
 
 class Student(models.Model):

@@ -53,7 +53,7 @@ def _count_lines(uploaded_files) -> int:
         return 0
     uploaded_file = uploaded_files[0]
     uploaded_file.seek(0)
-    lines = sum(chunk.count(b"\n") for chunk in uploaded_file.chunks())
+    lines: int = sum(chunk.count(b"\n") for chunk in uploaded_file.chunks())
     uploaded_file.seek(0)
     return max(lines - 1, 0)
 
@@ -92,7 +92,7 @@ class _ProgressWriter:
         )
         self.job.rows_total = total
 
-    def close(self):
+    def close(self) -> None:
         if self.side is not None:
             self.side.close()
 

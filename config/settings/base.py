@@ -96,7 +96,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+FORM_RENDERER = "config.forms.FormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -257,9 +257,29 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Celery: one URL for the broker; without one (a laptop), tasks run in-process.
+# Cache (API throttles, the ProConnect discovery document, the precomputed steering figures'
+# freshness): Redis when CACHE_URL is set, so a limit holds across every gunicorn worker and
+# machine; in-process memory otherwise (one process: a laptop, the tests).
+CACHE_URL = env("CACHE_URL", default="")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="secuparcours"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Celery: one URL for the broker; without one (a laptop), tasks run in-process: in the caller's
+# thread (commands, tests), or in a background thread of the web server when
+# TASKS_IN_BACKGROUND_THREAD is on (`make run`, see config/celery.py).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+TASKS_IN_BACKGROUND_THREAD = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -282,16 +302,24 @@ IMPORT_MAX_BYTES = {
 }
 
 # Dashboard panels contributed by each app (callables taking the request, returning HTML or "").
+# What falls due comes first on the home page; the figures of each module follow.
 DASHBOARD_PANELS = [
+    "notifications.views.dashboard_panel",
     "students.views.dashboard_panel",
     "dossiers.views.dashboard_panel",
     "prevention.views.dashboard_panel",
     "mlds.views.dashboard_panel",
     "foquale.views.dashboard_panel",
-    "notifications.views.dashboard_panel",
     "notifications.views.calendar_panel",
     "reports.views.dashboard_panel",
     "accounts.views.dashboard_panel",
+]
+
+# Each module lists the pupil's cases the viewer may open, linked from the pupil's record.
+STUDENT_CASES = [
+    "dossiers.views.student_cases",
+    "mlds.views.student_cases",
+    "prevention.views.student_cases",
 ]
 
 ACADEMIE_NAME = env("ACADEMIE_NAME", default="Académie de démonstration")
