@@ -40,12 +40,12 @@ def test_siecle_upload_to_mlds_follow_up(
     reps = page.get_by_test_id("representative").all_inner_texts()
     assert len(reps) == 3 and "Mère" in reps[0] and "personne à contacter" in reps[2].lower()
     assert "1G2" in page.content()
-    page.get_by_role("link", name="Sorties sans solution").first.click()
+    page.goto(f"{live_server.url}/eleves/sorties/")
     assert len(page.get_by_test_id("exit-signal").all()) == 2
 
     coordinator = browser.new_context().new_page()
     browser_login(coordinator, world.users.mlds1)
-    coordinator.get_by_role("link", name="Sorties sans solution").first.click()
+    coordinator.goto(f"{live_server.url}/eleves/sorties/")
     rows = coordinator.get_by_test_id("exit-signal")
     assert rows.count() == 1
     assert "FICTIF Noé" in rows.first.inner_text()
