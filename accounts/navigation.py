@@ -62,6 +62,14 @@ ENTRIES = (
     Entry("Tableau de bord", "home", "", current=(":home",)),
     Entry("Élèves", "students:list", GROUP_CASES, nominative=True, current=("students",)),
     Entry(
+        "Sorties sans solution",
+        "students:exit_signals",
+        GROUP_CASES,
+        roles=frozenset(SCHOOL | {R.COORDONNATEUR_MLDS, R.IA_DASEN, R.ADMINISTRATEUR}),
+        nominative=True,
+        current=("students:exit_signals",),
+    ),
+    Entry(
         "Re-préparation",
         "dossiers:list",
         GROUP_CASES,

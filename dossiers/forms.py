@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from dsfr.forms import DsfrBaseForm
 
+from imports.forms import ImportFileField
 from territories.models import Etablissement
 
 from . import rules
@@ -11,9 +12,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ResultsImportForm(DsfrBaseForm):
-    file = forms.FileField(
+    file = ImportFileField(
+        kind="resultats",
         label="Fichier des résultats (CSV)",
-        help_text="Export des résultats de Cyclades : UTF-8 ou Windows-1252, séparateur « ; » "
+        help_text="Export des résultats de Cyclades : UTF-8, ISO-8859-15 ou Windows-1252, "
+        "séparateur « ; » "
         "ou « , ». Colonnes décrites dans la documentation.",
     )
 

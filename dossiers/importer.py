@@ -111,12 +111,13 @@ class ParsedRow:
 
 
 def decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError("Encodage du fichier non reconnu : enregistrez-le en UTF-8.")
+    """UTF-8, UTF-16, ISO-8859-15 or Windows-1252, told apart by the shared reader."""
+    from imports.sources import ImportFileError, decode_bytes
+
+    try:
+        return decode_bytes(raw)[0]
+    except ImportFileError as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 def _parse_decimal(text: str) -> Decimal:

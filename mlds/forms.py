@@ -5,6 +5,7 @@ from dsfr.forms import DsfrBaseForm
 from accounts.enums import Role
 from accounts.models import User
 from config.forms import ModelMultipleChoiceField
+from imports.forms import ImportFileField
 from students.validators import validate_ine
 
 from .enums import (
@@ -330,4 +331,8 @@ class PartnerContactForm(DsfrBaseForm, forms.ModelForm):
 
 
 class SieiUploadForm(DsfrBaseForm):
-    file = forms.FileField(label="Liste SIEI / RIO (CSV)", help_text="Séparateur ; ou , — UTF-8.")
+    file = ImportFileField(
+        kind="siei",
+        label="Liste SIEI / RIO (CSV)",
+        help_text="Séparateur « ; » ou « , » ; UTF-8, ISO-8859-15 ou Windows-1252.",
+    )

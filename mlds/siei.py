@@ -102,10 +102,13 @@ def _parse_date(value: str) -> dt.date | None:
 
 
 def _decode(raw: bytes) -> str:
+    """UTF-8, UTF-16, ISO-8859-15 or Windows-1252, told apart by the shared reader."""
+    from imports.sources import ImportFileError, decode_bytes
+
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252")
+        return decode_bytes(raw)[0]
+    except ImportFileError as exc:
+        raise SieiImportError([str(exc)]) from exc
 
 
 def parse(raw: bytes, *, today: dt.date) -> tuple[list[Row], int, list[str]]:

@@ -1,6 +1,8 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from imports.forms import ImportFileField
+
 from .enums import BilanKind, GpdsDecision, Opinion, PafiOutcome, TdoOutcome, TdoPartner
 from .models.tdo import TDO_MONTHS_HELP
 
@@ -16,7 +18,8 @@ def yes_no(label, **kwargs):
 
 
 class AbsenceImportForm(DsfrBaseForm):
-    file = forms.FileField(
+    file = ImportFileField(
+        kind="absences",
         label="Fichier des absences (CSV)",
         help_text="Colonnes : ine ; mois ; demi_journees_absence ; dont_non_justifiees ; "
         "facultatives : incidents ; moyenne_trimestre ; demi_journees_attendues.",

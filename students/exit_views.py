@@ -36,11 +36,12 @@ def _signals(user):
 def exit_signals(request):
     qs = _signals(request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    signals = list(page.object_list)
     log_list_read(
         request=request,
         object_type="exitsignal",
-        student_ids=(signal.student_id for signal in page.object_list),
-        row_count=len(page.object_list),
+        student_ids=(s.student_id for s in signals),
+        row_count=len(signals),
     )
     role = request.user.active_role
     return render(
@@ -48,6 +49,7 @@ def exit_signals(request):
         "students/exit_signals.html",
         {
             "page": page,
+            "signals": signals,
             "open_count": qs.filter(status=ExitSignal.Status.OPEN, has_follow_up=False).count(),
             "is_mlds": role.role == Role.COORDONNATEUR_MLDS,
         },

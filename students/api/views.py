@@ -1,5 +1,8 @@
+import uuid
+
 import django_filters
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -72,6 +75,10 @@ class StudentViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="sortie")
     def record_exit(self, request, id=None):
         """Close the pupil's open enrolment in the caller's school (school staff only)."""
+        try:
+            uuid.UUID(str(id))
+        except ValueError:
+            raise Http404 from None
         student = get_student_for_user(request.user, id, write=True)
         payload = ExitInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

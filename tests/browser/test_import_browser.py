@@ -24,7 +24,7 @@ def test_school_head_imports_a_file_and_sees_exactly_their_pupils(
     browser_login(page, world.users.chef_a)
     page.goto(f"{live_server.url}/eleves/")
     page.get_by_role("link", name="Importer l'export élèves (SIECLE)").click()
-    page.get_by_label("Fichier CSV de l'export élèves").set_input_files(str(path))
+    page.get_by_label("Fichiers de l'export élèves").set_input_files(str(path))
     page.get_by_role("button", name="Importer le fichier").click()
 
     result = page.get_by_test_id("import-result")
@@ -49,7 +49,7 @@ def test_school_head_sees_the_errors_of_a_rejected_file_by_line(
 
     browser_login(page, world.users.chef_a)
     page.goto(f"{live_server.url}/eleves/import/")
-    page.get_by_label("Fichier CSV de l'export élèves").set_input_files(str(path))
+    page.get_by_label("Fichiers de l'export élèves").set_input_files(str(path))
     page.get_by_role("button", name="Importer le fichier").click()
 
     errors = page.get_by_test_id("import-error").all_inner_texts()

@@ -271,3 +271,90 @@ def test_import_pupils_command_imports_every_school_of_the_academie(world, tmp_p
         world.school_d.id,
     }
     assert Student.history.filter(history_user=world.users.admin).count() == 2
+
+
+def _snapshot():
+    students = {
+        s["ine"]: s
+        for s in Student.objects.values(
+            "ine",
+            "last_name",
+            "first_name",
+            "birth_date",
+            "sex",
+            "current_school__uai",
+            "level",
+            "mef",
+            "division",
+            "voie",
+            "email",
+            "phone",
+            "address",
+        )
+    }
+    enrolments = sorted(
+        Enrolment.objects.values_list(
+            "student__ine",
+            "school__uai",
+            "school_year",
+            "level",
+            "division",
+            "voie",
+            "entry_date",
+            "exit_date",
+            "exit_reason",
+            "exit_motif_code",
+            "exit_source",
+        )
+    )
+    reps = sorted(
+        LegalRepresentative.objects.values_list(
+            "student__ine",
+            "last_name",
+            "first_name",
+            "relationship",
+            "relationship_code",
+            "responsibility_level",
+            "is_priority_contact",
+            "phone",
+            "email",
+            "address",
+        )
+    )
+    history = sorted(
+        (model.__name__, h)
+        for model in (Student, Enrolment, LegalRepresentative)
+        for h in model.history.values_list("history_type", flat=True)
+    )
+    return students, enrolments, reps, history
+
+
+def test_postgresql_and_orm_writers_store_the_same_rows(world):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Le rédacteur ensembliste n'existe que sur PostgreSQL.")
+    uai_a, uai_b = world.school_a.uai, world.school_b.uai
+    first = [pupil_row(uai_a, n) for n in range(1, 8)] + [
+        pupil_row(uai_b, 9, RL2_NOM="DURAND", RL2_PRENOM="Marc", RL2_LIEN="Père")
+    ]
+    second = [pupil_row(uai_a, n, DIVISION="TPRO-B") for n in range(1, 5)] + [
+        pupil_row(uai_b, 5, DATE_ENTREE="02/10/2025"),
+        pupil_row(uai_a, 10, NOM="NOUVEAU"),
+    ]
+    snapshots = {}
+    for writer in ("orm", "sql"):
+        for rows in (first, second):
+            report = import_pupils(stream=csv_stream(rows), writer=writer)
+            assert not report.is_rejected, messages(report)
+        snapshots[writer] = _snapshot()
+        for model in (LegalRepresentative, Enrolment, Student):
+            model.objects.all().delete()
+            model.history.all().delete()
+
+    from collections import Counter
+
+    assert snapshots["orm"][:3] == snapshots["sql"][:3]
+    assert Counter(snapshots["orm"][3]) == Counter(snapshots["sql"][3])
+    students, enrolments, reps, history = snapshots["sql"]
+    assert len(students) == 9 and len(enrolments) == 10 and len(reps) == 10

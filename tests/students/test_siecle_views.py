@@ -11,7 +11,7 @@ from django.urls import reverse
 from mlds.models import FollowUp
 from students.models import Enrolment, ExitSignal, ImportJob, Student
 
-from .siecle_factories import eleves_zip, responsables_zip
+from .siecle_factories import eleves_zip, lycee_pupils, responsables_zip
 
 pytestmark = pytest.mark.django_db
 URL = reverse("students:import")
@@ -241,3 +241,63 @@ def test_exit_through_the_api_is_scoped_and_historised(world, api_for):
     enrolment = Enrolment.objects.get(student=student)
     assert enrolment.history.count() == 2
     assert api_for(world.users.chef_a).post(url, body).status_code == 400  # already closed
+
+
+def test_signal_list_is_logged_and_its_queries_do_not_grow(world, client_for, post_zips):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from audit.models import AccessLog
+
+    post_zips(client_for(world.users.chef_a), world.school_a.uai)
+    client = client_for(world.users.chef_a)
+    with CaptureQueriesContext(connection) as few:
+        client.get(SIGNALS)
+    log = AccessLog.objects.filter(object_type="exit_signal").latest("id")
+    assert log.row_count == 2
+    pupils = [dict(p, eleve_id="8" + p["eleve_id"], ine="") for p in lycee_pupils()]
+    post_zips_more = eleves_zip(world.school_b.uai, pupils=pupils)
+    assert post_zips_more  # another school's leavers do not show here
+    from students.services import record_exit
+
+    from .factories import EnrolmentFactory, StudentFactory
+
+    for n in range(4):
+        student = StudentFactory(current_school=world.school_a, birth_date=dt.date(2008, 1, n + 1))
+        EnrolmentFactory(student=student, school=world.school_a, school_year=2025)
+        record_exit(
+            student=student, exit_date=dt.date(2025, 10, 20), motif_code="41", by=world.users.chef_a
+        )
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(SIGNALS)
+    assert page.text.count('data-testid="exit-signal"') == 6
+    assert len(more) == len(few)
+
+
+def test_stuck_imports_are_relaunched_from_the_admin(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from ..accounts.factories import UserFactory
+
+    name = default_storage.save(
+        "imports/eleves/y/E.zip", ContentFile(eleves_zip(world.school_a.uai))
+    )
+    stuck = ImportJob.objects.create(
+        school=world.school_a,
+        created_by=world.users.chef_a,
+        filename="E.zip",
+        attachments=[name],
+        status="verification",
+    )
+    client = client_for(UserFactory(username="root", is_staff=True, is_superuser=True))
+    assert "E.zip" in client.get("/admin/students/importjob/").text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/students/importjob/",
+            {"action": "relaunch", "_selected_action": [stuck.pk]},
+        )
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.created_count) == ("termine", 5)
