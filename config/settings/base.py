@@ -285,6 +285,8 @@ DASHBOARD_PANELS = [
 ]
 
 ACADEMIE_NAME = env("ACADEMIE_NAME", default="Académie de démonstration")
+# Where users report an accessibility barrier (named in the accessibility statement).
+ACCESSIBILITY_CONTACT = env("ACCESSIBILITY_CONTACT", default="accessibilite@ac-creteil.example")
 
 LOGGING = {
     "version": 1,
