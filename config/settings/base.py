@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "reports",
     "operations",
     "rulebook",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from accounts.management.commands.load_demo import DEMO_PASSWORD
+from demo.management.commands.load_demo import DEMO_PASSWORD
 
 from ..students.import_factories import csv_bytes, pupil_row
 
