@@ -29,7 +29,12 @@ class AccessibilityStatementView(TemplateView):
 
     access_scope = PUBLIC
     template_name = "accessibilite.html"
-    extra_context = {"accessibility_contact": settings.ACCESSIBILITY_CONTACT}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "accessibility_contact": settings.ACCESSIBILITY_CONTACT,
+        }
 
 
 api_v1 = [
