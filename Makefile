@@ -36,6 +36,9 @@ test: install
 lint: install
 	$(UV) run --frozen ruff format .
 	$(UV) run --frozen ruff check .
+	$(UV) run --frozen lint-imports --no-logo
+	$(UV) run --frozen djlint templates */templates --lint
+	$(UV) run --frozen mypy
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run

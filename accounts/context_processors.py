@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from .navigation import main_menu
+
 SITE_CONFIG = {
     "site_title": "Sécuparcours",
     "site_tagline": "Sécurisation des parcours et lutte contre le décrochage scolaire",
@@ -21,8 +23,11 @@ def navigation(request):
     if role is not None and _second_factor_pending(request):
         role, roles = None, []  # nothing to navigate to before the second factor
     match = getattr(request, "resolver_match", None)
+    nav_key = f"{match.app_name}:{match.url_name}" if match else ""
     return {
-        "nav_key": f"{match.app_name}:{match.url_name}" if match else "",
+        "nav_key": nav_key,
+        # A callable: the template computes the menu only where it shows it.
+        "main_menu": lambda: main_menu(role, nav_key),
         "SITE_CONFIG": SITE_CONFIG,
         "ACADEMIE_NAME": settings.ACADEMIE_NAME,
         "active_role": role,

@@ -8,18 +8,15 @@ from django.db import models
 
 
 class AccessLogQuerySet(models.QuerySet):
-    def naming_student(self, student_pk: int):
+    def naming_student(self, student_pk: int, public_id: str):
         """Reads that showed this pupil: their record (any channel), or a list that named them.
 
         List rows keep the pupils' internal ids as ",12,40,977," (see `compact_ids`), so one
         LIKE finds them on SQLite and PostgreSQL alike; it scans the table, which is fine for a
         DPO's search, never done by a page a user opens often."""
-        from students.models import Student
-
-        public_id = Student.objects.filter(pk=student_pk).values_list("public_id", flat=True)
         return self.filter(
             models.Q(student_ids__contains=f",{student_pk},")
-            | models.Q(object_type="student", object_id__in=[str(p) for p in public_id])
+            | models.Q(object_type="student", object_id=public_id)
         )
 
 

@@ -1,5 +1,3 @@
-import uuid
-
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -9,19 +7,10 @@ from django.utils.http import urlencode
 from accounts.enums import AuthEventKind, Role
 from accounts.models import ExceptionalAccess
 from accounts.perms import SCOPED, access
-from students.models import Student
 
 from .forms import AccessLogFilterForm
 from .models import AccessLog, RetentionNotice
-
-
-def _student_pk(identifier: str):
-    """The pupil an administrator searches for, by public id or INE (None if neither)."""
-    try:
-        lookup = {"public_id": uuid.UUID(identifier)}
-    except ValueError:
-        lookup = {"ine": identifier.upper()}
-    return Student.objects.filter(**lookup).values_list("pk", flat=True).first()
+from .retention import find_student
 
 
 @access(SCOPED, roles={Role.ADMINISTRATEUR})
@@ -33,11 +22,8 @@ def access_log(request):
     object_id = form.cleaned_data["objet"] if valid else ""
     username = form.cleaned_data["compte"] if valid else ""
     if object_id:
-        student_pk = _student_pk(object_id)
-        if student_pk is not None:
-            qs = qs.naming_student(student_pk)
-        else:
-            qs = qs.filter(object_id=object_id)
+        student = find_student(object_id)
+        qs = qs.naming_student(*student) if student else qs.filter(object_id=object_id)
     if username:
         qs = qs.filter(user__username=username)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))

@@ -11,6 +11,8 @@ HEAD_ROLES = {Role.CHEF_ETABLISSEMENT}
 TRAIL_ROLES = {Role.CHEF_ETABLISSEMENT, Role.REFERENT_DECROCHAGE}
 # Département side: the commission d'affectation decides (IA-DASEN by delegation of the recteur).
 COMMISSION_ROLES = {Role.MEMBRE_COMMISSION, Role.IEN_IO, Role.IA_DASEN}
+# Members read only the dossiers transmitted to the commission (and those pupils).
+COMMISSION_MEMBER_ROLES = {Role.MEMBRE_COMMISSION}
 MLDS_ROLES = {Role.COORDONNATEUR_MLDS}
 # Roles that read the dossiers of their scope (the MLDS coordinator only the sans-solution ones).
 READ_ROLES = TRAIL_ROLES | COMMISSION_ROLES | MLDS_ROLES | {Role.DIRECTEUR_CIO, Role.ADMINISTRATEUR}
@@ -32,10 +34,12 @@ def get_dossier_for_user(user, public_id, write: bool = False, roles=None):
         "student",
         "school__departement",
         "exam_result",
-        "proposed_school",
+        "proposed_school__departement",
+        "commission_departement",
         "enrolled_school",
         "decision__capacity__school",
         "decision__session",
+        "decision__pronounced_by",
     )
     if write and not role_in(user, roles or HEAD_ROLES):
         raise Http404("Page introuvable.")

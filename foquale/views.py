@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.perms import SCOPED, access
 from reports.charts import bars, voie_label
 from students.models import Student
+from territories.models import Network
 
 from .diagnosis import build_diagnosis
 from .enums import CallStatus, ProjectStatus, ReferralStatus
@@ -28,7 +29,6 @@ from .forms import (
 )
 from .models import (
     CallForProjects,
-    Network,
     Project,
     ProjectReview,
     Referral,
@@ -36,6 +36,7 @@ from .models import (
 )
 from .perms import (
     PROJECT_WRITE_ROLES,
+    can_manage_network,
     can_refer,
     can_review_calls,
     get_action_for_user,
@@ -43,6 +44,7 @@ from .perms import (
     get_network_for_user,
     get_project_for_user,
     get_referral_for_user,
+    network_responsables,
 )
 from .services import refer_student
 
@@ -78,9 +80,9 @@ def network_detail(request, public_id):
             "network": network,
             "schools": network.schools.select_related("bassin").order_by("name"),
             "partners": network.partners.all(),
-            "responsables": network.responsables(),
+            "responsables": network_responsables(network),
             "actions": actions,
-            "can_manage": network.can_manage(request.user),
+            "can_manage": can_manage_network(request.user, network),
             "today": timezone.localdate(),
         },
     )

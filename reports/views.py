@@ -1,15 +1,18 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from accounts.perms import SCOPED, access
 
+from . import summary
 from .api.views import ALLOWED_GROUPINGS
 from .charts import bars, voie_label
 from .enums import TerritoryLevel
 from .forms import IndicatorPageForm
-from .indicators import DROPOUTS, aggregate, families, get_family, present, scoped
+from .indicators import DROPOUTS, aggregate, families, get_family, is_summary, present, scoped
 
 # Roles that steer from aggregates: their dashboard shows the indicators as bars.
 DASHBOARD_ROLES = {
@@ -20,6 +23,8 @@ DASHBOARD_ROLES = {
     Role.DIRECTEUR_CIO,
 }
 MAX_PAGE_ROWS = 500
+# Who may ask for the precomputed figures to be brought up to date now.
+REFRESH_ROLES = {Role.PILOTE_ACADEMIQUE, Role.ADMINISTRATEUR}
 
 
 @access(SCOPED, nominative=False)
@@ -45,8 +50,11 @@ def indicators(request):
     if year:
         qs = qs.filter(**{family.year: year})
     masked = not role.is_nominative
+    refresh = summary.latest_refresh(family.slug) if is_summary(family, qs) else None
+    secondary = summary.masks_for(refresh) if masked else frozenset()
+    fixed = {"annee": year} if year else {}
     rows = [
-        present(family, r, territory=territory, masked=masked)
+        present(family, r, territory=territory, masked=masked, secondary=secondary, fixed=fixed)
         for r in aggregate(family, qs, territory=territory, dimensions=dims)[:MAX_PAGE_ROWS]
     ]
     for row in rows:
@@ -63,6 +71,8 @@ def indicators(request):
             "rows": rows,
             "measures": family.measures,
             "masked": masked,
+            "refresh": refresh,
+            "can_refresh": refresh is not None and role.role in REFRESH_ROLES,
             "csv_query": urlencode(params),
             "truncated": len(rows) == MAX_PAGE_ROWS,
         },
@@ -89,20 +99,20 @@ def dashboard_panel(request) -> str:
         "departement": TerritoryLevel.DEPARTEMENT,
         "bassin": TerritoryLevel.BASSIN,
     }.get(role.scope_level, TerritoryLevel.ETABLISSEMENT)
-    rows = [
-        present(DROPOUTS, r, territory=level, masked=masked)
-        for r in aggregate(
-            DROPOUTS, scoped(DROPOUTS, request.user), territory=level, dimensions=["annee", "voie"]
-        )
-    ]
+    source = scoped(DROPOUTS, request.user)
+    refresh = summary.latest_refresh(DROPOUTS.slug) if is_summary(DROPOUTS, source) else None
+    secondary = summary.masks_for(refresh) if masked else frozenset()
+
+    def show(dims):
+        return [
+            present(DROPOUTS, r, territory=level, masked=masked, secondary=secondary)
+            for r in aggregate(DROPOUTS, source, territory=level, dimensions=dims)
+        ]
+
+    rows = show(["annee", "voie"])
     latest = max((r["annee"] for r in rows), default=None)
     recent = [r for r in rows if r["annee"] == latest]
-    trend = [
-        present(DROPOUTS, r, territory=level, masked=masked)
-        for r in aggregate(
-            DROPOUTS, scoped(DROPOUTS, request.user), territory=level, dimensions=["annee"]
-        )  # fmt: skip
-    ]
+    trend = show(["annee"])
     return render_to_string(
         "reports/_dashboard.html",
         {
@@ -118,6 +128,33 @@ def dashboard_panel(request) -> str:
                 label=lambda r: f"{r['territoire_nom']} {r['annee']}-{r['annee'] + 1}",
             ),
             "masked": masked,
+            "refresh": refresh,
+            "can_refresh": False,
         },
         request=request,
     )
+
+
+@require_POST
+@access(SCOPED, roles=REFRESH_ROLES, nominative=False)
+def refresh_figures(request):
+    """On demand: queue an incremental refresh of the precomputed figures."""
+    from kombu.exceptions import OperationalError
+
+    from .tasks import refresh_indicators_task
+
+    try:
+        refresh_indicators_task.delay()
+    except OperationalError:
+        messages.error(
+            request,
+            "La file des tâches est indisponible : la mise à jour n'a pas pu être demandée. "
+            "Les chiffres affichés restent ceux de la dernière mise à jour ; réessayez plus tard.",
+        )
+    else:
+        messages.success(
+            request,
+            "Mise à jour des chiffres demandée : elle prend quelques minutes, la date affichée "
+            "changera une fois terminée.",
+        )
+    return redirect("reports:indicators")

@@ -171,8 +171,8 @@ class PupilRow:
 # --- Validation ------------------------------------------------------------------------------
 
 
-def map_header(fields: list[str]) -> dict[str, int]:
-    positions, missing, doubled = {}, [], []
+def map_header(fields: list[str], source: CsvSource | None = None) -> dict[str, int]:
+    positions, doubled = {}, []
     for index, raw in enumerate(fields):
         column = HEADER_LOOKUP.get(normalize_key(raw))
         if column is None:
@@ -183,13 +183,16 @@ def map_header(fields: list[str]) -> dict[str, int]:
     missing = [c for c in REQUIRED_COLUMNS if c not in positions]
     problems = []
     if missing:
-        problems.append(
-            "Colonne(s) obligatoire(s) absente(s) : "
-            + ", ".join(missing)
-            + ". En-têtes attendus : "
-            + ";".join(REQUIRED_COLUMNS)
-            + " (voir la documentation de l'import)."
-        )
+        if source is not None:
+            problems.append(source.header_problem(fields, missing, REQUIRED_COLUMNS))
+        else:
+            problems.append(
+                "Colonne(s) obligatoire(s) absente(s) : "
+                + ", ".join(missing)
+                + ". En-têtes attendus : "
+                + ";".join(REQUIRED_COLUMNS)
+                + " (voir la documentation de l'import)."
+            )
     if doubled:
         problems.append("Colonne(s) présente(s) deux fois : " + ", ".join(sorted(set(doubled))))
     if problems:
@@ -431,6 +434,7 @@ def import_pupils(
     today: dt.date | None = None,
     progress: ProgressCallback | None = None,
     batch_size: int = BATCH_SIZE,
+    encoding: str | None = None,
 ) -> ImportReport:
     """Read the file once, in one transaction: each batch of valid rows is written as soon as
     it is validated, and the first invalid row stops the writing (the rest is still checked
@@ -445,11 +449,11 @@ def import_pupils(
     school_year = school_year if school_year is not None else school_year_of(today)
     report = ImportReport()
     try:
-        source = CsvSource(stream)
+        source = CsvSource(stream, encoding=encoding)
         report.encoding, report.delimiter = source.encoding_label, source.delimiter
         rows = source.rows()
         _, header = next(rows)
-        positions = map_header(header)
+        positions = map_header(header, source)
     except ImportFileError as exc:
         report.add_error(1, "", str(exc))
         return report

@@ -148,8 +148,9 @@ def student_detail(request, public_id):
         "students/student_detail.html",
         {
             "student": student,
-            "representatives": student.representatives.all(),
+            "representatives": student.representatives.order_by("responsibility_level", "id"),
             "enrolments": student.enrolments.select_related("school"),
+            "can_record_exit": can_write_students(request.user),
             "history": history,
             "today": timezone.localdate(),
             "retention": RetentionNotice.objects.filter(student=student).first(),

@@ -4,6 +4,7 @@ Persona naming: `owner` acts in its own school, `colleague` reads the same scope
 `outsider` holds the same role somewhere else and must get 404 / nothing.
 """
 
+import datetime as dt
 import os
 from types import SimpleNamespace
 
@@ -11,7 +12,7 @@ import pytest
 from django.test import Client
 
 from accounts.enums import Role
-from foquale.models import Network
+from territories.models import Network
 
 from .accounts.factories import RoleAssignmentFactory, UserFactory, pass_second_factor
 from .live_server import TrackingLiveServer
@@ -33,6 +34,26 @@ def require_or_skip(condition: bool, reason: str):
     if IN_CI:
         pytest.fail(f"Requis en CI : {reason}")
     pytest.skip(reason)
+
+
+class Clock:
+    """The suite's one clock: `at(when)` stops time there (a date means 10:00 that day, a
+    naive datetime is local time) and returns the day; `tick=True` lets it run on from there
+    (browser journeys)."""
+
+    def __init__(self, traveller):
+        self._traveller = traveller
+
+    def at(self, when: dt.date | dt.datetime, *, tick: bool = False) -> dt.date:
+        if not isinstance(when, dt.datetime):
+            when = dt.datetime.combine(when, dt.time(10, 0))
+        self._traveller.move_to(when, tick=tick)
+        return when.date()
+
+
+@pytest.fixture
+def clock(time_machine):
+    return Clock(time_machine)
 
 
 # What to install or set so that skipped tests run (named in the end-of-run summary).

@@ -20,6 +20,7 @@ from ..models import (
     CommissionSession,
     Entretien,
     RepreparationDossier,
+    can_pronounce,
 )
 from ..perms import COMMISSION_ROLES, HEAD_ROLES, READ_ROLES, TRAIL_ROLES, role_in
 from .serializers import (
@@ -27,6 +28,8 @@ from .serializers import (
     DossierDetailSerializer,
     DossierListSerializer,
     EntretienSerializer,
+    PronounceResultSerializer,
+    PronounceSerializer,
     SessionSerializer,
     TransitionSerializer,
 )
@@ -51,7 +54,9 @@ class DossierViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         qs = (
             RepreparationDossier.objects.visible_to(self.request.user)
-            .select_related("student", "school", "exam_result", "proposed_school")
+            .select_related(
+                "student", "school", "exam_result", "proposed_school", "commission_departement"
+            )
             .by_priority()
         )
         if self.action == "retrieve":
@@ -99,6 +104,7 @@ class DossierViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
                     proposed_school=school,
                     impossibility_reason=data["impossibility_reason"],
                     requested_formation=data["requested_formation"],
+                    request_reason=data["request_reason"],
                     comment=comment,
                 )
             elif name == "inform_family":
@@ -180,6 +186,34 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
             channel=AccessLog.Channel.API,
         )
         return response
+
+    @extend_schema(
+        request=PronounceSerializer,
+        responses={200: PronounceResultSerializer, 403: None, 409: None},
+    )
+    @action(detail=True, methods=["post"])
+    def pronounce(self, request, id=None):
+        """The IA-DASEN (or a delegate) pronounces the session's proposed assignments."""
+        session = self.get_object()
+        body = PronounceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not can_pronounce(request.user, session.commission.departement_id):
+            return Response(
+                {
+                    "detail": "Seul l'IA-DASEN du département, ou la personne à qui il a "
+                    "délégué le prononcé des affectations, peut prononcer une affectation."
+                },
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        try:
+            done, refused = services.pronounce(
+                session=session, by=request.user, dossier_ids=body.validated_data.get("dossiers")
+            )
+        except ValidationError as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"pronounced": DecisionSerializer(done, many=True).data, "refused": refused}
+        )
 
 
 class DecisionViewSet(
