@@ -5,7 +5,7 @@ audit sits below the apps that hold personal data: each one says, in its own `re
 
 - the app owning the pupil record (students) gives `inactive` (the pupils with no activity
   since a date, annotated with `last_activity_on`), `anonymise` and `find` (a pupil from the
-  identifier an administrator types);
+  identifier an administrator types) and `search` (the pupils a typed name matches);
 - any app may give `in_use` (an `Exists` over its rows correlated to the pupil through
   `OuterRef("pk")`, true while it still needs the record) and `anonymise` for its own rows.
 """
@@ -29,6 +29,7 @@ class PersonalData:
     in_use: Callable[[dt.date], Exists] | None = None
     anonymise: Callable[[Iterable[int], dt.datetime], None] | None = None
     find: Callable[[str], tuple[int, str] | None] | None = None
+    search: Callable[[str], list[tuple[int, str]]] | None = None
 
 
 _HOLDERS: dict[str, PersonalData] = {}
@@ -88,6 +89,12 @@ def find_student(identifier: str) -> tuple[int, str] | None:
     """(pk, public id) of the pupil an administrator searches for, None if unknown."""
     owner = _owner()
     return owner.find(identifier) if owner.find is not None else None
+
+
+def search_students(text: str) -> list[tuple[int, str]]:
+    """(pk, public id) of the pupils whose name matches what an administrator types."""
+    owner = _owner()
+    return owner.search(text) if owner.search is not None else []
 
 
 def apply_retention(*, today: dt.date, now, dry_run: bool = False) -> RetentionReport:

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -10,7 +12,15 @@ from accounts.perms import SCOPED, access
 
 from .forms import AccessLogFilterForm
 from .models import AccessLog, RetentionNotice
-from .retention import find_student
+from .retention import find_student, search_students
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 @access(SCOPED, roles={Role.ADMINISTRATEUR})
@@ -23,9 +33,17 @@ def access_log(request):
     username = form.cleaned_data["compte"] if valid else ""
     if object_id:
         student = find_student(object_id)
-        qs = qs.naming_student(*student) if student else qs.filter(object_id=object_id)
+        if student:
+            qs = qs.naming_student(*student)
+        elif _is_uuid(object_id):
+            qs = qs.filter(object_id=object_id)
+        else:
+            qs = qs.naming_students(search_students(object_id))
     if username:
-        qs = qs.filter(user__username=username)
+        by_name = Q()
+        for word in username.split():
+            by_name &= Q(user__last_name__istartswith=word) | Q(user__first_name__istartswith=word)
+        qs = qs.filter(Q(user__username__iexact=username) | by_name)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     notices = RetentionNotice.objects.count()
     grants = ExceptionalAccess.objects.select_related("user", "etablissement")[:50]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rulebook.registry import Status, fixed, setting
+from territories.enums import SchoolType
 
 from .enums import Exam
 
@@ -147,10 +148,10 @@ fixed(
     "celle du département de l'établissement demandé",
     label="Commission qui examine une demande de changement d'établissement",
     source="Circulaire 2017-066 du 12 avril 2017 (demande explicite et motivée de la famille "
-    "pour un autre établissement) ; instruction du 3 juillet 2025 (seed 000) ; domain.md "
-    "§4.4-4.5",
+    "pour un autre établissement) ; l'IA-DASEN prononce l'affectation dans les établissements "
+    "publics de son département (ac-besancon.fr ; domain.md §4.4-4.5)",
     section=SECTION,
-    status=Status.ASSUMPTION,
+    status=Status.TEXT,
     reading="Une demande pour un lycée d'un autre département n'est plus refusée : elle est "
     "motivée (motif obligatoire) et transmise à la commission du département du lycée demandé, "
     "qui l'inscrit à son ordre du jour et décide. L'établissement d'origine, son CIO et la "
@@ -170,19 +171,20 @@ CHAIR_PRONOUNCES = setting(
     "D.331-61 n'est consommé et la lettre à la famille ne se prépare qu'après ce prononcé. "
     "Oui : la décision de la commission est elle-même le prononcé.",
 )
-fixed(
-    "DOSSIERS_RECEIVING_SCHOOLS",
-    "lycées publics (LGT, LP, LPO, lycée agricole, EREA) offrant la voie de l'examen",
-    label="Établissements d'accueil proposables à la commission",
+RECEIVING_SCHOOL_TYPES = setting(
+    "DOSSIERS_RECEIVING_SCHOOL_TYPES",
+    ("lgt", "lp", "lpo", "agricole", "erea"),
+    label="Types d'établissements d'accueil proposables à la commission (codes)",
     source="Instruction du 3 juillet 2025 (seed 000) : « affectation en Terminale » ; "
     "affectation prononcée dans un établissement public (ac-besancon.fr)",
-    section=SECTION,
     status=Status.ASSUMPTION,
-    reading="Ni collège, ni CFA, ni établissement privé ; voie générale, technologique ou "
-    "professionnelle selon l'examen (tout lycée pour le BTS).",
+    section=SECTION,
+    reading="Lycées publics : LGT, LP, LPO, lycée agricole, EREA ; ni collège, ni CFA, ni "
+    "établissement privé. S'y ajoute la voie de l'examen (générale, technologique ou "
+    "professionnelle ; tout lycée pour le BTS).",
+    check=lambda v: bool(v) and set(v) <= set(SchoolType.values),
 )
-# Types of school that prepare a Terminale, and the voie each exam needs.
-RECEIVING_SCHOOL_TYPES = ("lgt", "lp", "lpo", "agricole", "erea")
+# The voie a receiving lycée must offer for each exam (any lycée for the BTS).
 EXAM_VOIE_FIELD = {
     Exam.BAC_GENERAL: "voie_generale",
     Exam.BAC_TECHNO: "voie_technologique",
@@ -196,7 +198,7 @@ def receiving_schools(exam: str | None = None):
     """The schools a commission may propose for `exam` (all suitable lycées without one)."""
     from territories.models import Etablissement
 
-    qs = Etablissement.objects.filter(school_type__in=RECEIVING_SCHOOL_TYPES)
+    qs = Etablissement.objects.filter(school_type__in=list(RECEIVING_SCHOOL_TYPES()))
     field = EXAM_VOIE_FIELD.get(exam)
     if field:
         qs = qs.filter(**{field: True})

@@ -10,7 +10,9 @@ from django.db.models import Count, Min, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
@@ -900,3 +902,34 @@ def dashboard_panel(request) -> str:
             request=request,
         )
     return ""
+
+
+def student_cases(request, student) -> list[dict]:
+    """The pupil's prevention page and paths the viewer may open, for the pupil's record."""
+    role = request.user.active_role
+    if role is None:
+        return []
+    cases = []
+    if role.role in SCHOOL_READ_ROLES and role.is_nominative:
+        cases.append(
+            {
+                "kind": "Prévention",
+                "label": "Signaux, suivis en GPDS et parcours",
+                "state": "",
+                "url": reverse("prevention:student", args=[student.public_id]),
+            }
+        )
+    for model, roles in ((Pafi, PATH_READ_ROLES), (Derogatoire, PATH_READ_ROLES),
+                         (Tdo, SCHOOL_READ_ROLES)):  # fmt: skip
+        if role.role not in roles:
+            continue
+        for path in model.objects.visible_to(request.user).filter(student=student):
+            cases.append(
+                {
+                    "kind": capfirst(model._meta.verbose_name),
+                    "label": f"ouvert le {path.created_at:%d/%m/%Y}",
+                    "state": path.get_status_display(),
+                    "url": path.get_absolute_url(),
+                }
+            )
+    return cases

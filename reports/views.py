@@ -1,15 +1,17 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from accounts.perms import SCOPED, access
+from students.rules import school_year_of
 
 from . import summary
 from .api.views import ALLOWED_GROUPINGS
-from .charts import bars, voie_label
+from .charts import bars, format_count, format_rate, level_label, voie_label
 from .enums import TerritoryLevel
 from .forms import IndicatorPageForm
 from .indicators import DROPOUTS, aggregate, families, get_family, is_summary, present, scoped
@@ -34,13 +36,22 @@ def indicators(request):
     available = [f for f in families() if f.available()]
     levels = ALLOWED_GROUPINGS[role.scope_level]
     default_level = next(v for v in TerritoryLevel.values if v in levels)
+    wanted = get_family(request.GET.get("famille", "")) if "famille" in request.GET else None
+    family = wanted if wanted in available else DROPOUTS
+    years = _years(family, request.user)
     form = IndicatorPageForm(
         request.GET or None,
         families=available,
         levels=levels,
-        initial={"famille": DROPOUTS.slug, "territoire": default_level},
+        years=years,
+        initial={
+            "famille": DROPOUTS.slug,
+            "territoire": default_level,
+            "par": "voie",
+            "annee": _default_year(years),
+        },
     )
-    family, territory, dims, year = DROPOUTS, default_level, ["voie"], None
+    territory, dims, year = default_level, ["voie"], _default_year(years)
     if form.is_bound and form.is_valid():
         family = get_family(form.cleaned_data["famille"])
         territory = form.cleaned_data["territoire"]
@@ -59,6 +70,10 @@ def indicators(request):
     ]
     for row in rows:
         row["cells"] = [cell(m, row) for m in family.measures]
+        row["voie_label"] = voie_label(row["voie"]) if row.get("voie") else "—"
+        row["niveau_label"] = level_label(row["niveau"]) if row.get("niveau") else "—"
+        shown_year = row.get("annee") or year
+        row["annee_label"] = f"{shown_year}-{shown_year + 1}" if shown_year else "—"
     params = {"territoire": territory, "par": ",".join(dims)}
     if year:
         params["annee"] = year
@@ -79,13 +94,27 @@ def indicators(request):
     )
 
 
+def _years(family, user) -> list[int]:
+    """School years with figures in the scope, latest first (the year list of the form)."""
+    values = scoped(family, user).values_list(family.year, flat=True).distinct()
+    return sorted({y for y in values if y}, reverse=True)
+
+
+def _default_year(years: list[int]) -> int | None:
+    """The school year running today when it has figures, else the latest that has."""
+    current = school_year_of(timezone.localdate())
+    if current in years:
+        return current
+    return next((y for y in years if y <= current), years[0] if years else None)
+
+
 def cell(measure, row) -> str:
     value = row["valeurs"].get(measure.name)
     if value is None:
         return "< 5" if measure.name in row["masquees"] else "—"
     if measure.is_rate:
-        return f"{value:.1f} %".replace(".", ",")
-    return str(value)
+        return format_rate(value)
+    return format_count(value)
 
 
 def dashboard_panel(request) -> str:

@@ -34,7 +34,7 @@ from territories.imports import (
 from territories.models import Etablissement
 from territories.validators import normalize_uai, validate_uai
 
-from .enums import ExitReason, Level, Sex
+from .enums import ExitReason, Level, ResponsibilityLevel, Sex
 from .models import Enrolment, LegalRepresentative, Student
 from .rules import school_year_of
 from .validators import is_ine, normalize_ine, validate_ine
@@ -717,6 +717,7 @@ class _PostgresWriter(_Writer):
             "year": self.school_year,
             "today": self.today,
             "moved": ExitReason.CHANGEMENT_ETABLISSEMENT.value,
+            "legal": ResponsibilityLevel.LEGAL.value,
         }
 
     def write(self, rows: list[PupilRow]) -> None:
@@ -849,9 +850,10 @@ class _PostgresWriter(_Writer):
                 RETURNING e.*
             ), up AS (
                 INSERT INTO {table} AS t (student_id, school_id, school_year, level, division,
-                                          voie, entry_date, exit_date, exit_reason)
+                                          voie, entry_date, exit_date, exit_reason,
+                                          exit_motif_code, exit_source)
                 SELECT student_id, school_id, %(year)s, level, division, voie, entry_date,
-                       NULL, ''
+                       NULL, '', '', ''
                 FROM src
                 ON CONFLICT (student_id, school_id, school_year) DO UPDATE SET
                     level = EXCLUDED.level, division = EXCLUDED.division, voie = EXCLUDED.voie,
@@ -902,8 +904,11 @@ class _PostgresWriter(_Writer):
                       IS DISTINCT FROM ({", ".join(f"src.{f}" for f in fields)})
                 RETURNING r.*
             ), ins AS (
-                INSERT INTO {table} (student_id, {", ".join(fields)})
-                SELECT src.student_id, {", ".join(f"src.{f}" for f in fields)} FROM src
+                INSERT INTO {table} (student_id, {", ".join(fields)}, relationship_code,
+                                     responsibility_level, is_priority_contact, siecle_person_id)
+                SELECT src.student_id, {", ".join(f"src.{f}" for f in fields)}, '',
+                       %(legal)s, FALSE, ''
+                FROM src
                 WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE {same})
                 RETURNING *
             ), hist AS (

@@ -56,4 +56,12 @@ def find(identifier: str) -> tuple[int, str] | None:
     return (row[0], str(row[1])) if row else None
 
 
-register(PersonalData(app="students", inactive=inactive, anonymise=anonymise, find=find))
+def search(text: str) -> list[tuple[int, str]]:
+    """The pupils whose last and first names start with the words typed (at most 20)."""
+    rows = Student.objects.search(text).values_list("pk", "public_id")[:20]
+    return [(pk, str(public_id)) for pk, public_id in rows]
+
+
+register(
+    PersonalData(app="students", inactive=inactive, anonymise=anonymise, find=find, search=search)
+)

@@ -97,7 +97,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+FORM_RENDERER = "config.forms.FormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -314,6 +314,13 @@ DASHBOARD_PANELS = [
     "notifications.views.calendar_panel",
     "reports.views.dashboard_panel",
     "accounts.views.dashboard_panel",
+]
+
+# Each module lists the pupil's cases the viewer may open, linked from the pupil's record.
+STUDENT_CASES = [
+    "dossiers.views.student_cases",
+    "mlds.views.student_cases",
+    "prevention.views.student_cases",
 ]
 
 ACADEMIE_NAME = env("ACADEMIE_NAME", default="Académie de démonstration")

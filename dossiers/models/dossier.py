@@ -367,11 +367,12 @@ class RepreparationDossier(models.Model):
 
     @property
     def decided_school(self):
+        decision = getattr(self, "decision", None)
+        if decision is not None:
+            # A transmitted re-enrolment request (impossible at the origin) ends here too.
+            return decision.capacity.school if decision.is_assignment else None
         if self.state == S.REINSCRIT or self.wish == Wish.REINSCRIPTION_ORIGINE and self.decided_on:
             return self.school
-        decision = getattr(self, "decision", None)
-        if decision is not None and decision.is_assignment:
-            return decision.capacity.school
         return None
 
     def deadline_specs(self) -> list[DeadlineSpec]:
@@ -702,7 +703,7 @@ class RepreparationDossier(models.Model):
                 raise ValidationError(
                     "L'établissement proposé doit être différent de l'établissement d'origine."
                 )
-            if proposed_school.school_type not in rules.RECEIVING_SCHOOL_TYPES:
+            if proposed_school.school_type not in rules.RECEIVING_SCHOOL_TYPES():
                 raise ValidationError(
                     "L'établissement proposé doit être un lycée public qui prépare à l'examen "
                     "(ni collège, ni CFA, ni établissement privé)."

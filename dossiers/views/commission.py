@@ -99,7 +99,7 @@ def _capacity_options(capacities, exam: str) -> dict:
     suitable = [
         c
         for c in capacities
-        if c.school.school_type in rules.RECEIVING_SCHOOL_TYPES
+        if c.school.school_type in rules.RECEIVING_SCHOOL_TYPES()
         and (field is None or getattr(c.school, field))
     ]
     return {

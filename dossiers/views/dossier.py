@@ -154,7 +154,11 @@ def dossier_action(request, public_id, name):
     except ValidationError as exc:
         dossier.refresh_from_db()
         return _error_page(request, dossier, " ".join(exc.messages), status=409, bound=form)
-    messages.success(request, f"{TRANSITIONS[name].label} : c'est enregistré.")
+    messages.success(
+        request,
+        f"Action « {TRANSITIONS[name].label} » enregistrée ; "
+        f"le dossier est maintenant à l'étape « {dossier.get_state_display()} ».",
+    )
     return redirect(dossier)
 
 

@@ -322,3 +322,25 @@ def dashboard_panel(request) -> str:
         },
         request=request,
     )
+
+
+def student_cases(request, student) -> list[dict]:
+    """The pupil's re-preparation dossiers the viewer may open, for the pupil's record."""
+    role = request.user.active_role
+    if role is None or not role_in(request.user, READ_ROLES):
+        return []
+    dossiers = (
+        RepreparationDossier.objects.visible_to(request.user)
+        .filter(student=student)
+        .select_related("exam_result")
+        .order_by("-opened_on")
+    )
+    return [
+        {
+            "kind": "Re-préparation",
+            "label": f"{d.exam_result.exam_label} ({d.exam_result.session_year})",
+            "state": d.get_state_display(),
+            "url": d.get_absolute_url(),
+        }
+        for d in dossiers
+    ]

@@ -159,3 +159,33 @@ def dashboard_panel(request) -> str:
         {"counts": counts, "can_signal": can_signal(request.user), "role": role},
         request=request,
     )
+
+
+def student_cases(request, student) -> list[dict]:
+    """The young person's MLDS follow-ups, Ambition emploi and droit au retour the viewer may
+    open, for the pupil's record."""
+    from ..models import DroitRetour
+    from .droit_retour import READ_ROLES as DROIT_RETOUR_ROLES
+
+    role = active_role(request.user)
+    if role is None:
+        return []
+    cases = []
+    kinds = [
+        (FollowUp, "Suivi MLDS", PAGE_ROLES),
+        (AmbitionEmploi, "Parcours Ambition emploi", PAGE_ROLES),
+        (DroitRetour, "Droit au retour en formation", DROIT_RETOUR_ROLES),
+    ]
+    for model, kind, roles in kinds:
+        if role.role not in roles:
+            continue
+        for case in model.objects.visible_to(request.user).filter(student=student):
+            cases.append(
+                {
+                    "kind": kind,
+                    "label": f"ouvert le {case.created_at:%d/%m/%Y}",
+                    "state": case.get_status_display(),
+                    "url": case.get_absolute_url(),
+                }
+            )
+    return cases

@@ -321,6 +321,7 @@ def test_session_creation(world, client_for):
 def test_family_letter_names_pupil_and_assigned_school(world, transmitted, client_for, media_root):
     dossier, session, capacity = transmitted
     dossier.student.birth_date = dt.date(2009, 3, 1)  # a minor: the letter goes to the family
+    dossier.student.first_name, dossier.student.sex = "Assia", "F"
     dossier.student.save()
     LegalRepresentativeFactory(student=dossier.student, first_name="Hélène", last_name="Lefèvre")
     assign(session=session, dossier=dossier, capacity=capacity, by=world.users.dasen1)
@@ -330,6 +331,9 @@ def test_family_letter_names_pupil_and_assigned_school(world, transmitted, clien
     text = pdf_text(doc.file.path)
     assert "LEFÈVRE" in text and "Lycée Jacques Amyot" in text and "Hélène Lefèvre" in text
     assert "Page 1 sur 1" in text and "Terminale professionnelle MELEC" in text
+    flat = " ".join(text.split())
+    assert "n'a pas été admise" in flat.replace("’", "'") and "admis(e)" not in flat
+    assert "d’Assia" in flat and "de Assia" not in flat
     page = client.get(url("detail", dossier.public_id)).text
     assert doc.title in page
     download = client.get(url("document", doc.public_id))
@@ -347,7 +351,7 @@ def test_letter_for_an_adult_goes_to_the_pupil(world, frozen, media_root):
     doc = services.render_family_letter(dossier=d, by=world.users.chef_a)
     text = pdf_text(doc.file.path)
     assert "Parent" not in text and d.student.last_name.upper() in text
-    assert "réinscrit(e) au Lycée Léonard de Vinci" in text
+    assert "réinscrite au Lycée Léonard de Vinci" in text  # the factory's pupils are girls
 
 
 def test_no_letter_before_a_decision(world, dossier, client_for, media_root):

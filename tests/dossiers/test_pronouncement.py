@@ -285,3 +285,33 @@ def test_data_migration_keeps_former_assignments_as_pronounced(world, proposed):
     assert decision.pronounced_at == decision.decided_at
     assert decision.pronounced_by == world.users.commission1
     assert session.proposals().count() == 0
+
+
+def test_the_demo_session_shows_proposals_awaiting_the_pronouncement(world, on_day):
+    from io import StringIO
+
+    from dossiers import demo
+
+    from ..students.factories import StudentFactory
+
+    on_day(dt.date(2025, 7, 9))
+    for username, user in (
+        ("chef.lycee", world.users.chef_a),
+        ("dasen.77", world.users.dasen1),
+        ("commission.77", world.users.commission1),
+    ):
+        user.username = username
+        user.save()
+    StudentFactory.create_batch(30, current_school=world.school_a)
+    demo.build(today=dt.date(2025, 7, 9), stdout=StringIO())
+    session = world.dep1.commission.sessions.get()
+    assert session.proposals().count() == 2
+    page_user = world.users.dasen1
+    assert can_pronounce_now(page_user, session)
+
+
+def can_pronounce_now(user, session):
+    from dossiers.models import can_pronounce
+
+    user.active_role = user.roles[0]
+    return can_pronounce(user, session.commission.departement_id)
