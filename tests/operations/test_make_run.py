@@ -118,7 +118,7 @@ def test_a_second_user_is_served_while_an_upload_is_processed(dev_server):
     answered = head.post(
         f"{url}/eleves/import/",
         data={"csrfmiddlewaretoken": token},
-        files={"file": ("eleves.csv", content, "text/csv")},
+        files={"files": ("eleves.csv", content, "text/csv")},
         headers={"Referer": f"{url}/eleves/import/"},
         timeout=60,
     )
