@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.perms import AUTHENTICATED
+from accounts.perms import AUTHENTICATED, PUBLIC
 from accounts.views import home
 
 handler404 = "accounts.views.page_not_found"
@@ -22,6 +24,19 @@ class DocsView(SpectacularSwaggerSplitView):
     template_name = "api/swagger_ui.html"
 
 
+class AccessibilityStatementView(TemplateView):
+    """The accessibility statement required by décret 2019-768, linked from every footer."""
+
+    access_scope = PUBLIC
+    template_name = "accessibilite.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "accessibility_contact": settings.ACCESSIBILITY_CONTACT,
+        }
+
+
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("students.api.urls")),
@@ -35,6 +50,11 @@ api_v1 = [
 
 urlpatterns = [
     path("", home, name="home"),
+    path(
+        "accessibilite/",
+        login_not_required(AccessibilityStatementView.as_view()),
+        name="accessibility",
+    ),
     path("", include("operations.urls")),
     path("compte/", include("accounts.urls")),
     path("structures/", include("accounts.urls_structures")),

@@ -88,9 +88,10 @@ def build(*, today: dt.date, stdout) -> None:
             return
         opened += report.dossiers_opened
     _advance(lpo, chef, story, rng)
+    sessions = CommissionSession.objects.count()
     stdout.write(
         f"Re-préparation : {opened} dossiers d'élèves ajournés (session {session_year}), "
-        "une séance de commission."
+        f"{sessions} séance(s) de commission."
     )
 
 

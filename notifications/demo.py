@@ -82,12 +82,18 @@ def _illustrative_deadlines(today: dt.date, stdout):
 
 
 def build(*, today: dt.date, stdout) -> None:
+    seeded = False
     for academie in Academie.objects.all():
+        if SchoolCalendar.objects.filter(academie=academie).exists():
+            continue  # the demo loader wrote the académie's calendar (demo/school_calendar.py)
         calendar.seed_calendar_2025_2026(academie=academie, zone=Zone.C)
         _seed_current_year(academie, today)
+        seeded = True
     _illustrative_deadlines(today, stdout)
     result = services.run_daily_sweep(today=today)
+    if seeded:
+        stdout.write("  Calendrier 2025-2026 chargé.")
     stdout.write(
-        f"  Calendrier 2025-2026 chargé ; balayage du {today:%d/%m/%Y} : "
-        f"{result.reminders_created} rappel(s), {result.age_deadlines_created} échéance(s) d'âge."
+        f"  Balayage du {today:%d/%m/%Y} : {result.reminders_created} rappel(s), "
+        f"{result.age_deadlines_created} échéance(s) d'âge."
     )

@@ -21,4 +21,5 @@ urlpatterns = [
     ),
     path("operations/", views.operations, name="operations"),
     path("operations/relancer/", views.retry_failed, name="retry_failed"),
+    path("operations/balayer/", views.sweep_now, name="sweep_now"),
 ]

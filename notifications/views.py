@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -239,8 +240,26 @@ def operations(request):
             "recent": digests.filter(state=SendState.SENT)
             .select_related("recipient")
             .order_by("-sent_at", "-id")[:20],
+            "without_scheduler": not settings.CELERY_BROKER_URL,
         },
     )
+
+
+@access(SCOPED, roles=OPERATIONS_ROLES)
+@require_POST
+def sweep_now(request):
+    """Without a broker nothing runs the morning sweep nor the daily digests: an administrator
+    runs both from the page (the digests in the background, like the scheduled task)."""
+    result = services.run_daily_sweep()
+    tasks.send_digests.delay_on_commit()
+    messages.success(
+        request,
+        f"Balayage du {result.day:%d/%m/%Y} effectué : {result.due_deadlines} échéance(s) "
+        f"due(s), {result.reminders_created} rappel(s) créé(s), "
+        f"{result.age_deadlines_created} échéance(s) d'âge. Les synthèses du jour partent "
+        "maintenant.",
+    )
+    return redirect("notifications:operations")
 
 
 @access(SCOPED, roles=OPERATIONS_ROLES)

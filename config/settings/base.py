@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rulebook",
     "imports",
     "jobs",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -354,6 +355,8 @@ STUDENT_CASES = [
 ]
 
 ACADEMIE_NAME = env("ACADEMIE_NAME", default="Académie de démonstration")
+# Where users report an accessibility barrier (named in the accessibility statement).
+ACCESSIBILITY_CONTACT = env("ACCESSIBILITY_CONTACT", default="accessibilite@ac-creteil.example")
 
 LOGGING = {
     "version": 1,

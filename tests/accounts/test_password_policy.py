@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from accounts.enums import AuthEventKind
-from accounts.management.commands.load_demo import DEMO_PASSWORD
 from accounts.models import AuthEvent
+from demo.management.commands.load_demo import DEMO_PASSWORD
 
 from ..conftest import TEST_PASSWORD
 

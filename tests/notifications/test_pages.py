@@ -219,6 +219,35 @@ def test_calendar_is_editable_in_the_admin(world, client_for, calendar_2025):
     assert client.get("/admin/notifications/digest/").status_code == 200
 
 
+def test_without_a_broker_the_administrator_runs_the_sweep_from_the_page(
+    world, client_for, settings
+):
+    DeadlineFactory(subject=StudentFactory(current_school=world.school_a))
+    admin = client_for(world.users.admin)
+    url = reverse("notifications:operations")
+    page = admin.get(url).text
+    assert "Aucun planificateur ne tourne dans ce mode" in page
+    assert "Lancer le balayage maintenant" in page
+    assert not Reminder.objects.exists()
+
+    response = admin.post(reverse("notifications:sweep_now"), follow=True)
+    assert response.redirect_chain[-1][0] == url
+    assert "Balayage du 13/07/2026 effectué" in response.text
+    created = Reminder.objects.count()
+    assert created >= 1 and f"1 échéance(s) due(s), {created} rappel(s) créé(s)" in response.text
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+    assert "Lancer le balayage maintenant" not in admin.get(url).text
+
+
+def test_only_administrators_may_run_the_sweep(world, client_for):
+    DeadlineFactory(subject=StudentFactory(current_school=world.school_a))
+    for user in (world.users.chef_a, world.users.cio1, world.users.pilot, world.users.norole):
+        assert client_for(user).post(reverse("notifications:sweep_now")).status_code == 404
+        assert client_for(user).get(reverse("notifications:sweep_now")).status_code == 404
+    assert not Reminder.objects.exists()
+
+
 def test_inbox_puts_overdue_first_then_due_soon_then_birthdays_apart(world, client_for):
     from students.enums import AgeEvent
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from accounts.management.commands.load_demo import DEMO_PASSWORD
+from demo.management.commands.load_demo import DEMO_PASSWORD
 
 from ..students.import_factories import csv_bytes, pupil_row
 
@@ -118,7 +118,7 @@ def test_a_second_user_is_served_while_an_upload_is_processed(dev_server):
     answered = head.post(
         f"{url}/eleves/import/",
         data={"csrfmiddlewaretoken": token},
-        files={"file": ("eleves.csv", content, "text/csv")},
+        files={"files": ("eleves.csv", content, "text/csv")},
         headers={"Referer": f"{url}/eleves/import/"},
         timeout=60,
     )

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.enums import Role
-from accounts.management.commands.load_demo import DEMO_PASSWORD
 from accounts.models import User
+from demo.management.commands.load_demo import DEMO_PASSWORD
 from students.models import Enrolment, Student
 from students.validators import ine_format
 from territories.models import CIO, Bassin, Departement, Etablissement

@@ -15,6 +15,7 @@ import traceback
 import unicodedata
 import uuid
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -22,9 +23,8 @@ from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from accounts.enums import Role
-from accounts.management import demo_names as names
-from accounts.management import demo_territory as territory
 from accounts.models import RoleAssignment, User
+from demo import names, school_calendar, territory
 from students.enums import ExitReason, Level, Sex
 from students.models import Enrolment, LegalRepresentative, Student
 from students.rules import school_year_of
@@ -43,6 +43,10 @@ from territories.validators import uai_key
 DEMO_PASSWORD = "Secuparcours-demo-2026"
 DEMO_APPS = ["dossiers", "prevention", "mlds", "foquale", "notifications", "reports"]
 BATCH = 5000
+# The demo LPO: enough pupils in exam classes that the results of the last session give every
+# step of the re-preparation story (14 ajournés at least), whatever --pupils says.
+LPO_MINIMUM = 80
+EXAM_LEVELS = [Level.TERMINALE_PRO, Level.TERMINALE_G, Level.TERMINALE_T, Level.CAP2]
 
 # Level: (age at the start of the school year, voie, illustrative MEF code, division prefix,
 # level of the previous year, whether the previous year is in another school).
@@ -152,6 +156,21 @@ STAFF = [
     ("admin", "Anne", "Lacroix", [(Role.ADMINISTRATEUR, "academie")]),
 ]
 DEMO_USERNAMES = [username for username, *_ in STAFF]
+# What the final summary counts, queried once everything is loaded: (label, model, filter).
+SUMMARY = [
+    ("établissements", "territories.Etablissement", {}),
+    ("élèves", "students.Student", {}),
+    ("dossiers de re-préparation", "dossiers.RepreparationDossier", {}),
+    ("séances de commission", "dossiers.CommissionSession", {}),
+    ("parcours de prévention (PAFI)", "prevention.Pafi", {}),
+    ("parcours de prévention (TDO)", "prevention.Tdo", {}),
+    ("suivis MLDS", "mlds.FollowUp", {}),
+    ("projets FoQualE", "foquale.Project", {}),
+    ("appels à projets FoQualE", "foquale.CallForProjects", {}),
+    ("échéances", "notifications.Deadline", {}),
+    ("rappels", "notifications.Reminder", {}),
+    ("calendriers scolaires", "notifications.SchoolCalendar", {}),
+]
 
 
 def _phone(rng, prefix: str) -> str:
@@ -200,13 +219,19 @@ class Command(BaseCommand):
             self._create_territories()
             self._create_networks()
             self._create_staff()
+            dates = school_calendar.write_calendar(academie=self.academie, today=self.today)
         self.stdout.write(
             f"Structures : {len(self.schools)} établissements, {len(self.bassins)} bassins et CIO."
+        )
+        self.stdout.write(
+            f"Calendrier de démonstration : résultats du bac {dates['session']} publiés le "
+            f"{dates['results_day']:%d/%m/%Y}, rentrée le {dates['rentree']:%d/%m/%Y}."
         )
         self._create_pupils(pupils)
         self.stdout.write(f"Élèves : {pupils} en {time.monotonic() - started:.1f} s.")
         if not without_apps:
             self._build_apps(strict=strict)
+        self._print_summary()
         self._print_accounts()
         self.stdout.write(
             self.style.SUCCESS(f"Démonstration prête en {time.monotonic() - started:.1f} s.")
@@ -386,9 +411,10 @@ class Command(BaseCommand):
         by_remainder = sorted(range(len(raw)), key=lambda i: raw[i] - counts[i], reverse=True)
         for i in by_remainder[: total - sum(counts)]:
             counts[i] += 1
-        # The demo LPO has at least one pupil of each of its levels, even in a small demo.
+        # The demo LPO has every level and enough exam classes for the re-preparation story,
+        # even in a small demo.
         lpo = self.schools.index(self.lpo)
-        needed = min(len(SCHOOL_PROFILES[SchoolType.LPO][2]), total) - counts[lpo]
+        needed = min(LPO_MINIMUM, total) - counts[lpo]
         while needed > 0:
             donor = max((i for i in range(len(counts)) if i != lpo), key=counts.__getitem__)
             counts[donor] -= 1
@@ -408,9 +434,11 @@ class Command(BaseCommand):
         for school, count in zip(self.schools, counts, strict=True):
             levels, weights = zip(*SCHOOL_PROFILES[school.school_type][2], strict=True)
             for i in range(count):
-                # The demo LPO has every level (terminales, CAP) even in a small demo.
+                # The demo LPO has every level, then enough pupils in exam classes.
                 if school is self.lpo and i < len(levels):
                     level = levels[i]
+                elif school is self.lpo and i < LPO_MINIMUM:
+                    level = EXAM_LEVELS[i % len(EXAM_LEVELS)]
                 else:
                     level = self.rng.choices(levels, weights)[0]
                 pending.append((school, level))
@@ -554,6 +582,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Module {app} : démonstration chargée en {time.monotonic() - started:.1f} s."
             )
+
+    def _print_summary(self):
+        """Counted in the database after loading, so it announces only what exists."""
+        self.stdout.write("")
+        self.stdout.write("La démonstration contient :")
+        for label, model_label, lookup in SUMMARY:
+            count = apps.get_model(model_label).objects.filter(**lookup).count()
+            if count:
+                self.stdout.write(f"  {count:>7} {label}")
 
     def _print_accounts(self):
         self.stdout.write("")
