@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -11,7 +12,7 @@ from accounts.perms import SCOPED, HasScopedRole
 from audit.api import ListReadLogMixin
 from audit.models import AccessLog
 from audit.services import log_list_read, log_read
-from territories.models import Etablissement
+from workflows.api import WorkflowActionsMixin, run_api_action
 
 from .. import services
 from ..models import (
@@ -21,7 +22,8 @@ from ..models import (
     Entretien,
     RepreparationDossier,
 )
-from ..perms import COMMISSION_ROLES, HEAD_ROLES, READ_ROLES, TRAIL_ROLES, role_in
+from ..perms import COMMISSION_ROLES, READ_ROLES, TRAIL_ROLES, role_in
+from ..workflow import DOSSIER_WORKFLOW
 from .serializers import (
     DecisionSerializer,
     DossierDetailSerializer,
@@ -31,15 +33,17 @@ from .serializers import (
     TransitionSerializer,
 )
 
-TRAIL_ACTIONS = {"plan_entretien", "mark_contact_impossible"}
-
 
 def _drf(exc: ValidationError):
     return DRFValidationError({"detail": " ".join(exc.messages)})
 
 
-class DossierViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
-    """Re-preparation dossiers of the account's scope; changes through `transition`."""
+class DossierViewSet(WorkflowActionsMixin, ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
+    """Re-preparation dossiers of the account's scope; changes through `actions/<name>/`
+    (the body holds the fields of the page's form) or `transition` (the action in the body)."""
+
+    workflow = DOSSIER_WORKFLOW
+    action_serializer_class = DossierDetailSerializer
 
     access_scope = SCOPED
     access_roles = READ_ROLES
@@ -71,54 +75,18 @@ class DossierViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=TransitionSerializer, responses={200: DossierDetailSerializer})
     @action(detail=True, methods=["post"])
     def transition(self, request, id=None):
+        """The action named in the body; same forms and guards as `actions/<name>/`."""
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        data = body.validated_data
-        name = data["action"]
-        allowed = TRAIL_ROLES if name in TRAIL_ACTIONS else HEAD_ROLES
+        data = {k: v for k, v in body.validated_data.items() if v not in (None, "")}
+        name = data.pop("action")
+        if "proposed_school_uai" in data:
+            data["proposed_school"] = data.pop("proposed_school_uai")
+        if name == "confirm_enrolment":
+            data.setdefault("on", timezone.localdate())
         dossier = self.get_object()
-        if not role_in(request.user, allowed):
-            raise NotFound("Ressource introuvable ou hors de votre périmètre.")
-        by, comment = request.user, data["comment"]
-        try:
-            if name == "plan_entretien":
-                dossier.plan_entretien(on=self._need(data, "on"), by=by, comment=comment)
-            elif name == "express_wish":
-                dossier.express_wish(
-                    by=by,
-                    wish=self._need(data, "wish"),
-                    other_route=data["other_route"],
-                    comment=comment,
-                )
-            elif name == "transmit_to_commission":
-                school = Etablissement.objects.filter(
-                    uai=self._need(data, "proposed_school_uai").upper()
-                ).first()
-                dossier.transmit_to_commission(
-                    by=by,
-                    proposed_school=school,
-                    impossibility_reason=data["impossibility_reason"],
-                    requested_formation=data["requested_formation"],
-                    comment=comment,
-                )
-            elif name == "inform_family":
-                dossier.inform_family(
-                    by=by, on=self._need(data, "on"), channel=self._need(data, "channel")
-                )
-            elif name == "confirm_enrolment":
-                dossier.confirm_enrolment(by=by, on=data.get("on"), comment=comment)
-            else:
-                getattr(dossier, name)(by=by, comment=comment)
-        except ValidationError as exc:
-            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
-        dossier = self.get_queryset().get(pk=dossier.pk)
-        return Response(DossierDetailSerializer(dossier).data)
-
-    @staticmethod
-    def _need(data, key):
-        if data.get(key) in (None, ""):
-            raise DRFValidationError({key: "Ce champ est obligatoire pour cette action."})
-        return data[key]
+        refused = run_api_action(self, DOSSIER_WORKFLOW, dossier, name, data)
+        return refused or self.action_response(dossier)
 
 
 class EntretienViewSet(

@@ -1,0 +1,1 @@
+from tests.dossiers.conftest import dossier, frozen, on_day  # noqa: F401
