@@ -151,8 +151,8 @@ def ambition_detail(request, public_id):
     return _render(request, parcours)
 
 
-@require_POST
 @access(SCOPED, roles=AMBITION_WRITE_ROLES)
+@require_POST
 def ambition_action(request, public_id, action):
     if action not in ACTIONS:
         raise Http404("Action inconnue.")
@@ -175,8 +175,8 @@ def ambition_action(request, public_id, action):
     return _render(request, parcours, bound=(action, form), status=400)
 
 
-@require_POST
 @access(SCOPED, roles=WRITE_ROLES)
+@require_POST
 def ambition_propose(request, public_id):
     """From the MLDS follow-up page: offer a Parcours Ambition emploi to the young person."""
     follow_up = get_follow_up_for_user(request.user, public_id, write=True)

@@ -158,8 +158,8 @@ def droit_retour_detail(request, public_id):
     return _render(request, item)
 
 
-@require_POST
 @access(SCOPED, roles=WRITE_ROLES)
+@require_POST
 def droit_retour_action(request, public_id, action):
     if action not in ACTIONS:
         raise Http404("Action inconnue.")

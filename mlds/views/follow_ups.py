@@ -218,8 +218,8 @@ def follow_up_detail(request, public_id):
     return _render_detail(request, follow_up)
 
 
-@require_POST
 @access(SCOPED, roles=WRITE_ROLES)
+@require_POST
 def follow_up_action(request, public_id, action):
     if action not in ACTIONS:
         raise Http404("Action inconnue.")

@@ -100,8 +100,8 @@ def partner_edit(request, public_id):
     return render(request, "mlds/partner_form.html", {"form": form, "partner": partner})
 
 
-@require_POST
 @access(SCOPED, roles=WRITE_ROLES)
+@require_POST
 def partner_contact_add(request, public_id):
     partner = get_partner_for_user(request.user, public_id, write=True)
     form = PartnerContactForm(request.POST)
