@@ -2,23 +2,19 @@
 
 from django.shortcuts import get_object_or_404
 
-from accounts.enums import SCHOOL_ROLES
+from accounts.roles import MLDS_WRITE_ROLES, SCHOOL_ROLES, active_role
 
 from .models import AmbitionEmploi, DroitRetour, FollowUp, Partner
-from .models.base import FOLLOW_UP_READ_ROLES, WRITE_ROLES, active_role
-
-PAGE_ROLES = FOLLOW_UP_READ_ROLES
-AMBITION_WRITE_ROLES = WRITE_ROLES | SCHOOL_ROLES
 
 
 def can_write_follow_ups(user) -> bool:
-    role = active_role(user)
-    return role is not None and role.role in WRITE_ROLES
+    role = active_role(user, nominative=True)
+    return role is not None and role.role in MLDS_WRITE_ROLES
 
 
 def can_signal(user) -> bool:
-    role = active_role(user)
-    return role is not None and (role.role in SCHOOL_ROLES or role.role in WRITE_ROLES)
+    role = active_role(user, nominative=True)
+    return role is not None and (role.role in SCHOOL_ROLES or role.role in MLDS_WRITE_ROLES)
 
 
 def get_follow_up_for_user(user, public_id, write: bool = False) -> FollowUp:

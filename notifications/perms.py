@@ -3,11 +3,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.enums import Role
-
 from .models import Deadline, Reminder
-
-OPERATIONS_ROLES = {Role.ADMINISTRATEUR}
 
 
 def get_reminder_for_user(user, public_id, write: bool = False) -> Reminder:

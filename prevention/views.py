@@ -15,6 +15,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from accounts.perms import SCOPED, access
+from accounts.roles import (
+    INSPECTION_ROLES,
+    PREVENTION_READ_ROLES,
+    PREVENTION_SCHOOL_READ_ROLES,
+    PREVENTION_WRITE_ROLES,
+)
 from audit.services import log_list_read, log_read
 from config.forms import UNREADABLE_FILE
 from notifications import calendar
@@ -41,10 +47,6 @@ from .models import (
     Tdo,
 )
 from .perms import (
-    DEPARTEMENT_ROLES,
-    PATH_READ_ROLES,
-    SCHOOL_READ_ROLES,
-    WRITE_ROLES,
     can_write,
     get_derogatoire_for_user,
     get_meeting_for_user,
@@ -91,7 +93,7 @@ def _run(fn):
 # --- Board ---------------------------------------------------------------------------------
 
 
-@access(SCOPED, roles=SCHOOL_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
 def board(request):
     today = timezone.localdate()
     user = request.user
@@ -185,7 +187,7 @@ def _group_flags(flags):
 # --- Signals and import ----------------------------------------------------------------------
 
 
-@access(SCOPED, roles=SCHOOL_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
 def signal_list(request):
     reason = request.GET.get("motif", "")
     qs = Flag.objects.visible_to(request.user).select_related("student", "school")
@@ -217,7 +219,7 @@ def signal_list(request):
     )
 
 
-@access(SCOPED, roles=WRITE_ROLES)
+@access(SCOPED, roles=PREVENTION_WRITE_ROLES)
 @require_POST
 def absence_import(request):
     form = forms.AbsenceImportForm(request.POST, request.FILES)
@@ -249,7 +251,7 @@ def absence_import(request):
 # --- Pupil page -----------------------------------------------------------------------------
 
 
-@access(SCOPED, roles=SCHOOL_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
 def student_page(request, public_id):
     student = get_student_for_user(request.user, public_id)
     log_read(request=request, obj=student)
@@ -296,7 +298,7 @@ def student_page(request, public_id):
 # --- GPDS -----------------------------------------------------------------------------------
 
 
-@access(SCOPED, roles=SCHOOL_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
 def meeting_list(request):
     qs = GpdsMeeting.objects.visible_to(request.user).select_related("school")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -319,7 +321,7 @@ def meeting_list(request):
     )
 
 
-@access(SCOPED, roles=SCHOOL_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
 def meeting_detail(request, public_id):
     meeting = get_meeting_for_user(request.user, public_id)
     writable = can_write(request.user) and meeting.school_id in writable_schools(request.user)
@@ -388,7 +390,7 @@ OPEN_TITLES = {
 }
 
 
-@access(SCOPED, roles=WRITE_ROLES)
+@access(SCOPED, roles=PREVENTION_WRITE_ROLES)
 def open_path(request, public_id, kind):
     if kind not in OPEN_FORMS:
         raise Http404
@@ -472,7 +474,7 @@ def _path_context(request, path):
         "is_ien_io": role.role == Role.IEN_IO,
         "is_dasen": role.role == Role.IA_DASEN,
         "is_pafi_validator": role.role == conf.pafi_validator_role()
-        and role.role in DEPARTEMENT_ROLES,
+        and role.role in INSPECTION_ROLES,
         "today": timezone.localdate(),
     }
 
@@ -507,7 +509,7 @@ def _initial():
     }
 
 
-@access(SCOPED, roles=PATH_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_READ_ROLES)
 def pafi_detail(request, public_id):
     path = get_pafi_for_user(request.user, public_id)
     log_read(request=request, obj=path)
@@ -564,14 +566,14 @@ def _path_action(request, public_id, action, *, getter, handlers, render_fn):
     if error is None:
         messages.success(request, success)
         return redirect(path)
-    if form is not None:
-        form.add_error(None, error)
-        return render_fn(request, path, {action: form}, 400)
+    # The refusal shows at the top of the page: the action's form may not be on it any more
+    # (e.g. starting a path that has not been validated yet).
     messages.error(request, error)
-    return render_fn(request, getter(request.user, public_id), None, 400)
+    path = getter(request.user, public_id)
+    return render_fn(request, path, {action: form} if form is not None else None, 400)
 
 
-@access(SCOPED, roles=PATH_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_READ_ROLES)
 @require_POST
 def pafi_action(request, public_id, action):
     return _path_action(
@@ -621,7 +623,7 @@ def _render_derogatoire(request, path, bound=None, status=200):
     return render(request, "prevention/derogatoire_detail.html", ctx, status=status)
 
 
-@access(SCOPED, roles=PATH_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_READ_ROLES)
 def derogatoire_detail(request, public_id):
     path = get_derogatoire_for_user(request.user, public_id)
     log_read(request=request, obj=path)
@@ -700,7 +702,7 @@ def _derogatoire_handlers():
     }
 
 
-@access(SCOPED, roles=PATH_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_READ_ROLES)
 @require_POST
 def derogatoire_action(request, public_id, action):
     return _path_action(
@@ -713,7 +715,7 @@ def derogatoire_action(request, public_id, action):
     )
 
 
-@access(SCOPED, roles=PATH_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_READ_ROLES)
 def derogatoire_pdf(request, public_id, document):
     from .pdf import render_derogatoire_pdf
 
@@ -753,7 +755,7 @@ def _render_tdo(request, path, bound=None, status=200):
     return render(request, "prevention/tdo_detail.html", ctx, status=status)
 
 
-@access(SCOPED, roles=SCHOOL_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
 def tdo_detail(request, public_id):
     path = get_tdo_for_user(request.user, public_id)
     log_read(request=request, obj=path)
@@ -789,7 +791,7 @@ def _tdo_handlers():
     }
 
 
-@access(SCOPED, roles=SCHOOL_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
 @require_POST
 def tdo_action(request, public_id, action):
     def getter(user, pid, write=False, departement=False):
@@ -808,7 +810,7 @@ def tdo_action(request, public_id, action):
 # --- Département validation queue -----------------------------------------------------------
 
 
-@access(SCOPED, roles=DEPARTEMENT_ROLES)
+@access(SCOPED, roles=INSPECTION_ROLES)
 def validation_queue(request):
     role = _role(request)
     derogatoires = list(
@@ -852,7 +854,7 @@ def dashboard_panel(request) -> str:
     role = _role(request)
     if role is None or not role.is_nominative:
         return ""
-    if role.role in SCHOOL_READ_ROLES:
+    if role.role in PREVENTION_SCHOOL_READ_ROLES:
         flagged = Flag.objects.visible_to(request.user).values("student_id").distinct().count()
         due = (
             Deadline.objects.visible_to(request.user)
@@ -868,7 +870,7 @@ def dashboard_panel(request) -> str:
             {"flagged": flagged, "due": due, "queue": None},
             request=request,
         )
-    if role.role in DEPARTEMENT_ROLES:
+    if role.role in INSPECTION_ROLES:
         waiting = (
             Derogatoire.objects.visible_to(request.user)
             .filter(status__in=[DerogatoireStatus.TRANSMITTED, DerogatoireStatus.OPINION_GIVEN])

@@ -2,8 +2,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import urlencode
 
-from accounts.enums import Role
 from accounts.perms import SCOPED, access
+from accounts.roles import REPORT_DASHBOARD_ROLES
 
 from .api.views import ALLOWED_GROUPINGS
 from .charts import bars, voie_label
@@ -11,14 +11,6 @@ from .enums import TerritoryLevel
 from .forms import IndicatorPageForm
 from .indicators import DROPOUTS, aggregate, families, get_family, present, scoped
 
-# Roles that steer from aggregates: their dashboard shows the indicators as bars.
-DASHBOARD_ROLES = {
-    Role.PILOTE_ACADEMIQUE,
-    Role.ADMINISTRATEUR,
-    Role.IA_DASEN,
-    Role.IEN_IO,
-    Role.DIRECTEUR_CIO,
-}
 MAX_PAGE_ROWS = 500
 
 
@@ -81,7 +73,7 @@ def cell(measure, row) -> str:
 def dashboard_panel(request) -> str:
     """Steering roles: the dropout rate of their scope by voie, per school year, as bars."""
     role = request.user.active_role
-    if role is None or role.role not in DASHBOARD_ROLES:
+    if role is None or role.role not in REPORT_DASHBOARD_ROLES:
         return ""
     masked = not role.is_nominative
     level = {

@@ -9,10 +9,10 @@ from django.template.defaultfilters import filesizeformat
 from dsfr.forms import DsfrBaseForm
 
 from accounts.perms import SCOPED, access
+from accounts.roles import STUDENT_WRITE_ROLES
 
 from . import imports, services
 from .models import ImportJob
-from .perms import STUDENT_WRITE_ROLES
 
 MAX_UPLOAD_BYTES = getattr(settings, "PUPIL_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 

@@ -63,7 +63,7 @@ class WorkflowActionsMixin:
         description="Applique une action du cycle de vie ; le corps porte les champs du "
         "formulaire de l'action (comme sur la page).",
     )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<name>[a-z_]+)")
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<name>[a-z_-]+)")
     def actions(self, request, name=None, **kwargs):
         if self.workflow.page_actions().get(name) is None:
             raise NotFound(NOT_FOUND)

@@ -16,6 +16,7 @@ drift.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -24,6 +25,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 STALE_MESSAGE = "Ce dossier a été modifié entre-temps par quelqu'un d'autre : rechargez la page."
 
@@ -55,7 +57,7 @@ class Transition:
     sources: tuple[str, ...]
     target: str | None = None  # None: an event that keeps the state, logged all the same
     may: Callable[[Any], bool] | None = None
-    form: type | None = None
+    form: type | str | None = None  # a form class, or its dotted path
     form_kwargs: Callable[[Any], dict] | None = None
     # Why the action cannot succeed now (right lapsed, missing entretien…), or None.
     blocker: Callable[[Any, dt.date], str | None] | None = None
@@ -92,6 +94,9 @@ class Workflow:
     waiting: dict[str, str] = field(default_factory=dict)
     form_initial: Callable[[Any], dict] | None = None
     wrong_state: Callable[[Transition, str, Any], str] | None = None
+    # True when the model methods check their guards before calling apply (on the state the
+    # page was loaded with): any change of state since then is refused as stale.
+    strict_state: bool = False
 
     def __post_init__(self):
         self.transitions = {
@@ -121,9 +126,11 @@ class Workflow:
         t = self.transitions[name]
         if t.form is None:
             return None
+        # A dotted path lets a declaration name a form whose module imports the models.
+        form_class = import_string(t.form) if isinstance(t.form, str) else t.form
         kwargs = t.form_kwargs(instance) if t.form_kwargs else {}
         initial = self.form_initial(instance) if self.form_initial else {}
-        return t.form(data, prefix=name if prefix else None, initial=initial, **kwargs)
+        return form_class(data, prefix=name if prefix else None, initial=initial, **kwargs)
 
     def offers(self, instance, user, *, today=None, bound=None) -> list[Offer]:
         """The actions this user may start on this case in its current state, each enabled or
@@ -164,8 +171,15 @@ class Workflow:
         t = self.transitions[name]
         kwargs = dict(data)
         if self.version_field:
-            kwargs["expected_version"] = expected_version
-        return getattr(instance, t.method)(by=by, **kwargs)
+            # The page's form may carry the version it was loaded with.
+            form_version = kwargs.pop(self.version_field, None)
+            kwargs["expected_version"] = (
+                expected_version if expected_version not in (None, "") else form_version
+            )
+        method = getattr(instance, t.method)
+        accepted = inspect.signature(method).parameters
+        kwargs = {k: v for k, v in kwargs.items() if k in accepted}
+        return method(by=by, **kwargs)
 
     # --- the one way to change state ----------------------------------------------------
     def apply(
@@ -199,6 +213,8 @@ class Workflow:
             current = row[sf]
             in_memory = getattr(instance, sf)
             if vf and expected_version not in (None, "") and int(expected_version) != row[vf]:
+                raise TransitionRefused(STALE_MESSAGE)
+            if self.strict_state and current != in_memory:
                 raise TransitionRefused(STALE_MESSAGE)
             setattr(instance, sf, current)
             if vf:

@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from accounts.perms import SCOPED, HasScopedRole
+from accounts.roles import COMMISSION_ROLES, DOSSIER_READ_ROLES, TRAIL_ROLES, role_in
 from audit.api import ListReadLogMixin
 from audit.models import AccessLog
 from audit.services import log_list_read, log_read
@@ -22,7 +23,6 @@ from ..models import (
     Entretien,
     RepreparationDossier,
 )
-from ..perms import COMMISSION_ROLES, READ_ROLES, TRAIL_ROLES, role_in
 from ..workflow import DOSSIER_WORKFLOW
 from .serializers import (
     DecisionSerializer,
@@ -46,7 +46,7 @@ class DossierViewSet(WorkflowActionsMixin, ListReadLogMixin, viewsets.ReadOnlyMo
     action_serializer_class = DossierDetailSerializer
 
     access_scope = SCOPED
-    access_roles = READ_ROLES
+    access_roles = DOSSIER_READ_ROLES
     permission_classes = [HasScopedRole]
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
@@ -93,7 +93,7 @@ class EntretienViewSet(
     ListReadLogMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     access_scope = SCOPED
-    access_roles = READ_ROLES
+    access_roles = DOSSIER_READ_ROLES
     permission_classes = [HasScopedRole]
     serializer_class = EntretienSerializer
     read_log_student = "dossier.student_id"

@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accounts.enums import Role
+from accounts.roles import COMMISSION_ROLES
 
 from ..enums import DecisionOutcome, DossierState
-from ..perms import COMMISSION_ROLES
 from .dossier import RepreparationDossier
 
 S = DossierState

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import DOSSIER_READ_ROLES, MLDS_ROLES
 from notifications import calendar
 from notifications.enums import DeadlineKind
 from notifications.models import Deadline
@@ -31,7 +32,6 @@ from ..enums import (
     TrailKind,
     Wish,
 )
-from ..perms import MLDS_ROLES, READ_ROLES
 from ..workflow import DOSSIER_WORKFLOW, TRANSITIONS
 from .results import ExamResult, normalize_specialty
 from .trail import Entretien, ExamRegistration, PlanChoice, RightUse
@@ -47,7 +47,7 @@ class DossierQuerySet(models.QuerySet):
         aggregate-only pilot and roles outside re-preparation see nothing.
         """
         role = getattr(user, "active_role", None)
-        if role is None or not role.is_nominative or role.role not in READ_ROLES:
+        if role is None or not role.is_nominative or role.role not in DOSSIER_READ_ROLES:
             return self.none()
         qs = self.filter(role.school_q("school__"))
         if role.role in MLDS_ROLES:

@@ -9,17 +9,16 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
-from accounts.enums import Role
 from accounts.perms import SCOPED, access
+from accounts.roles import COMMISSION_PAGE_ROLES, COMMISSION_ROLES, role_in
 from audit.services import log_list_read
 from territories.models import Departement
 
 from .. import forms, rules, services
 from ..enums import DecisionOutcome
 from ..models import Capacity, CommissionDecision, CommissionSession, RepreparationDossier
-from ..perms import COMMISSION_ROLES, get_session_for_user, role_in
+from ..perms import get_session_for_user
 
-VIEW_ROLES = COMMISSION_ROLES | {Role.ADMINISTRATEUR}
 DOCKET_PAGE_SIZE = 100
 
 
@@ -27,7 +26,7 @@ def _departements(user):
     return Departement.objects.filter(id__in=user.active_role.departement_ids())
 
 
-@access(SCOPED, roles=VIEW_ROLES)
+@access(SCOPED, roles=COMMISSION_PAGE_ROLES)
 def commission_home(request, session_form=None, status=200):
     sessions = CommissionSession.objects.visible_to(request.user).select_related(
         "commission__departement"
@@ -69,7 +68,7 @@ def session_create(request):
     return redirect(session)
 
 
-@access(SCOPED, roles=VIEW_ROLES)
+@access(SCOPED, roles=COMMISSION_PAGE_ROLES)
 def session_detail(request, public_id, status=200):
     """The docket: transmitted dossiers by priority, with a decision form each."""
     session = get_session_for_user(request.user, public_id)
@@ -180,7 +179,7 @@ def session_letters(request, public_id):
     return redirect(batch)
 
 
-@access(SCOPED, roles=VIEW_ROLES)
+@access(SCOPED, roles=COMMISSION_PAGE_ROLES)
 def capacity_board(request, form=None, status=200):
     deps = request.user.active_role.departement_ids()
     capacities = list(

@@ -10,6 +10,14 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from accounts.perms import SCOPED, access
+from accounts.roles import (
+    COMMISSION_ROLES,
+    DOSSIER_READ_ROLES,
+    HEAD_ROLES,
+    MLDS_HANDOVER_ROLES,
+    TRAIL_ROLES,
+    role_in,
+)
 from audit.models import AccessLog
 from audit.services import log_list_read, log_read
 from workflows.views import action_view
@@ -17,16 +25,7 @@ from workflows.views import action_view
 from .. import forms, rules, services
 from ..enums import DecisionOutcome, DossierState, PlanChoiceKind
 from ..models import AccompanimentEntry, CommissionDecision
-from ..perms import (
-    COMMISSION_ROLES,
-    HEAD_ROLES,
-    MLDS_HANDOVER_ROLES,
-    READ_ROLES,
-    TRAIL_ROLES,
-    get_document_for_user,
-    get_dossier_for_user,
-    role_in,
-)
+from ..perms import get_document_for_user, get_dossier_for_user
 from ..workflow import DOSSIER_WORKFLOW
 
 
@@ -95,7 +94,7 @@ def _error_page(request, dossier, message, *, status, **kwargs):
     )
 
 
-@access(SCOPED, roles=READ_ROLES)
+@access(SCOPED, roles=DOSSIER_READ_ROLES)
 def dossier_detail(request, public_id):
     dossier = get_dossier_for_user(request.user, public_id)
     log_read(request=request, obj=dossier.student)
@@ -217,7 +216,7 @@ def document_create(request, public_id, kind):
     return redirect(dossier)
 
 
-@access(SCOPED, roles=READ_ROLES)
+@access(SCOPED, roles=DOSSIER_READ_ROLES)
 def document_download(request, public_id):
     doc = get_document_for_user(request.user, public_id)
     # One row naming every pupil of the PDF (a batch of letters names many).

@@ -5,21 +5,23 @@ import uuid
 from django.db import models
 from django.urls import reverse
 
+from accounts.roles import MLDS_WRITE_ROLES, active_role
+
 from ..enums import PartnerType
-from .base import WRITE_ROLES, active_role, departement_q
+from .base import departement_q
 
 
 class DepartementScopedQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Directory of the départements the active role reaches (no named pupil here)."""
-        role = active_role(user)
+        role = active_role(user, nominative=True)
         if role is None:
             return self.none()
         return self.filter(departement_q(role))
 
     def writable_by(self, user):
-        role = active_role(user)
-        if role is None or role.role not in WRITE_ROLES:
+        role = active_role(user, nominative=True)
+        if role is None or role.role not in MLDS_WRITE_ROLES:
             return self.none()
         return self.filter(departement_q(role))
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.perms import SCOPED, access
+from accounts.roles import MLDS_PAGE_ROLES, active_role
 from audit.models import AccessLog
 from audit.services import log_list_read
 
@@ -19,8 +20,7 @@ from ..enums import CaseloadView
 from ..exports import EXPORT_HEADER, export_rows
 from ..forms import CaseloadFilterForm
 from ..models import AmbitionEmploi, FollowUp
-from ..models.base import active_role
-from ..perms import PAGE_ROLES, can_signal, can_write_follow_ups
+from ..perms import can_signal, can_write_follow_ups
 
 PAGE_SIZE = 50
 V = CaseloadView
@@ -61,7 +61,7 @@ def filtered_follow_ups(user, params, today):
     return form, view, qs
 
 
-@access(SCOPED, roles=PAGE_ROLES)
+@access(SCOPED, roles=MLDS_PAGE_ROLES)
 def caseload(request):
     today = timezone.localdate()
     form, view, qs = filtered_follow_ups(request.user, request.GET, today)
@@ -124,7 +124,7 @@ class _Echo:
         return value
 
 
-@access(SCOPED, roles=PAGE_ROLES)
+@access(SCOPED, roles=MLDS_PAGE_ROLES)
 def export_csv(request):
     """Stream the filtered caseload as CSV (SIEI/RIO column order first). The read is logged
     before the first byte leaves: one row naming every young person of the file."""
@@ -152,8 +152,8 @@ def export_csv(request):
 
 def dashboard_panel(request) -> str:
     """HTML block for the home dashboard, or "" when this app has nothing for the role."""
-    role = active_role(request.user)
-    if role is None or role.role not in PAGE_ROLES:
+    role = active_role(request.user, nominative=True)
+    if role is None or role.role not in MLDS_PAGE_ROLES:
         return ""
     today = timezone.localdate()
     qs = FollowUp.objects.visible_to(request.user).open()
@@ -167,6 +167,6 @@ def dashboard_panel(request) -> str:
     counts["overdue"] = qs.overdue(today).count()
     return render_to_string(
         "mlds/_dashboard.html",
-        {"counts": counts, "can_signal": can_signal(request.user), "role": role},
+        {"counts": counts, "can_signal": can_signal(request.user)},
         request=request,
     )

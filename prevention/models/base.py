@@ -9,47 +9,41 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.enums import SCHOOL_ROLES, Role
+from accounts.roles import (
+    INSPECTION_ROLES,
+    PREVENTION_SCHOOL_READ_ROLES,
+    PREVENTION_WRITE_ROLES,
+    active_role,
+)
 
 from ..enums import PathKind
 
-# Reading a school's prevention work: its staff, the CIO of its bassin, the administrator.
-SCHOOL_READ_ROLES = SCHOOL_ROLES | {Role.DIRECTEUR_CIO, Role.ADMINISTRATEUR}
-# The département sees the paths sent to it for validation, never a school's drafts.
-DEPARTEMENT_ROLES = {Role.IEN_IO, Role.IA_DASEN}
-PATH_READ_ROLES = SCHOOL_READ_ROLES | DEPARTEMENT_ROLES
-WRITE_ROLES = SCHOOL_ROLES
-
-
-def role_of(user):
-    return getattr(user, "active_role", None) if user and user.is_authenticated else None
-
 
 def can_write(user) -> bool:
-    role = role_of(user)
-    return role is not None and role.role in WRITE_ROLES
+    role = active_role(user)
+    return role is not None and role.role in PREVENTION_WRITE_ROLES
 
 
 class SchoolScopedQuerySet(models.QuerySet):
     """Rows anchored on a school (`school` field), read by the school, its CIO, the admin."""
 
     def visible_to(self, user):
-        role = role_of(user)
-        if role is None or not role.is_nominative or role.role not in SCHOOL_READ_ROLES:
+        role = active_role(user)
+        if role is None or not role.is_nominative or role.role not in PREVENTION_SCHOOL_READ_ROLES:
             return self.none()
         return self.filter(role.school_q("school__"))
 
     def writable_by(self, user):
-        role = role_of(user)
-        if role is None or role.role not in WRITE_ROLES:
+        role = active_role(user)
+        if role is None or role.role not in PREVENTION_WRITE_ROLES:
             return self.none()
         return self.filter(school_id=role.etablissement_id)
 
 
 class PathQuerySet(SchoolScopedQuerySet):
     def visible_to(self, user):
-        role = role_of(user)
-        if role is not None and role.role in DEPARTEMENT_ROLES:
+        role = active_role(user)
+        if role is not None and role.role in INSPECTION_ROLES:
             statuses = self.model.DEPARTEMENT_VISIBLE_STATUSES
             if not statuses:
                 return self.none()
