@@ -97,6 +97,9 @@ class Workflow:
     # True when the model methods check their guards before calling apply (on the state the
     # page was loaded with): any change of state since then is refused as stale.
     strict_state: bool = False
+    # True for models whose methods set several fields before applying (the row is locked and
+    # re-read by the caller): the whole row is saved rather than `changes` only.
+    save_whole_row: bool = False
 
     def __post_init__(self):
         self.transitions = {
@@ -194,13 +197,15 @@ class Workflow:
         expected_version=None,
         payload: dict | None = None,
         target: str | None = None,
+        log_fields: dict | None = None,
     ):
         """Lock, re-check, save, log once, sync deadlines, record the human action.
 
         `guard` runs on the locked row (the state re-read from the database) and raises
         `ValidationError` to refuse; `target` overrides the declared target for transitions
-        whose outcome depends on the input (e.g. a contact that reached the person or not).
-        Returns the log row.
+        whose outcome depends on the input (e.g. a contact that reached the person or not);
+        `log_fields` fills the columns a concrete log adds to the shared ones. Returns the log
+        row.
         """
         t = self.transitions[name]
         model = type(instance)
@@ -238,7 +243,10 @@ class Workflow:
                 update.append(vf)
             if any(f.name == "updated_at" for f in model._meta.concrete_fields):
                 update.append("updated_at")
-            instance.save(update_fields=list(dict.fromkeys(update)))
+            if self.save_whole_row:
+                instance.save()
+            else:
+                instance.save(update_fields=list(dict.fromkeys(update)))
             log = self.get_log_model().objects.create(
                 **{self.log_fk: instance},
                 action=name,
@@ -247,6 +255,7 @@ class Workflow:
                 by=by if getattr(by, "pk", None) else None,
                 comment=(comment or "")[:2000],
                 payload=payload or {},
+                **(log_fields or {}),
             )
             sync = getattr(instance, "sync_deadlines", None)
             if sync is not None:
