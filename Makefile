@@ -6,6 +6,7 @@ UV := python3 -m uv
 endif
 PY := $(UV) run --frozen python
 DEMO_PUPILS ?= 40000
+PORT ?= 8000
 
 .PHONY: install run demo test test-fast lint format bench migrations-check clean backup restore-check
 
@@ -14,13 +15,16 @@ install:
 		|| python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 
+# A half-loaded database is removed, so that the next `make run` starts again from scratch.
 db.sqlite3: | install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo --pupils $(DEMO_PUPILS)
+	$(PY) manage.py migrate --noinput && $(PY) manage.py load_demo --pupils $(DEMO_PUPILS) \
+		|| { rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm; exit 1; }
 
-run: install db.sqlite3
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py runserver 127.0.0.1:8000
+# A new database is migrated and filled with the demo; an existing one only gets new migrations.
+run: install
+	@if [ -f db.sqlite3 ]; then $(PY) manage.py migrate --noinput; \
+	else $(MAKE) --no-print-directory db.sqlite3; fi
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 demo: install
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
@@ -32,6 +36,9 @@ test: install
 lint: install
 	$(UV) run --frozen ruff format .
 	$(UV) run --frozen ruff check .
+	$(UV) run --frozen lint-imports --no-logo
+	$(UV) run --frozen djlint templates */templates --lint
+	$(UV) run --frozen mypy
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run

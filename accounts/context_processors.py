@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from . import roles
+from .navigation import main_menu
 
 SITE_CONFIG = {
     "site_title": "Sécuparcours",
@@ -23,8 +24,11 @@ def navigation(request):
     if role is not None and _second_factor_pending(request):
         role, available = None, []  # nothing to navigate to before the second factor
     match = getattr(request, "resolver_match", None)
+    nav_key = f"{match.app_name}:{match.url_name}" if match else ""
     return {
-        "nav_key": f"{match.app_name}:{match.url_name}" if match else "",
+        "nav_key": nav_key,
+        # A callable: the template computes the menu only where it shows it.
+        "main_menu": lambda: main_menu(role, nav_key),
         "SITE_CONFIG": SITE_CONFIG,
         "ACADEMIE_NAME": settings.ACADEMIE_NAME,
         "active_role": role,

@@ -1,12 +1,6 @@
 from django.db import models
 
-
-class ScopeLevel(models.TextChoices):
-    ETABLISSEMENT = "etablissement", "Établissement"
-    BASSIN = "bassin", "Bassin (CIO)"
-    RESEAU = "reseau", "Réseau FoQualE"
-    DEPARTEMENT = "departement", "Département"
-    ACADEMIE = "academie", "Académie"
+from territories.enums import ScopeLevel  # noqa: F401  (the structure levels live with them)
 
 
 class Role(models.TextChoices):

@@ -136,7 +136,7 @@ class RoleAssignment(StructureScope, models.Model):
         verbose_name="bassin (CIO)",
     )
     network = models.ForeignKey(
-        "foquale.Network",
+        "territories.Network",
         null=True,
         blank=True,
         on_delete=models.CASCADE,

@@ -26,6 +26,8 @@ ACADEMIE_REVIEW_ROLES = AGGREGATE_ONLY_ROLES | ADMIN_ROLES
 # The commission d'affectation decides (IA-DASEN by delegation of the recteur).
 COMMISSION_ROLES = frozenset({R.MEMBRE_COMMISSION, R.IEN_IO, R.IA_DASEN})
 COMMISSION_PAGE_ROLES = COMMISSION_ROLES | ADMIN_ROLES
+# Members read only the dossiers transmitted to the commission (and those pupils).
+COMMISSION_MEMBER_ROLES = frozenset({R.MEMBRE_COMMISSION})
 MLDS_ROLES = frozenset({R.COORDONNATEUR_MLDS})
 # Every role whose scope is a whole département.
 DEPARTEMENT_SCOPE_ROLES = COMMISSION_ROLES | MLDS_ROLES
@@ -64,6 +66,8 @@ FOQUALE_PROJECT_WRITE_ROLES = HEAD_ROLES
 
 # --- Pupils, reports, operations -----------------------------------------------------------
 STUDENT_WRITE_ROLES = SCHOOL_ROLES | ADMIN_ROLES
+# Who reads the SIECLE exit signals: the school, the MLDS, the IA-DASEN, the administrator.
+EXIT_SIGNAL_ROLES = SCHOOL_ROLES | MLDS_ROLES | {R.IA_DASEN} | ADMIN_ROLES
 REPORT_DASHBOARD_ROLES = AGGREGATE_ONLY_ROLES | ADMIN_ROLES | INSPECTION_ROLES | CIO_ROLES
 OPERATIONS_ROLES = ADMIN_ROLES
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
+from django.dispatch import Signal
 from django.utils import timezone
 
 from . import rules
@@ -91,6 +91,10 @@ def match_proconnect_account(*, issuer: str, sub: str, email: str, idp_id: str =
 
 # --- Exceptional access ("bris de glace") ------------------------------------------------------
 
+# Sent inside the grant's transaction. The notifications app, above accounts in the app graph,
+# alerts the académie's administrators on it (NotificationsConfig.ready).
+exceptional_access_opened = Signal()
+
 
 def open_exceptional_access(
     *, user, etablissement, reason: str, hours: int, category: str = ""
@@ -139,7 +143,7 @@ def open_exceptional_access(
             reason=reason,
             expires_at=now + duration,
         )
-        _alert_administrators(grant)
+        exceptional_access_opened.send(sender=ExceptionalAccess, grant=grant)
     logger.warning(
         "Accès exceptionnel %s ouvert par le compte %s sur l'établissement %s",
         grant.pk,
@@ -147,31 +151,6 @@ def open_exceptional_access(
         etablissement.uai,
     )
     return grant
-
-
-def _alert_administrators(grant: ExceptionalAccess) -> None:
-    from notifications.services import alert_now
-
-    academie_id = grant.etablissement.departement.academie_id
-    recipients = list(
-        User.objects.filter(
-            is_active=True,
-            role_assignments__role=Role.ADMINISTRATEUR,
-            role_assignments__academie_id=academie_id,
-        )
-        .distinct()
-        .values_list("id", flat=True)
-    )
-    expires = timezone.localtime(grant.expires_at)
-    alert_now(
-        subject=grant,
-        label=f"Accès exceptionnel ouvert par {grant.user} ({grant.role_label}) sur "
-        f"{grant.etablissement} jusqu'au {expires:%d/%m/%Y à %H:%M} — motif : "
-        f"{grant.get_category_display()}",
-        url=reverse("accounts:exceptional_access_review"),
-        recipient_ids=recipients,
-        academie_id=academie_id,
-    )
 
 
 def close_exceptional_access(*, grant: ExceptionalAccess) -> None:
@@ -247,7 +226,9 @@ def _create_agent(*, email, first_name, last_name, role, structure, by, academie
 
 
 def _structure_field(role: str) -> str:
-    from .enums import ROLE_SCOPE_LEVEL, ScopeLevel
+    from territories.enums import ScopeLevel
+
+    from .enums import ROLE_SCOPE_LEVEL
 
     return {
         ScopeLevel.ETABLISSEMENT: "etablissement",
@@ -309,8 +290,7 @@ STRUCTURE_HINTS = {
 def resolve_structure(*, role: str, code: str, academie_ids: list[int] | None = None):
     """The structure a role is given over, from the code an administrator types or a CSV
     holds; restricted to `academie_ids` when given. French ValidationError otherwise."""
-    from foquale.models import Network
-    from territories.models import CIO, Academie, Bassin, Departement, Etablissement
+    from territories.models import CIO, Academie, Bassin, Departement, Etablissement, Network
 
     field = _structure_field(role)
     code = (code or "").strip()

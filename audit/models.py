@@ -5,22 +5,57 @@ Changes are kept by django-simple-history on each model; this table adds the rea
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import capfirst
 
 
 class AccessLogQuerySet(models.QuerySet):
-    def naming_student(self, student_pk: int):
+    def naming_student(self, student_pk: int, public_id: str):
         """Reads that showed this pupil: their record (any channel), or a list that named them.
 
         List rows keep the pupils' internal ids as ",12,40,977," (see `compact_ids`), so one
         LIKE finds them on SQLite and PostgreSQL alike; it scans the table, which is fine for a
         DPO's search, never done by a page a user opens often."""
-        from students.models import Student
-
-        public_id = Student.objects.filter(pk=student_pk).values_list("public_id", flat=True)
         return self.filter(
             models.Q(student_ids__contains=f",{student_pk},")
-            | models.Q(object_type="student", object_id__in=[str(p) for p in public_id])
+            | models.Q(object_type="student", object_id=public_id)
         )
+
+    def naming_students(self, students):
+        """Reads that showed any of these pupils, given as (pk, public id) pairs."""
+        students = list(students)
+        query = models.Q(object_type="student", object_id__in=[p for _, p in students])
+        for pk, _ in students:
+            query |= models.Q(student_ids__contains=f",{pk},")
+        return self.filter(query)
+
+
+# What each kind of read is called on the traceability page (the rest: the model's name).
+OBJECT_TYPE_LABELS = {
+    "student": "Fiche élève",
+    "followup": "Suivi MLDS",
+    "repreparationdossier": "Dossier de re-préparation",
+    "ambitionemploi": "Parcours Ambition emploi",
+    "droitretour": "Droit au retour en formation",
+    "flag": "Signaux de décrochage",
+    "board": "Tableau de prévention",
+    "reminder": "Rappels",
+    "docket": "Ordre du jour de commission",
+    "validation": "Validations des parcours",
+    "gpdsmeeting": "Réunion du GPDS",
+    "generateddocument": "Document (PDF)",
+    "decrochage_inscriptions": "Indicateurs de décrochage (inscriptions)",
+}
+
+
+def object_type_label(object_type: str) -> str:
+    if object_type in OBJECT_TYPE_LABELS:
+        return OBJECT_TYPE_LABELS[object_type]
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if model._meta.model_name == object_type:
+            return capfirst(model._meta.verbose_name)
+    return object_type
 
 
 class AccessLog(models.Model):
@@ -54,6 +89,10 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.object_type} {self.object_id}"
+
+    @property
+    def object_type_label(self) -> str:
+        return object_type_label(self.object_type)
 
     @property
     def is_list(self) -> bool:

@@ -1,13 +1,14 @@
 from collections.abc import Iterable
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from .models import AccessLog
 
 LIST = "liste"
 
 
-def log_read(*, request, obj, channel: str = AccessLog.Channel.PAGE) -> None:
+def log_read(*, request: Any, obj: models.Model, channel: str = AccessLog.Channel.PAGE) -> None:
     """Record that the requesting account read `obj` (one insert, no extra read)."""
     user = request.user
     role = getattr(user, "active_role", None)
@@ -16,7 +17,7 @@ def log_read(*, request, obj, channel: str = AccessLog.Channel.PAGE) -> None:
             user=user,
             role=_role_label(user, role),
             channel=channel,
-            object_type=obj._meta.model_name,
+            object_type=str(obj._meta.model_name),
             object_id=str(getattr(obj, "public_id", obj.pk)),
             path=request.path[:300],
         )
@@ -25,7 +26,7 @@ def log_read(*, request, obj, channel: str = AccessLog.Channel.PAGE) -> None:
 
 def log_list_read(
     *,
-    request,
+    request: Any,  # a Django or a DRF request of a signed-in account
     object_type: str,
     student_ids: Iterable[int | None],
     row_count: int,
@@ -72,7 +73,7 @@ def compact_ids(ids: Iterable[int | None]) -> str:
     return f",{','.join(map(str, unique))}," if unique else ""
 
 
-def _role_label(user, role) -> str:
+def _role_label(user: Any, role: Any) -> str:
     label = str(role) if role else ""
     if role is not None and getattr(user, "exceptional_school_ids", None):
         label += " [accès exceptionnel en cours]"

@@ -9,19 +9,18 @@ from django.utils.http import urlencode
 from accounts.enums import AuthEventKind, Role
 from accounts.models import ExceptionalAccess
 from accounts.perms import SCOPED, access
-from students.models import Student
 
 from .forms import AccessLogFilterForm
 from .models import AccessLog, RetentionNotice
+from .retention import find_student, search_students
 
 
-def _student_pk(identifier: str):
-    """The pupil an administrator searches for, by public id or INE (None if neither)."""
+def _is_uuid(text: str) -> bool:
     try:
-        lookup = {"public_id": uuid.UUID(identifier)}
+        uuid.UUID(text)
     except ValueError:
-        lookup = {"ine": identifier.upper()}
-    return Student.objects.filter(**lookup).values_list("pk", flat=True).first()
+        return False
+    return True
 
 
 @access(SCOPED, roles={Role.ADMINISTRATEUR})
@@ -33,13 +32,18 @@ def access_log(request):
     object_id = form.cleaned_data["objet"] if valid else ""
     username = form.cleaned_data["compte"] if valid else ""
     if object_id:
-        student_pk = _student_pk(object_id)
-        if student_pk is not None:
-            qs = qs.naming_student(student_pk)
-        else:
+        student = find_student(object_id)
+        if student:
+            qs = qs.naming_student(*student)
+        elif _is_uuid(object_id):
             qs = qs.filter(object_id=object_id)
+        else:
+            qs = qs.naming_students(search_students(object_id))
     if username:
-        qs = qs.filter(user__username=username)
+        by_name = Q()
+        for word in username.split():
+            by_name &= Q(user__last_name__istartswith=word) | Q(user__first_name__istartswith=word)
+        qs = qs.filter(Q(user__username__iexact=username) | by_name)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     notices = RetentionNotice.objects.count()
     grants = ExceptionalAccess.objects.select_related("user", "etablissement")[:50]

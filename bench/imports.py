@@ -247,6 +247,8 @@ def _stored_rows(path) -> dict:
                 "entry_date": parse_date(f[9]),
                 "exit_date": None,
                 "exit_reason": "",
+                "exit_motif_code": "",
+                "exit_source": "",
             }
         )
         for first, rel, phone, email in ((f[11], f[12], f[13], f[14]), (f[16], f[17], f[18], "")):
@@ -257,6 +259,10 @@ def _stored_rows(path) -> dict:
                     "last_name": f[10],
                     "first_name": first,
                     "relationship": rel,
+                    "relationship_code": "",
+                    "responsibility_level": 1,
+                    "is_priority_contact": False,
+                    "siecle_person_id": "",
                     "phone": phone,
                     "email": email,
                     "address": "",

@@ -1,7 +1,11 @@
 """Form pieces shared by every app for parameters a user or a script can forge."""
 
+from functools import cached_property
+from pathlib import Path
+
 from django import forms
 from django.core.exceptions import ValidationError
+from dsfr.forms import DsfrDjangoTemplates
 
 BIGINT = 2**63
 UNREADABLE_FILE = (
@@ -25,3 +29,16 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": text[:20] + "…"},
                 )
         return super()._check_values(value)
+
+
+class FormRenderer(DsfrDjangoTemplates):
+    """django-dsfr's form templates, with the project's overrides first (the empty choice of
+    a select reads « Sélectionner une option », never Django's "---------")."""
+
+    @cached_property
+    def engine(self):
+        engine = super().engine
+        engine.engine.dirs = [str(Path(__file__).resolve().parents[1] / "templates")] + list(
+            engine.engine.dirs
+        )
+        return engine

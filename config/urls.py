@@ -23,7 +23,7 @@ class DocsView(SpectacularSwaggerSplitView):
 
 
 api_v1 = [
-    path("", include("territories.api.urls")),
+    path("", include("accounts.api.urls")),
     path("", include("students.api.urls")),
     path("", include("dossiers.api.urls")),
     path("", include("prevention.api.urls")),
@@ -37,7 +37,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("operations.urls")),
     path("compte/", include("accounts.urls")),
-    path("structures/", include("territories.urls")),
+    path("structures/", include("accounts.urls_structures")),
     path("eleves/", include("students.urls")),
     path("reprepa/", include("dossiers.urls")),
     path("prevention/", include("prevention.urls")),
@@ -46,7 +46,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("indicateurs/", include("reports.urls")),
     path("tracabilite/", include("audit.urls")),
-    path("regles/", include("rulebook.urls")),
+    path("regles/", include("operations.urls_rules")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,5 +1,6 @@
 """Demo: the last session's results for the LPO of chef.lycee and two schools of its bassin,
-dossiers in every state, capacities and one commission session in the LPO's département."""
+dossiers in every state, capacities and one commission session in the LPO's département, with
+two assignments proposed and awaiting the IA-DASEN's pronouncement."""
 
 import datetime as dt
 import random
@@ -213,4 +214,13 @@ def _advance(lpo, chef, story, rng):
         capacity=capacities[-1],
         reason="Place à confirmer par l'établissement d'accueil dans la formation demandée",
         by=dasen,
+    )
+    # A second proposal: both await the IA-DASEN's pronouncement on the session's page.
+    member = _user("commission.77") or dasen
+    services.decide(
+        session=session,
+        dossier=transmitted[2],
+        outcome=DecisionOutcome.AFFECTE,
+        capacity=capacities[0],
+        by=member,
     )

@@ -30,12 +30,43 @@ class DossierState(models.TextChoices):
     SOUHAIT_EXPRIME = "souhait_exprime", "Souhait exprimé"
     REINSCRIT = "reinscrit", "Réinscrit dans l'établissement d'origine"
     TRANSMIS_COMMISSION = "transmis_commission", "Transmis à la commission"
+    PROPOSITION_AFFECTATION = "proposition_affectation", "Affectation proposée (prononcé attendu)"
     DECIDE_COMMISSION = "decide_commission", "Décidé en commission"
     ORIENTE_AILLEURS = "oriente_ailleurs", "Orienté vers une autre voie"
     FAMILLE_INFORMEE = "famille_informee", "Famille informée"
     INSCRIT_RENTREE = "inscrit_rentree", "Inscrit à la rentrée"
     SANS_SOLUTION = "sans_solution", "Sans solution à la rentrée"
 
+
+class Stage(models.TextChoices):
+    """The four stages a dossier goes through, for badges and the CIO's overview."""
+
+    ENTRETIEN = "entretien", "Entretien à tenir"
+    DECISION = "decision", "Décision à prendre"
+    DECIDED = "decide", "Décidé"
+    SANS_SOLUTION = "sans_solution", "Sans solution"
+
+
+STAGE_OF_STATE = {
+    DossierState.REMIS: Stage.ENTRETIEN,
+    DossierState.ENTRETIEN_PLANIFIE: Stage.ENTRETIEN,
+    DossierState.CONTACT_IMPOSSIBLE: Stage.ENTRETIEN,
+    DossierState.ENTRETIEN_REALISE: Stage.DECISION,
+    DossierState.SOUHAIT_EXPRIME: Stage.DECISION,
+    DossierState.TRANSMIS_COMMISSION: Stage.DECISION,
+    DossierState.REINSCRIT: Stage.DECIDED,
+    DossierState.DECIDE_COMMISSION: Stage.DECIDED,
+    DossierState.ORIENTE_AILLEURS: Stage.DECIDED,
+    DossierState.FAMILLE_INFORMEE: Stage.DECIDED,
+    DossierState.INSCRIT_RENTREE: Stage.DECIDED,
+    DossierState.SANS_SOLUTION: Stage.SANS_SOLUTION,
+}
+STAGE_BADGE = {
+    Stage.ENTRETIEN: "fr-badge--new",
+    Stage.DECISION: "fr-badge--info",
+    Stage.DECIDED: "fr-badge--success",
+    Stage.SANS_SOLUTION: "fr-badge--error",
+}
 
 # What the school does next, shown in the lists.
 NEXT_STEP = {
@@ -46,6 +77,7 @@ NEXT_STEP = {
     DossierState.SOUHAIT_EXPRIME: "Décider : réinscrire, transmettre ou orienter",
     DossierState.REINSCRIT: "Informer la famille",
     DossierState.TRANSMIS_COMMISSION: "Attendre la décision de la commission",
+    DossierState.PROPOSITION_AFFECTATION: "Attendre le prononcé de l'affectation par l'IA-DASEN",
     DossierState.DECIDE_COMMISSION: "Informer la famille",
     DossierState.ORIENTE_AILLEURS: "Informer la famille",
     DossierState.FAMILLE_INFORMEE: "Confirmer l'inscription à la rentrée",

@@ -1,8 +1,10 @@
 from django import forms
+from django.db.models import Q
 from dsfr.forms import DsfrBaseForm
 
 from territories.models import Etablissement
 
+from . import rules
 from .enums import Channel, DecisionOutcome, DossierState, OtherRoute, TrailKind, Wish
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -17,6 +19,12 @@ class ResultsImportForm(DsfrBaseForm):
 
 
 class DossierFilterForm(DsfrBaseForm):
+    q = forms.CharField(
+        label="Élève",
+        help_text="Nom, prénom ou INE",
+        max_length=100,
+        required=False,
+    )
     school = forms.ModelChoiceField(
         label="Établissement", queryset=None, required=False, empty_label="Tous"
     )
@@ -30,9 +38,12 @@ class DossierFilterForm(DsfrBaseForm):
         required=False,
     )
 
-    def __init__(self, *args, schools, **kwargs):
+    def __init__(self, *args, schools, single_school=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
+        if single_school:
+            del self.fields["school"]
+        else:
+            self.fields["school"].queryset = schools
 
 
 class SchoolField(forms.ModelChoiceField):
@@ -112,9 +123,21 @@ class WishForm(DsfrBaseForm):
     )
 
 
+class LyceeChoiceField(SchoolField):
+    """Lycées named with their town and département: several départements are listed."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} — {obj.commune} ({obj.uai}, {obj.departement.code})"
+
+
 class TransmitForm(DsfrBaseForm):
-    proposed_school = SchoolField(
-        label="Établissement de proximité proposé", queryset=Etablissement.objects.none()
+    proposed_school = LyceeChoiceField(
+        label="Lycée demandé ou établissement de proximité proposé",
+        queryset=Etablissement.objects.none(),
+        empty_label="— Choisir un lycée —",
+        help_text="Lycées publics qui préparent à l'examen de l'élève, de tout département : "
+        "une demande pour un autre département est examinée par la commission de ce "
+        "département.",
     )
     requested_formation = forms.CharField(
         label="Formation demandée", help_text="Par exemple : Terminale professionnelle MELEC."
@@ -125,13 +148,22 @@ class TransmitForm(DsfrBaseForm):
         help_text="Obligatoire si l'élève demandait sa réinscription.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    request_reason = forms.CharField(
+        label="Motif de la demande de la famille",
+        required=False,
+        help_text="Obligatoire pour un lycée d'un autre département (demande explicite et "
+        "motivée, circulaire 2017-066).",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["proposed_school"].queryset = (
-            Etablissement.objects.filter(departement_id=dossier.school.departement_id)
+            rules.receiving_schools(dossier.exam_result.exam)
             .exclude(pk=dossier.school_id)
-            .only("id", "name", "uai", "commune")
+            .select_related("departement")
+            .only("id", "name", "uai", "commune", "departement__code")
+            .order_by("departement__code", "name")
         )
 
 
@@ -150,9 +182,14 @@ class EnrolmentForm(DsfrBaseForm):
 
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = Etablissement.objects.filter(
-            departement_id=dossier.school.departement_id
-        ).only("id", "name", "uai", "commune")
+        # The school's département, and the school a commission of another one assigned.
+        where = Q(departement_id=dossier.school.departement_id)
+        decided = dossier.decided_school
+        if decided is not None:
+            where |= Q(pk=decided.pk)
+        self.fields["school"].queryset = Etablissement.objects.filter(where).only(
+            "id", "name", "uai", "commune"
+        )
 
 
 class InviteAllForm(DsfrBaseForm):
@@ -171,21 +208,27 @@ class SessionForm(DsfrBaseForm):
 
 class CapacityForm(DsfrBaseForm):
     school = forms.ModelChoiceField(
-        label="Établissement d'accueil", queryset=Etablissement.objects.none()
+        label="Établissement d'accueil",
+        queryset=Etablissement.objects.none(),
+        empty_label="— Choisir un lycée —",
+        help_text="Lycées publics du département (ni collège, ni CFA, ni établissement privé).",
     )
     formation = forms.CharField(label="Formation", help_text="Par exemple : Terminale générale.")
     places = forms.IntegerField(label="Places", min_value=0, max_value=999)
 
     def __init__(self, *args, departement_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = Etablissement.objects.filter(
-            departement_id__in=departement_ids
-        ).only("id", "name", "uai", "commune")
+        self.fields["school"].queryset = (
+            rules.receiving_schools()
+            .filter(departement_id__in=departement_ids)
+            .only("id", "name", "uai", "commune")
+        )
 
 
 class DecisionForm(DsfrBaseForm):
     outcome = forms.ChoiceField(label="Décision", choices=DecisionOutcome.choices)
-    capacity = forms.UUIDField(label="Affectation (établissement et formation)", required=False)
+    capacity = forms.UUIDField(label="Lycée et formation d'accueil", required=False)
+    waiting_capacity = forms.UUIDField(label="Formation attendue", required=False)
     reason = forms.CharField(label="Motif", required=False)
 
 

@@ -258,7 +258,9 @@ def _import_results(raw: bytes, *, by, scope_user, today) -> ImportReport:
     in_scope = None
     if scope_user is not None:
         in_scope = set(
-            Student.objects.visible_to(scope_user).filter(ine__in=ines).values_list("id", flat=True)
+            Student.objects.in_scope_of(scope_user)
+            .filter(ine__in=ines)
+            .values_list("id", flat=True)
         )
     valid = []
     for row in rows:

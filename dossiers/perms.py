@@ -14,10 +14,12 @@ def get_dossier_for_user(user, public_id, write: bool = False, roles=None):
         "student",
         "school__departement",
         "exam_result",
-        "proposed_school",
+        "proposed_school__departement",
+        "commission_departement",
         "enrolled_school",
         "decision__capacity__school",
         "decision__session",
+        "decision__pronounced_by",
     )
     if write and not role_in(user, roles or HEAD_ROLES):
         raise Http404("Page introuvable.")

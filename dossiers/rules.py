@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rulebook.registry import Status, fixed, setting
+from territories.enums import SchoolType
 
 from .enums import Exam
 
@@ -141,6 +142,68 @@ ENTRETIEN_MAX_AHEAD_DAYS = setting(
     check=lambda v: v >= 1,
 )
 
+# --- Commission d'affectation: which commission, who pronounces ----------------------------
+fixed(
+    "DOSSIERS_COMMISSION_OF_REQUESTED_SCHOOL",
+    "celle du département de l'établissement demandé",
+    label="Commission qui examine une demande de changement d'établissement",
+    source="Circulaire 2017-066 du 12 avril 2017 (demande explicite et motivée de la famille "
+    "pour un autre établissement) ; l'IA-DASEN prononce l'affectation dans les établissements "
+    "publics de son département (ac-besancon.fr ; domain.md §4.4-4.5)",
+    section=SECTION,
+    status=Status.TEXT,
+    reading="Une demande pour un lycée d'un autre département n'est plus refusée : elle est "
+    "motivée (motif obligatoire) et transmise à la commission du département du lycée demandé, "
+    "qui l'inscrit à son ordre du jour et décide. L'établissement d'origine, son CIO et la "
+    "commission de son département gardent la lecture du dossier et voient la décision.",
+)
+CHAIR_PRONOUNCES = setting(
+    "DOSSIERS_CHAIR_PRONOUNCES",
+    False,
+    label="La décision « affecté » de la commission vaut prononcé de l'affectation",
+    source="Seul le recteur, par délégation l'IA-DASEN, prononce une affectation "
+    "(ac-besancon.fr, « Affectation : généralités » ; domain.md §4.5) ; certaines académies "
+    "délèguent ce prononcé au président de la commission",
+    status=Status.LOCAL,
+    section=SECTION,
+    reading="Non (par défaut) : la commission propose, l'IA-DASEN ou son délégataire nommé "
+    "dans l'application prononce, par lot, depuis l'ordre du jour de la séance ; le droit "
+    "D.331-61 n'est consommé et la lettre à la famille ne se prépare qu'après ce prononcé. "
+    "Oui : la décision de la commission est elle-même le prononcé.",
+)
+RECEIVING_SCHOOL_TYPES = setting(
+    "DOSSIERS_RECEIVING_SCHOOL_TYPES",
+    ("lgt", "lp", "lpo", "agricole", "erea"),
+    label="Types d'établissements d'accueil proposables à la commission (codes)",
+    source="Instruction du 3 juillet 2025 (seed 000) : « affectation en Terminale » ; "
+    "affectation prononcée dans un établissement public (ac-besancon.fr)",
+    status=Status.ASSUMPTION,
+    section=SECTION,
+    reading="Lycées publics : LGT, LP, LPO, lycée agricole, EREA ; ni collège, ni CFA, ni "
+    "établissement privé. S'y ajoute la voie de l'examen (générale, technologique ou "
+    "professionnelle ; tout lycée pour le BTS).",
+    check=lambda v: bool(v) and set(v) <= set(SchoolType.values),
+)
+# The voie a receiving lycée must offer for each exam (any lycée for the BTS).
+EXAM_VOIE_FIELD = {
+    Exam.BAC_GENERAL: "voie_generale",
+    Exam.BAC_TECHNO: "voie_technologique",
+    Exam.BT: "voie_technologique",
+    Exam.BAC_PRO: "voie_professionnelle",
+    Exam.CAP: "voie_professionnelle",
+}
+
+
+def receiving_schools(exam: str | None = None):
+    """The schools a commission may propose for `exam` (all suitable lycées without one)."""
+    from territories.models import Etablissement
+
+    qs = Etablissement.objects.filter(school_type__in=list(RECEIVING_SCHOOL_TYPES()))
+    field = EXAM_VOIE_FIELD.get(exam)
+    if field:
+        qs = qs.filter(**{field: True})
+    return qs
+
 
 @dataclass(frozen=True)
 class Epreuve:
@@ -184,7 +247,7 @@ class DiplomaRule:
         return next((e for e in self.epreuves if e.code == code), None)
 
 
-def _e(code, label, hours, keepable=True):
+def _e(code: str, label: str, hours: float | str, keepable: bool = True) -> Epreuve:
     return Epreuve(code, label, Decimal(str(hours)), keepable)
 
 
@@ -326,7 +389,14 @@ PRIORITY_RULE_TEXT = fixed(
 )
 
 
-def is_keepable(*, rule: DiplomaRule, epreuve_code: str, mark, mark_session: int, for_session: int):
+def is_keepable(
+    *,
+    rule: DiplomaRule,
+    epreuve_code: str,
+    mark: Decimal | None,
+    mark_session: int,
+    for_session: int,
+) -> tuple[bool, str]:
     """Can this mark be kept for `for_session`? Returns (bool, French reason)."""
     epreuve = rule.epreuve(epreuve_code)
     if mark is None:

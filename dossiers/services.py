@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from students.models import LegalRepresentative
 
-from . import conf, pdf
+from . import conf, pdf, rules
 from .enums import BatchState, DecisionOutcome, DocumentKind, DossierState, Exam, TrailKind, Wish
 from .models import (
     TRANSITIONS,
@@ -22,6 +22,7 @@ from .models import (
     CommissionSession,
     GeneratedDocument,
     RepreparationDossier,
+    can_pronounce,
 )
 
 S = DossierState
@@ -49,6 +50,10 @@ def decide(
     reason: str = "",
 ) -> CommissionDecision:
     """Decide one transmitted dossier, exactly once, without ever exceeding a capacity.
+
+    An assignment is a proposal until the IA-DASEN pronounces it (`pronounce`), unless the
+    académie gives the commission's chair that delegation (rules.CHAIR_PRONOUNCES): then the
+    decision is the pronouncement, by the member who records it.
 
     Race: the dossier row is locked first, so two members deciding the same dossier are
     serialised and the second one sees the decision; the capacity row is locked before its
@@ -86,7 +91,7 @@ def decide(
                     "Ce dossier n'est pas en attente de la commission (état : "
                     f"« {DossierState(locked.state).label} »)."
                 )
-            if locked.school.departement_id != departement_id:
+            if locked.commission_departement_id != departement_id:
                 raise ValidationError("Ce dossier relève de la commission d'un autre département.")
             if capacity is not None:
                 cap = (
@@ -114,13 +119,73 @@ def decide(
                 reason=reason.strip(),
                 decided_by=by,
             )
-            locked.record_commission_decision(by=by, decision=decision)
+            if outcome == DecisionOutcome.AFFECTE:
+                locked.propose_assignment(by=by, decision=decision)
+                if rules.CHAIR_PRONOUNCES():
+                    _pronounce_one(decision=decision, dossier=locked, by=by)
+            else:
+                locked.record_commission_decision(by=by, decision=decision)
     except IntegrityError as exc:
         raise ValidationError(
             "Ce dossier vient d'être décidé par un autre membre de la commission, ou la "
             "capacité est atteinte : votre saisie n'a pas été enregistrée. Rechargez la page."
         ) from exc
     return decision
+
+
+def _pronounce_one(*, decision: CommissionDecision, dossier: RepreparationDossier, by, today=None):
+    decision.pronounced_at, decision.pronounced_by = timezone.now(), by
+    decision.save(update_fields=["pronounced_at", "pronounced_by"])
+    dossier.pronounce_assignment(by=by, decision=decision, today=today)
+
+
+def pronounce(
+    *, session: CommissionSession, by, dossier_ids=None, today=None
+) -> tuple[list[CommissionDecision], list[str]]:
+    """The IA-DASEN (or a delegate) pronounces the session's proposed assignments, all of
+    them or those of `dossier_ids` (public ids): the D.331-61 right is used and the family
+    letters become possible. Each proposal is pronounced in its own savepoint, so one refusal
+    (right already used or lapsed) leaves the others pronounced. Returns the pronounced
+    decisions and one French reason per refusal."""
+    today = today or timezone.localdate()
+    departement_id = session.commission.departement_id
+    if rules.CHAIR_PRONOUNCES():
+        raise ValidationError(
+            "Dans cette académie, la décision de la commission vaut prononcé de l'affectation "
+            "(DOSSIERS_CHAIR_PRONOUNCES) : il n'y a rien à prononcer séparément."
+        )
+    if not can_pronounce(by, departement_id, today):
+        raise ValidationError(
+            "Seul l'IA-DASEN du département, ou la personne à qui il a délégué le prononcé des "
+            "affectations (délégation enregistrée par l'administrateur), peut prononcer une "
+            "affectation."
+        )
+    proposals = session.proposals().select_related("dossier__student", "capacity__school")
+    if dossier_ids is not None:
+        proposals = proposals.filter(dossier__public_id__in=list(dossier_ids))
+    done, refused = [], []
+    for candidate in proposals.order_by("decided_at", "id"):
+        student = candidate.dossier.student
+        try:
+            with transaction.atomic():
+                decision = (
+                    CommissionDecision.objects.select_for_update(of=("self",))
+                    .select_related("capacity__school")
+                    .get(pk=candidate.pk)
+                )
+                if not decision.is_proposal:
+                    raise ValidationError("l'affectation a déjà été prononcée ou déclinée.")
+                dossier = RepreparationDossier.objects.select_for_update().get(
+                    pk=decision.dossier_id
+                )
+                _pronounce_one(decision=decision, dossier=dossier, by=by, today=today)
+        except ValidationError as exc:
+            refused.append(f"{student} : {' '.join(exc.messages)}")
+            continue
+        done.append(decision)
+    if not done and not refused:
+        raise ValidationError("Aucune affectation proposée n'attend de prononcé dans cette séance.")
+    return done, refused
 
 
 # Who may still be given a place: the dossiers the promotion transition accepts.
@@ -203,6 +268,8 @@ def promote_from_waiting_list(*, capacity: Capacity, by, today=None) -> Commissi
         first.save(update_fields=["outcome", "capacity", "promoted_at", "promoted_by"])
         dossier = RepreparationDossier.objects.select_for_update().get(pk=first.dossier_id)
         dossier.promote_from_waiting_list(by=by, decision=first, today=today)
+        if rules.CHAIR_PRONOUNCES():
+            _pronounce_one(decision=first, dossier=dossier, by=by, today=today)
     return first
 
 
@@ -238,7 +305,7 @@ def _letter_queryset():
         "school__departement",
         "exam_result",
         "decision__capacity__school",
-        "decision__session",
+        "decision__session__commission__departement",
     ).prefetch_related(
         Prefetch("student__representatives", queryset=LegalRepresentative.objects.order_by("id"))
     )
@@ -262,6 +329,12 @@ def _letter_context(dossier: RepreparationDossier, today) -> RepreparationDossie
 
 
 def check_letter_possible(dossier: RepreparationDossier) -> None:
+    decision = getattr(dossier, "decision", None)
+    if decision is not None and decision.is_proposal:
+        raise ValidationError(
+            "L'affectation proposée par la commission n'est pas encore prononcée par l'IA-DASEN "
+            "(ou son délégataire) : la lettre à la famille se prépare après le prononcé."
+        )
     if dossier.state not in LETTER_STATES and dossier.decided_on is None:
         raise ValidationError(
             "Aucune décision à annoncer : la lettre à la famille se prépare après la "
@@ -310,7 +383,7 @@ def render_family_letter(*, dossier: RepreparationDossier, by, today=None) -> Ge
         content=content,
         pages=pages,
         by=by,
-        departement_id=d.school.departement_id,
+        departement_id=d.commission_departement_id or d.school.departement_id,
         school_id=d.school_id,
         dossier_ids=[d.pk],
     )
@@ -372,7 +445,12 @@ def request_letters(*, by, session: CommissionSession | None = None, school=None
     from .tasks import render_batch
 
     if session is not None:
-        ids = list(session.decisions.order_by("id").values_list("dossier_id", flat=True))
+        # Proposals still awaiting the IA-DASEN's pronouncement get no letter yet.
+        ids = list(
+            session.decisions.exclude(outcome=DecisionOutcome.AFFECTE, pronounced_at__isnull=True)
+            .order_by("id")
+            .values_list("dossier_id", flat=True)
+        )
         departement_id, school_id = session.commission.departement_id, None
     else:
         ids = list(

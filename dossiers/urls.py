@@ -39,6 +39,11 @@ urlpatterns = [
         name="session_decide",
     ),
     path(
+        "commission/seances/<uuid:public_id>/prononcer/",
+        commission.session_pronounce,
+        name="session_pronounce",
+    ),
+    path(
         "commission/seances/<uuid:public_id>/pv/",
         commission.session_minutes,
         name="session_minutes",

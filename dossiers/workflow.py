@@ -102,17 +102,32 @@ TRANSITIONS = {
         S.DECIDE_COMMISSION,
         deadlines=(K.COMMISSION_SESSION, K.FAMILY_INFORMED),
     ),
-    # The family declines the assigned place; a waiting pupil gets a freed place.
+    # The commission proposes an assignment; only the IA-DASEN (by delegation of the
+    # recteur) or a delegate pronounces it (domain.md §4.5), unless rules.CHAIR_PRONOUNCES.
+    "propose_assignment": Transition(
+        "Affectation proposée par la commission",
+        (S.TRANSMIS_COMMISSION,),
+        S.PROPOSITION_AFFECTATION,
+        deadlines=(K.COMMISSION_SESSION,),
+    ),
+    "pronounce_assignment": Transition(
+        "Affectation prononcée",
+        (S.PROPOSITION_AFFECTATION,),
+        S.DECIDE_COMMISSION,
+        deadlines=(K.FAMILY_INFORMED,),
+    ),
+    # The family declines the assigned place; a waiting pupil gets a freed place (a new
+    # proposal).
     "record_withdrawal": Transition(
         "Désistement de la famille",
-        (S.DECIDE_COMMISSION, S.FAMILLE_INFORMEE),
+        (S.PROPOSITION_AFFECTATION, S.DECIDE_COMMISSION, S.FAMILLE_INFORMEE),
         S.SANS_SOLUTION,
         deadlines=(K.FAMILY_INFORMED, K.SANS_SOLUTION_SWEEP),
     ),
     "promote_from_waiting_list": Transition(
-        "Affectation depuis la liste d'attente",
+        "Affectation proposée depuis la liste d'attente",
         (S.DECIDE_COMMISSION, S.FAMILLE_INFORMEE, S.SANS_SOLUTION),
-        S.DECIDE_COMMISSION,
+        S.PROPOSITION_AFFECTATION,
         deadlines=(K.FAMILY_INFORMED,),
     ),
     "inform_family": Transition(

@@ -6,9 +6,11 @@ import datetime as dt
 
 from accounts.models import User
 from students.models import Student
+from territories.enums import PartnerKind
+from territories.models import Network, Partner
 
-from .enums import ActionKind, Axis, PartnerKind
-from .models import CallForProjects, Network, Partner, Project, RemediationAction
+from .enums import ActionKind, Axis
+from .models import CallForProjects, Project, RemediationAction
 from .services import refer_student
 
 PARTNERS = [

@@ -4,8 +4,8 @@ académie. Same engine, same rule, same figures as the report API."""
 
 from dataclasses import dataclass
 
-from reports.indicators import DROPOUTS, aggregate, present, scoped
-from students.models import Enrolment
+from reports import summary
+from reports.indicators import DROPOUTS, aggregate, is_summary, present, scoped, source
 
 
 @dataclass
@@ -28,24 +28,40 @@ def build_diagnosis(network, user, *, year: int | None = None) -> Diagnosis:
     years = sorted(base.order_by().values_list("school_year", flat=True).distinct())
     if year not in years:
         year = years[-1] if years else None
-    academie = Enrolment.objects.filter(
+    academie = source(DROPOUTS).filter(
         school__departement__academie_id=network.head_school.departement.academie_id
     )
+    refresh = summary.latest_refresh(DROPOUTS.slug) if is_summary(DROPOUTS, base) else None
+    secondary = summary.masks_for(refresh) if masked else frozenset()
+    whole_network = {"territoire_niveau": "reseau", "territoire_code": str(network.public_id)}
 
-    def show(rows, territory):
-        return [present(DROPOUTS, r, territory=territory, masked=masked) for r in rows]
+    def show(rows, territory, **fixed):
+        if territory == "reseau":
+            fixed = {**whole_network, **fixed}
+        return [
+            present(
+                DROPOUTS, r, territory=territory, masked=masked, secondary=secondary, fixed=fixed
+            )
+            for r in rows
+        ]
 
     this_year = base.filter(school_year=year)
     return Diagnosis(
         years=years,
         year=year,
         masked=masked,
-        by_school_voie=show(aggregate(DROPOUTS, this_year, dimensions=["voie"]), "etablissement"),
+        by_school_voie=show(
+            aggregate(DROPOUTS, this_year, dimensions=["voie"]), "etablissement", annee=year
+        ),
         by_school_voie_level=show(
-            aggregate(DROPOUTS, this_year, dimensions=["voie", "niveau"]), "etablissement"
+            aggregate(DROPOUTS, this_year, dimensions=["voie", "niveau"]),
+            "etablissement",
+            annee=year,
         ),
         network_by_voie=show(
-            aggregate(DROPOUTS, this_year, territory=None, dimensions=["voie"]), "reseau"
+            aggregate(DROPOUTS, this_year, territory=None, dimensions=["voie"]),
+            "reseau",
+            annee=year,
         ),
         academie_by_voie=show(
             aggregate(
@@ -55,6 +71,7 @@ def build_diagnosis(network, user, *, year: int | None = None) -> Diagnosis:
                 dimensions=["voie"],
             ),
             "academie",
+            annee=year,
         ),
         network_trend=show(
             aggregate(DROPOUTS, base, territory=None, dimensions=["annee"]), "reseau"

@@ -1,17 +1,6 @@
 from django.db import models
 
-
-class PartnerKind(models.TextChoices):
-    MISSION_LOCALE = "mission_locale", "Mission locale"
-    CFA = "cfa", "CFA"
-    E2C = "e2c", "École de la deuxième chance (E2C)"
-    AFPA = "afpa", "AFPA"
-    GRETA = "greta", "GRETA"
-    EPIDE = "epide", "EPIDE"
-    REGION = "region", "Région (DRE, SPRO)"
-    ASSOCIATION = "association", "Association"
-    ENTREPRISE = "entreprise", "Entreprise"
-    AUTRE = "autre", "Autre"
+from territories.enums import PartnerKind  # noqa: F401  (the partner directory lives there)
 
 
 class ActionKind(models.TextChoices):

@@ -2,10 +2,11 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from config.forms import ModelMultipleChoiceField
+from territories.models import Network, Partner
 
 from . import rules
 from .enums import Axis
-from .models import CallForProjects, Partner, Project, RemediationAction
+from .models import CallForProjects, Project, RemediationAction
 
 
 class DateInput(forms.DateInput):
@@ -25,8 +26,6 @@ class DiagnosisForm(DsfrBaseForm):
 
 class NetworkForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
-        from .models import Network
-
         model = Network
         fields = ["mlds_coordinator", "partners"]
         field_classes = {"partners": ModelMultipleChoiceField}

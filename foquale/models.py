@@ -10,8 +10,9 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.enums import Role, ScopeLevel
 from accounts.roles import ACADEMIE_REVIEW_ROLES, SCHOOL_ROLES, active_role
+from territories.enums import ScopeLevel
+from territories.models import Network, Partner
 from workflows.models import TransitionLog
 
 from . import rules
@@ -19,18 +20,10 @@ from .enums import (
     ActionKind,
     Axis,
     CallStatus,
-    PartnerKind,
     ProjectStatus,
     ReferralStatus,
 )
 from .workflow import CALL_WORKFLOW, PROJECT_WORKFLOW
-
-
-def scoped_school_ids(role):
-    """Subquery of the ids of the schools the role covers."""
-    from territories.models import Etablissement
-
-    return Etablissement.objects.filter(role.school_q()).values("id")
 
 
 def role_academie_ids(role) -> list[int]:
@@ -43,97 +36,6 @@ def role_academie_ids(role) -> list[int]:
         .values_list("academie_id", flat=True)
         .distinct()
     )
-
-
-class Partner(models.Model):
-    """A partner structure of the networks (mission locale, CFA, E2C, AFPA…, seed 002)."""
-
-    name = models.CharField("nom", max_length=200, unique=True)
-    kind = models.CharField("type", max_length=20, choices=PartnerKind.choices)
-    contact_name = models.CharField("contact", max_length=150, blank=True)
-    email = models.EmailField("courriel", blank=True)
-    phone = models.CharField("téléphone", max_length=30, blank=True)
-
-    class Meta:
-        verbose_name = "partenaire"
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class NetworkQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The network of a responsable FoQualE; elsewhere, the networks with a member
-        school inside the role's scope."""
-        role = active_role(user)
-        if role is None:
-            return self.none()
-        if role.scope_level == ScopeLevel.RESEAU:
-            return self.filter(pk=role.network_id)
-        member_of = Network.schools.through.objects.filter(
-            etablissement_id__in=scoped_school_ids(role)
-        ).values("network_id")
-        return self.filter(pk__in=member_of)
-
-
-class Network(models.Model):
-    """A réseau FoQualE, led by the chef d'établissement of its head school, who holds the
-    role responsable FoQualE on it (accounts.RoleAssignment)."""
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField("nom", max_length=200)
-    departements = models.ManyToManyField(
-        "territories.Departement", related_name="foquale_networks", verbose_name="départements"
-    )
-    head_school = models.ForeignKey(
-        "territories.Etablissement",
-        on_delete=models.PROTECT,
-        related_name="headed_networks",
-        verbose_name="établissement support",
-    )
-    schools = models.ManyToManyField(
-        "territories.Etablissement",
-        related_name="foquale_networks",
-        verbose_name="établissements membres",
-    )
-    mlds_coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="foquale_networks_coordinated",
-        verbose_name="coordonnateur MLDS",
-    )
-    partners = models.ManyToManyField(
-        Partner, blank=True, related_name="networks", verbose_name="partenaires"
-    )
-
-    objects = NetworkQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "réseau FoQualE"
-        verbose_name_plural = "réseaux FoQualE"
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def responsables(self):
-        from accounts.models import User
-
-        return User.objects.filter(
-            role_assignments__role=Role.RESPONSABLE_FOQUALE, role_assignments__network=self
-        ).distinct()
-
-    def can_manage(self, user) -> bool:
-        """The network's responsable FoQualE and the administrator manage the offer."""
-        role = active_role(user)
-        if role is None:
-            return False
-        if role.role == Role.RESPONSABLE_FOQUALE:
-            return role.network_id == self.pk
-        return role.role == Role.ADMINISTRATEUR
 
 
 class RemediationActionQuerySet(models.QuerySet):

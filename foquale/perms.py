@@ -1,14 +1,22 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.enums import Role
+from accounts.models import User
 from accounts.roles import (
     ACADEMIE_REVIEW_ROLES,
     FOQUALE_PROJECT_WRITE_ROLES,
     FOQUALE_REFERRAL_ROLES,
     active_role,
 )
+from territories.models import Network
 
-from .models import CallForProjects, Network, Project, Referral, RemediationAction
+from .models import (
+    CallForProjects,
+    Project,
+    Referral,
+    RemediationAction,
+)
 
 
 def can_review_calls(user) -> bool:
@@ -21,6 +29,23 @@ def can_refer(user) -> bool:
     return role is not None and role.is_nominative and role.role in FOQUALE_REFERRAL_ROLES
 
 
+def can_manage_network(user, network: Network) -> bool:
+    """The network's responsable FoQualE and the administrator manage the offer."""
+    role = active_role(user)
+    if role is None:
+        return False
+    if role.role == Role.RESPONSABLE_FOQUALE:
+        return role.network_id == network.pk
+    return role.role == Role.ADMINISTRATEUR
+
+
+def network_responsables(network: Network):
+    """The accounts holding the role responsable FoQualE on the network."""
+    return User.objects.filter(
+        role_assignments__role=Role.RESPONSABLE_FOQUALE, role_assignments__network=network
+    ).distinct()
+
+
 def get_network_for_user(user, public_id, write=False) -> Network:
     network = get_object_or_404(
         Network.objects.visible_to(user).select_related(
@@ -28,7 +53,7 @@ def get_network_for_user(user, public_id, write=False) -> Network:
         ),
         public_id=public_id,
     )
-    if write and not network.can_manage(user):
+    if write and not can_manage_network(user, network):
         raise Http404("Réseau introuvable.")
     return network
 
@@ -40,7 +65,7 @@ def get_action_for_user(user, public_id, write=False) -> RemediationAction:
         .select_related("network", "partner", "host_school"),
         public_id=public_id,
     )
-    if write and not action.network.can_manage(user):
+    if write and not can_manage_network(user, action.network):
         raise Http404("Action introuvable.")
     return action
 

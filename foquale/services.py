@@ -1,6 +1,9 @@
 """Workflows of the network's offer: referring a pupil consumes a place, exactly once."""
 
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -8,9 +11,20 @@ from django.db import IntegrityError, transaction
 from .enums import ReferralStatus
 from .models import Referral, RemediationAction
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from students.models import Student
+
 
 @transaction.atomic
-def refer_student(*, action: RemediationAction, student, by, today: dt.date, comment: str = ""):
+def refer_student(
+    *,
+    action: RemediationAction,
+    student: Student,
+    by: User,
+    today: dt.date,
+    comment: str = "",
+) -> Referral:
     """Refer `student` to `action`.
 
     The action row is locked (select_for_update) while places are counted, so two staff

@@ -11,8 +11,9 @@ from accounts.enums import Role
 from accounts.models import User
 from accounts.perms import SCOPED, access
 from accounts.roles import ACADEMIE_REVIEW_ROLES, FOQUALE_PROJECT_WRITE_ROLES
-from reports.charts import bars, voie_label
+from reports.charts import bars, common_scale, voie_label
 from students.models import Student
+from territories.models import Network
 
 from .diagnosis import build_diagnosis
 from .enums import CallStatus, ProjectStatus, ReferralStatus
@@ -29,13 +30,13 @@ from .forms import (
 )
 from .models import (
     CallForProjects,
-    Network,
     Project,
     ProjectReview,
     Referral,
     RemediationAction,
 )
 from .perms import (
+    can_manage_network,
     can_refer,
     can_review_calls,
     get_action_for_user,
@@ -43,6 +44,7 @@ from .perms import (
     get_network_for_user,
     get_project_for_user,
     get_referral_for_user,
+    network_responsables,
 )
 from .services import refer_student
 
@@ -75,9 +77,9 @@ def network_detail(request, public_id):
             "network": network,
             "schools": network.schools.select_related("bassin").order_by("name"),
             "partners": network.partners.all(),
-            "responsables": network.responsables(),
+            "responsables": network_responsables(network),
             "actions": actions,
-            "can_manage": network.can_manage(request.user),
+            "can_manage": can_manage_network(request.user, network),
             "today": timezone.localdate(),
         },
     )
@@ -126,6 +128,14 @@ def diagnosis(request, public_id):
         network, request.user, year=int(wanted) if wanted and wanted.isdigit() else None
     )
     form = DiagnosisForm(initial={"annee": diag.year}, years=diag.years)
+    # One scale for the network, the académie and the schools: equal rates, equal bars.
+    top = common_scale(
+        diag.by_school_voie,
+        diag.network_by_voie,
+        diag.academie_by_voie,
+        measure="taux_decrochage",
+    )
+    trend_top = common_scale(diag.network_trend, diag.academie_trend, measure="taux_decrochage")
 
     def school_label(row):
         return f"{row['territoire_nom']} — {voie_label(row['voie'])}"
@@ -137,26 +147,32 @@ def diagnosis(request, public_id):
             "network": network,
             "diag": diag,
             "form": form,
-            "school_bars": bars(diag.by_school_voie, measure="taux_decrochage", label=school_label),
+            "school_bars": bars(
+                diag.by_school_voie, measure="taux_decrochage", label=school_label, top=top
+            ),
             "network_bars": bars(
                 diag.network_by_voie,
                 measure="taux_decrochage",
                 label=lambda r: f"Réseau — {voie_label(r['voie'])}",
+                top=top,
             ),
             "academie_bars": bars(
                 diag.academie_by_voie,
                 measure="taux_decrochage",
                 label=lambda r: f"Académie — {voie_label(r['voie'])}",
+                top=top,
             ),
             "network_trend": bars(
                 diag.network_trend,
                 measure="taux_decrochage",
                 label=lambda r: f"Réseau {r['annee']}-{r['annee'] + 1}",
+                top=trend_top,
             ),
             "academie_trend": bars(
                 diag.academie_trend,
                 measure="taux_decrochage",
                 label=lambda r: f"Académie {r['annee']}-{r['annee'] + 1}",
+                top=trend_top,
             ),
             "voie_label": voie_label,
         },
@@ -441,6 +457,7 @@ def dashboard_panel(request) -> str:
         return ""
     network = Network.objects.select_related("head_school__departement").get(pk=role.network_id)
     diag = build_diagnosis(network, request.user)
+    top = common_scale(diag.network_by_voie, diag.academie_by_voie, measure="taux_decrochage")
     actions = network.actions.with_places_used().filter(end_date__gte=timezone.localdate())
     places = sum(a.places for a in actions)
     used = sum(a.places_used for a in actions)
@@ -453,11 +470,13 @@ def dashboard_panel(request) -> str:
                 diag.network_by_voie,
                 measure="taux_decrochage",
                 label=lambda r: f"Réseau — {voie_label(r['voie'])}",
+                top=top,
             ),
             "academie_bars": bars(
                 diag.academie_by_voie,
                 measure="taux_decrochage",
                 label=lambda r: f"Académie — {voie_label(r['voie'])}",
+                top=top,
             ),
             "places": places,
             "places_left": max(places - used, 0),

@@ -191,7 +191,10 @@ class OutcomeForm(VersionedForm):
 
 
 class CloseForm(VersionedForm):
-    reason = forms.ChoiceField(label="Motif de clôture", choices=ClosureReason.choices)
+    reason = forms.ChoiceField(
+        label="Motif de clôture",
+        choices=[("", "Choisissez le motif de clôture"), *ClosureReason.choices],
+    )
     comment = forms.CharField(label="Commentaire", required=False)
 
 

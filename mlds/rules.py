@@ -168,7 +168,9 @@ def last_session_year(today: dt.date, academie_id: int | None = None) -> int:
     return calendar.last_session_year(academie_id, today)
 
 
-def ambition_emploi_start_window(session_year: int, academie_id: int | None) -> tuple:
+def ambition_emploi_start_window(
+    session_year: int, academie_id: int | None
+) -> tuple[dt.date, dt.date]:
     """First and last day a parcours may start for a cycle completed at `session_year`.
 
     Arrêté du 18 juillet 2023: the parcours "débute à partir de la rentrée scolaire" that

@@ -6,8 +6,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db.models import Q
-
 from . import conf, rules
 from .enums import ClosureKind, ExamKind, Zone
 from .models import CalendarClosure, ExamSession, SchoolCalendar
@@ -154,11 +152,6 @@ def academie_of(departement_id: int | None) -> int | None:
         "departements", lambda: dict(Departement.objects.values_list("id", "academie_id"))
     )
     return every.get(departement_id)
-
-
-def calendar_for(academie_id: int | None, school_year: int) -> SchoolCalendar | None:
-    """The académie's own row (None: the national row)."""
-    return _year_rows(school_year).get(academie_id)
 
 
 def _levels(academie_id) -> list[tuple[int | None, str]]:
@@ -397,9 +390,3 @@ def seed_calendar_2025_2026(*, academie, zone: str = Zone.C) -> SchoolCalendar:
             calendar=cal, exam=exam, session_year=2026, defaults={"results_day": day}
         )
     return cal
-
-
-def closures_between(academie_id: int, start: dt.date, end: dt.date):
-    return CalendarClosure.objects.filter(
-        Q(start_date__lte=end) & Q(end_date__gte=start), calendar__academie_id=academie_id
-    )

@@ -36,6 +36,16 @@ class DeadlineKind(models.TextChoices):
     EXCEPTIONAL_ACCESS = "acces_exceptionnel", "Accès exceptionnel ouvert"
 
 
+# Nothing to do by a date: read and keep in mind. Shown apart from the work that falls due.
+INFORMATION_KINDS = (
+    DeadlineKind.AGE_15,
+    DeadlineKind.AGE_16,
+    DeadlineKind.AGE_18,
+    DeadlineKind.AGE_25,
+    DeadlineKind.EXCEPTIONAL_ACCESS,
+)
+
+
 class ReminderStage(models.TextChoices):
     """Which reminder of a deadline; escalation levels reach the next level up."""
 

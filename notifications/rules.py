@@ -1,6 +1,8 @@
 """Defaults of the school calendar and delays of the reminders (« Règles en vigueur »)."""
 
-from rulebook.registry import Status, setting
+from typing import Any
+
+from rulebook.registry import Rule, Status, setting
 
 CALENDAR = "Calendrier scolaire"
 REMINDERS = "Rappels et échéances"
@@ -61,7 +63,7 @@ SCHOOL_HOLIDAYS_NON_WORKING = setting(
     status=Status.ASSUMPTION,
     section=REMINDERS,
 )
-KIND_POLICIES = setting(
+KIND_POLICIES: Rule[dict[str, Any]] = setting(
     "NOTIFICATIONS_KIND_POLICIES",
     {},
     label="Délais des rappels et de l'escalade, par type d'échéance (surcharges)",

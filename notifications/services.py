@@ -126,16 +126,6 @@ def record_human_action(*, subject, by=None, at: dt.datetime | None = None) -> N
         )
 
 
-def active_suspension(*, subject) -> Suspension | None:
-    ct = ContentType.objects.get_for_model(subject)
-    return (
-        Suspension.objects.active()
-        .filter(content_type=ct, object_id=subject.pk)
-        .select_related("suspended_by")
-        .first()
-    )
-
-
 def suspend_reminders(*, subject, by, reason: str) -> Suspension:
     """Pause every reminder of one case until someone resumes them; a reason is required."""
     reason = (reason or "").strip()
@@ -755,3 +745,28 @@ def _send_alert(*, label: str, url: str, emails: list[str]) -> None:
     except RETRYABLE_MAIL_ERRORS:
         # The inbox item stays; the failure is for the operations team, not the requester.
         logger.exception("Alerte non envoyée par courriel (%d destinataire(s))", len(emails))
+
+
+def alert_exceptional_access(*, grant) -> None:
+    """The académie's administrators learn at once of an exceptional access opened in it."""
+    academie_id = grant.etablissement.departement.academie_id
+    recipients = list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            role_assignments__role=Role.ADMINISTRATEUR,
+            role_assignments__academie_id=academie_id,
+        )
+        .distinct()
+        .values_list("id", flat=True)
+    )
+    expires = timezone.localtime(grant.expires_at)
+    alert_now(
+        subject=grant,
+        label=f"Accès exceptionnel ouvert par {grant.user} ({grant.role_label}) sur "
+        f"{grant.etablissement} jusqu'au {expires:%d/%m/%Y à %H:%M} — motif : "
+        f"{grant.get_category_display()}",
+        url=reverse("accounts:exceptional_access_review"),
+        recipient_ids=recipients,
+        academie_id=academie_id,
+    )

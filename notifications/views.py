@@ -4,7 +4,18 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +28,7 @@ from accounts.roles import OPERATIONS_ROLES
 from audit.services import log_list_read
 
 from . import calendar, services, tasks
-from .enums import SendState
+from .enums import INFORMATION_KINDS, SendState
 from .forms import ResumeForm, SuspendForm
 from .models import Deadline, Digest, Reminder, Suspension
 from .perms import get_case_for_user, get_reminder_for_user
@@ -53,7 +64,28 @@ def inbox_items(user, view: str, today: dt.date):
     elif view == "retard":
         qs = qs.filter(deadline__completed_at__isnull=True, deadline__due_date__lt=today)
     is_read = ExpressionWrapper(Q(read_at__isnull=False), output_field=BooleanField())
-    return qs.annotate(is_read=is_read).order_by("is_read", "-created_at", "-id")
+    return qs.annotate(is_read=is_read, group=inbox_group(today)).order_by(
+        "group", "deadline__due_date", "is_read", "-created_at", "-id"
+    )
+
+
+# What to do next first: overdue, then due soon, then information (birthdays, alerts), then done.
+INBOX_GROUPS = {
+    0: "En retard",
+    1: "À faire prochainement",
+    2: "Pour information : anniversaires et alertes",
+    3: "Échéances réalisées",
+}
+
+
+def inbox_group(today: dt.date, prefix: str = "deadline__"):
+    return Case(
+        When(**{f"{prefix}completed_at__isnull": False}, then=Value(3)),
+        When(**{f"{prefix}kind__in": INFORMATION_KINDS}, then=Value(2)),
+        When(**{f"{prefix}due_date__lt": today}, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
 
 
 @access(SCOPED)
@@ -79,6 +111,7 @@ def inbox(request):
             "items": page.object_list,
             "view": view,
             "views": VIEWS,
+            "groups": INBOX_GROUPS,
             "today": today,
             "suspend_form": SuspendForm(),
         },
@@ -239,21 +272,24 @@ def dashboard_panel(request) -> str:
         return ""
     today = timezone.localdate()
     week_end = end_of_week(today)
-    scope = Deadline.objects.visible_to(user).open()
-    counts = scope.filter(due_date__lte=week_end).aggregate(
-        overdue=Count("id", filter=Q(due_date__lt=today)),
-        this_week=Count("id", filter=Q(due_date__gte=today)),
+    scope = Deadline.objects.visible_to(user).open().filter(due_date__lte=week_end)
+    to_do = Q(kind__in=INFORMATION_KINDS)
+    counts = scope.aggregate(
+        overdue=Count("id", filter=Q(due_date__lt=today) & ~to_do),
+        this_week=Count("id", filter=Q(due_date__gte=today) & ~to_do),
+        information=Count("id", filter=to_do & Q(due_date__gte=today)),
     )
-    urgent = list(
-        scope.filter(due_date__lte=week_end)
-        .only("kind", "label", "url", "due_date")
-        .order_by("due_date", "id")[:8]
+    fields = ("kind", "label", "url", "due_date")
+    urgent = list(scope.exclude(to_do).only(*fields).order_by("due_date", "id")[:8])
+    information = list(
+        scope.filter(to_do, due_date__gte=today).only(*fields).order_by("due_date", "id")[:5]
     )
     return render_to_string(
         "notifications/_dashboard.html",
         {
             "counts": counts,
             "urgent": urgent,
+            "information": information,
             "today": today,
             "is_operator": role.role in OPERATIONS_ROLES,
         },

@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
@@ -57,6 +59,7 @@ from .perms import (
 )
 
 BOARD_ROWS = 50
+SIGNAL_PAGE_SIZE = 50
 PREVENTION_KINDS = [
     DeadlineKind.GPDS_REVIEW,
     DeadlineKind.PAFI_REVIEW,
@@ -97,14 +100,8 @@ def _run(fn):
 def board(request):
     today = timezone.localdate()
     user = request.user
-    flags = list(
-        Flag.objects.visible_to(user)
-        .select_related("student", "school")
-        .order_by("student__last_name", "student__first_name", "student_id", "reason")[
-            : BOARD_ROWS * 5
-        ]
-    )
-    flagged = _group_flags(flags)[:BOARD_ROWS]
+    visible_flags = Flag.objects.visible_to(user)
+    flagged = _flags_of(visible_flags, list(_pupils_by_severity(visible_flags)[:BOARD_ROWS]))
     reviews = list(
         GpdsReview.objects.visible_to(user)
         .latest_per_student()
@@ -174,14 +171,28 @@ def _is_running(path):
     return path.status in ("en_cours", "en_parcours")
 
 
-def _group_flags(flags):
-    grouped = {}
-    for flag in flags:
-        row = grouped.setdefault(flag.student_id, {"student": flag.student, "flags": []})
+def _pupils_by_severity(flags):
+    """One row per flagged pupil, most severe first: the most signals at once, then the
+    longest-running, then by name."""
+    return (
+        flags.values("student_id")
+        .annotate(signal_count=Count("id"), first_since=Min("since"))
+        .order_by("-signal_count", "first_since", "student__last_name", "student_id")
+    )
+
+
+def _flags_of(flags, rows):
+    """The pupils of `rows` (in their order) with their signals, in one query."""
+    by_student = {row["student_id"]: {**row, "flags": []} for row in rows}
+    for flag in (
+        flags.filter(student_id__in=by_student)
+        .select_related("student", "school")
+        .order_by("reason")
+    ):
+        row = by_student[flag.student_id]
+        row["student"], row["school"] = flag.student, flag.school
         row["flags"].append(flag)
-    for row in grouped.values():
-        row["since"] = min(f.since for f in row["flags"])
-    return list(grouped.values())
+    return [row for row in by_student.values() if row["flags"]]
 
 
 # --- Signals and import ----------------------------------------------------------------------
@@ -190,25 +201,30 @@ def _group_flags(flags):
 @access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
 def signal_list(request):
     reason = request.GET.get("motif", "")
-    qs = Flag.objects.visible_to(request.user).select_related("student", "school")
+    flags = Flag.objects.visible_to(request.user)
+    pupils = flags
     if reason in FlagReason.values:
-        qs = qs.filter(reason=reason)
-    qs = qs.order_by("since", "student__last_name", "student_id", "reason")
-    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+        pupils = flags.filter(student_id__in=flags.filter(reason=reason).values("student_id"))
+    page = Paginator(_pupils_by_severity(pupils), SIGNAL_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = _flags_of(flags, page.object_list)
+    signal_count = flags.count() if not reason else None
     query = request.GET.copy()
     query.pop("page", None)
     log_list_read(
         request=request,
         object_type="flag",
-        student_ids=(f.student_id for f in page.object_list),
-        row_count=len(page.object_list),
+        student_ids=(row["student_id"] for row in rows),
+        row_count=len(rows),
     )
     return render(
         request,
         "prevention/signal_list.html",
         {
             "page_obj": page,
-            "flags": page.object_list,
+            "rows": rows,
+            "signal_count": signal_count,
             "reasons": FlagReason.choices,
             "reason": reason,
             "querystring": query.urlencode(),
@@ -237,7 +253,12 @@ def absence_import(request):
             messages.success(
                 request,
                 f"{result.rows} ligne(s) importée(s) ({result.created} nouvelle(s), "
-                f"{result.updated} remplacée(s)) ; {result.flags} signal(aux) actif(s).",
+                f"{result.updated} remplacée(s)) ; "
+                + (
+                    f"{result.flags} signaux actifs."
+                    if result.flags > 1
+                    else f"{result.flags} signal actif."
+                ),
             )
             return redirect("prevention:signals")
     return render(
@@ -883,3 +904,34 @@ def dashboard_panel(request) -> str:
             request=request,
         )
     return ""
+
+
+def student_cases(request, student) -> list[dict]:
+    """The pupil's prevention page and paths the viewer may open, for the pupil's record."""
+    role = request.user.active_role
+    if role is None:
+        return []
+    cases = []
+    if role.role in PREVENTION_SCHOOL_READ_ROLES and role.is_nominative:
+        cases.append(
+            {
+                "kind": "Prévention",
+                "label": "Signaux, suivis en GPDS et parcours",
+                "state": "",
+                "url": reverse("prevention:student", args=[student.public_id]),
+            }
+        )
+    for model, roles in ((Pafi, PREVENTION_READ_ROLES), (Derogatoire, PREVENTION_READ_ROLES),
+                         (Tdo, PREVENTION_SCHOOL_READ_ROLES)):  # fmt: skip
+        if role.role not in roles:
+            continue
+        for path in model.objects.visible_to(request.user).filter(student=student):
+            cases.append(
+                {
+                    "kind": capfirst(model._meta.verbose_name),
+                    "label": f"ouvert le {path.created_at:%d/%m/%Y}",
+                    "state": path.get_status_display(),
+                    "url": path.get_absolute_url(),
+                }
+            )
+    return cases

@@ -86,7 +86,8 @@ def _decision_counts():
 
     return {
         "decisions": None,
-        "affectes": Q(outcome=O.AFFECTE, withdrawn_at__isnull=True),
+        "affectes": Q(outcome=O.AFFECTE, withdrawn_at__isnull=True, pronounced_at__isnull=False),
+        "propositions": Q(outcome=O.AFFECTE, withdrawn_at__isnull=True, pronounced_at__isnull=True),
         "liste_attente": Q(outcome=O.LISTE_ATTENTE),
         "non_affectes": Q(outcome=O.NON_AFFECTE),
         "desistements": Q(outcome=O.AFFECTE, withdrawn_at__isnull=False),
@@ -98,8 +99,9 @@ COMMISSION = Family(
     label="Décisions de la commission d'affectation",
     definition=(
         "Décisions rendues par la commission départementale sur les dossiers transmis, "
-        "rattachées à l'établissement d'origine de l'élève : affecté (y compris depuis la "
-        "liste d'attente), liste d'attente, non affecté, désistement (affectation refusée par "
+        "rattachées à l'établissement d'origine de l'élève : affecté (affectation prononcée par "
+        "l'IA-DASEN, y compris depuis la liste d'attente), affectation proposée en attente du "
+        "prononcé, liste d'attente, non affecté, désistement (affectation refusée par "
         "la famille). Taux d'affectation : affectés / décisions."
     ),
     base=_decisions,
@@ -107,6 +109,7 @@ COMMISSION = Family(
     measures=[
         Measure("decisions", "Décisions"),
         Measure("affectes", "Affectés"),
+        Measure("propositions", "Affectations proposées (prononcé attendu)"),
         Measure("liste_attente", "Liste d'attente"),
         Measure("non_affectes", "Non affectés"),
         Measure("desistements", "Désistements"),

@@ -12,11 +12,16 @@ class IndicatorPageForm(DsfrBaseForm):
         required=False,
         choices=[("", "Aucun détail"), *Dimension.choices],
     )
-    annee = forms.IntegerField(label="Année scolaire (rentrée)", required=False, min_value=1990,
-                               max_value=2100)  # fmt: skip
+    annee = forms.TypedChoiceField(
+        label="Année scolaire", coerce=int, required=False, empty_value=None
+    )
 
-    def __init__(self, *args, families, levels, **kwargs):
+    def __init__(self, *args, families, levels, years, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["annee"].choices = [
+            *[(y, f"{y}-{y + 1}") for y in years],
+            ("", "Toutes les années (cumul)"),
+        ]
         self.fields["famille"].choices = [(f.slug, f.label) for f in families]
         self.fields["territoire"].choices = [
             (v, label) for v, label in TerritoryLevel.choices if v in levels

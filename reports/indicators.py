@@ -11,10 +11,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, DateField, Exists, F, Func, OuterRef, Q
+from django.db.models import Count, DateField, Exists, F, Func, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 
 from . import conf, rules
 from .enums import Dimension, TerritoryLevel
+from .suppression import STAR, mask_key, node_key
 
 
 class AddYears(Func):
@@ -66,6 +68,9 @@ class Family:
     level: str = "level"
     year: str = "school_year"
     available: Callable[[], bool] = field(default=lambda: True)
+    # Precomputed rows at the finest grain (school, voie, level, year) with one column per
+    # count, kept current by reports.summary; None: always computed live.
+    summary: Callable[[], models.QuerySet] | None = None
 
     def path(self, dimension: str) -> str:
         return {
@@ -135,6 +140,12 @@ def _enrolments():
     return Enrolment.objects.all()
 
 
+def _dropout_cells():
+    from .models import DropoutCell
+
+    return DropoutCell.objects.all()
+
+
 DROPOUTS = Family(
     slug="decrochage",
     label="Décrochage scolaire",
@@ -154,6 +165,7 @@ DROPOUTS = Family(
         Measure("decrocheurs", "Décrocheurs"),
         Measure("taux_decrochage", "Taux de décrochage (%)", "decrocheurs", "effectif"),
     ],
+    summary=_dropout_cells,
 )
 
 
@@ -193,10 +205,13 @@ def aggregate(
     for dim in (Dimension.VOIE, Dimension.NIVEAU, Dimension.ANNEE):
         if dim in dims:
             group[f"g_{dim}"] = F(family.path(dim))
-    aggregates = {
-        name: Count("pk", filter=condition) if condition is not None else Count("pk")
-        for name, condition in family.counts().items()
-    }
+    if is_summary(family, queryset):
+        aggregates = {name: Coalesce(Sum(name), 0) for name in family.counts()}
+    else:
+        aggregates = {
+            name: Count("pk", filter=condition) if condition is not None else Count("pk")
+            for name, condition in family.counts().items()
+        }
     qs = queryset
     if territory == TerritoryLevel.RESEAU:
         qs = qs.filter(**{f"{family.school}__foquale_networks__isnull": False})
@@ -206,20 +221,30 @@ def aggregate(
 
 
 def present(
-    family: Family, row: dict, *, territory: str, masked: bool, threshold: int | None = None
+    family: Family,
+    row: dict,
+    *,
+    territory: str,
+    masked: bool,
+    threshold: int | None = None,
+    secondary: frozenset = frozenset(),
+    fixed: dict | None = None,
 ) -> dict:
     """An aggregated row as published: rates computed, small cells masked when asked.
 
-    Masking rule: a count under the threshold (5 pupils, zero included) becomes null, and
-    a rate is null when its numerator or denominator is masked.
+    Masking rule: a count under the threshold (5 pupils, zero included) becomes null, so
+    does a count the secondary suppression hides (`secondary`, keys of reports.suppression;
+    `fixed` gives the row's coordinates set by filters rather than by grouping), and a rate
+    is null when its numerator or denominator is masked.
     """
     threshold = conf.mask_threshold() if threshold is None else threshold
+    node = lattice_node(row, territory, fixed or {}) if masked and secondary else None
     values, hidden = {}, []
     for measure in family.measures:
         if measure.is_rate:
             continue
         value = row.get(measure.name) or 0
-        if masked and value < threshold:
+        if masked and (value < threshold or (node and mask_key(measure.name, node) in secondary)):
             values[measure.name] = None
             hidden.append(measure.name)
         else:
@@ -245,9 +270,35 @@ def present(
     }
 
 
-def scoped(family: Family, user) -> models.QuerySet:
-    """The family's rows whose school lies in the active role's scope."""
+def is_summary(family: Family, queryset) -> bool:
+    return family.summary is not None and queryset.model is family.summary().model
+
+
+def lattice_node(row: dict, territory: str | None, fixed: dict) -> str:
+    """The row's node in the suppression lattice (reports.suppression)."""
+    level = fixed.get("territoire_niveau", territory)
+    code = fixed.get("territoire_code", row.get("territoire_code", ""))
+    dims = [
+        row[f"g_{dim}"] if f"g_{dim}" in row else fixed.get(dim, STAR)
+        for dim in (Dimension.VOIE, Dimension.NIVEAU, Dimension.ANNEE)
+    ]
+    return node_key(level, code, *dims)
+
+
+def scoped(family: Family, user, *, live: bool = False) -> models.QuerySet:
+    """The family's rows whose school lies in the active role's scope: its precomputed rows
+    once they exist (see reports.summary), else — or with `live` — the base rows."""
     role = getattr(user, "active_role", None)
+    rows = source(family, live=live)
     if role is None:
-        return family.base().none()
-    return family.base().filter(role.school_q(f"{family.school}__"))
+        return rows.none()
+    return rows.filter(role.school_q(f"{family.school}__"))
+
+
+def source(family: Family, *, live: bool = False) -> models.QuerySet:
+    if not live and family.summary is not None:
+        from .models import IndicatorRefresh
+
+        if IndicatorRefresh.objects.filter(family=family.slug).exists():
+            return family.summary()
+    return family.base()

@@ -64,7 +64,7 @@ class ApiClient(models.Model):
         related_name="+", verbose_name="bassin",
     )  # fmt: skip
     network = models.ForeignKey(
-        "foquale.Network", null=True, blank=True, on_delete=models.PROTECT,
+        "territories.Network", null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", verbose_name="réseau FoQualE",
     )  # fmt: skip
     etablissement = models.ForeignKey(
@@ -217,3 +217,58 @@ class ApiClientScope(StructureScope):
 
     def school_q(self, prefix: str = "") -> Q:
         return self.structure_q(prefix)
+
+
+class DropoutCell(models.Model):
+    """The dropout indicator precomputed at its finest grain (school × voie × level × school
+    year): dashboards and the report API sum these rows instead of reading every enrolment.
+    Kept current by `reports.summary.refresh_dropouts` (periodic task, incremental, and on
+    demand); the live computation over the enrolments stays the reference."""
+
+    school = models.ForeignKey(
+        "territories.Etablissement",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="établissement",
+        db_index=False,  # the unique (school, school_year, voie, level) index serves it
+    )
+    school_year = models.PositiveSmallIntegerField("année scolaire")
+    voie = models.CharField("voie", max_length=20, blank=True)
+    level = models.CharField("niveau", max_length=10, blank=True)
+    effectif = models.PositiveIntegerField("effectif")
+    decrocheurs = models.PositiveIntegerField("décrocheurs")
+
+    class Meta:
+        verbose_name = "cellule du décrochage (précalculée)"
+        verbose_name_plural = "cellules du décrochage (précalculées)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year", "voie", "level"], name="dropout_cell_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(decrocheurs__lte=models.F("effectif")),
+                name="dropout_cell_dropouts_within_headcount",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school_id} {self.school_year} {self.voie} {self.level}"
+
+
+class IndicatorRefresh(models.Model):
+    """When a family's precomputed figures were last brought up to date, and the cells its
+    secondary suppression masks (keys `measure|level|code|voie|niveau|annee`, `*` = all)."""
+
+    family = models.CharField("indicateur", max_length=40, unique=True)
+    refreshed_at = models.DateTimeField("chiffres au")
+    full = models.BooleanField("recalcul complet", default=True)
+    cells_rewritten = models.PositiveIntegerField("cellules recalculées", default=0)
+    duration_ms = models.PositiveIntegerField("durée (ms)", default=0)
+    secondary_masks = models.JSONField("masquage secondaire", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "mise à jour d'un indicateur"
+        verbose_name_plural = "mises à jour des indicateurs"
+
+    def __str__(self):
+        return f"{self.family} au {self.refreshed_at:%d/%m/%Y %H:%M}"

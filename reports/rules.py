@@ -11,8 +11,9 @@ SECTION = "Indicateurs"
 DROPOUT_MIN_AGE = COMPULSORY_INSTRUCTION_END_AGE
 
 # Exit reasons (students.enums.ExitReason values) that mean leaving during the cycle, hence
-# without its diploma: abandon, job, other, unrecorded.
-DROPOUT_EXIT_REASONS = ("abandon", "emploi", "autre", "")
+# without its diploma: abandon, job, other, end of studies without activity (SIECLE motifs
+# 32/35/39), unrecorded.
+DROPOUT_EXIT_REASONS = ("abandon", "emploi", "autre", "fin_etudes", "")
 # Leaving at the end of the cycle is a dropout unless the diploma was obtained.
 END_OF_CYCLE_EXIT_REASON = "fin_cycle"
 # Diplomas that end a dropout: level 3 (CAP) and above — every exam of the results import

@@ -1,5 +1,7 @@
 """Issuing and rotating report-client keys."""
 
+from typing import Any
+
 from django.db import transaction
 
 from accounts.models import User
@@ -19,7 +21,7 @@ def make_service_user(*, prefix: str, name: str) -> User:
 
 @transaction.atomic
 def issue_api_client(
-    *, name: str, rights: str, created_by=None, **territory
+    *, name: str, rights: str, created_by: User | None = None, **territory: Any
 ) -> tuple[ApiClient, str]:
     """Create a client and its technical account; return the client and its key.
 

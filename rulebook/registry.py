@@ -8,15 +8,15 @@ Each app declares its rules in its own `rules.py`:
   [UNCERTAIN] of domain.md, and texts that differ between académies: it returns a `Rule`,
   called to read `settings.<NAME>` at call time (or its default).
 
-The page « Règles en vigueur » (`rulebook.views.rules_in_force`) and the README list them all;
-a system check refuses a setting of the wrong type at start-up.
+The page « Règles en vigueur » (`operations.views_rules.rules_in_force`) and the README list
+them all; a system check refuses a setting of the wrong type at start-up.
 """
 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core import checks
@@ -31,11 +31,14 @@ class Status(models.TextChoices):
     UNCERTAIN = "incertain", "Incertain"
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True, eq=False)
-class Rule:
+class Rule(Generic[T]):
     name: str
     label: str
-    default: Any
+    default: T
     source: str
     status: str
     section: str
@@ -46,16 +49,17 @@ class Rule:
 
     do_not_call_in_templates = True  # templates read its attributes, not its value
 
-    def __call__(self):
+    def __call__(self) -> T:
         return self.value
 
     @property
-    def value(self):
+    def value(self) -> T:
         if not self.is_setting:
             return self.default
         raw = getattr(settings, self.name, self.default)
         try:
-            return coerce(raw, self.default, self.check)
+            value: T = coerce(raw, self.default, self.check)
+            return value
         except (TypeError, ValueError) as exc:
             raise ImproperlyConfigured(f"Réglage {self.name} invalide : {exc}") from exc
 
@@ -68,10 +72,10 @@ class Rule:
         return Status(self.status).label
 
 
-_RULES: dict[str, Rule] = {}
+_RULES: dict[str, Rule[Any]] = {}
 
 
-def _register(rule: Rule) -> Rule:
+def _register(rule: Rule[T]) -> Rule[T]:
     if rule.status not in Status.values:
         raise ValueError(f"{rule.name} : statut inconnu {rule.status!r}")
     known = _RULES.get(rule.name)
@@ -81,29 +85,51 @@ def _register(rule: Rule) -> Rule:
     return rule
 
 
-def setting(name, default, *, label, source, status, section, unit="", reading="", check=None):
+def setting(
+    name: str,
+    default: T,
+    *,
+    label: str,
+    source: str,
+    status: str,
+    section: str,
+    unit: str = "",
+    reading: str = "",
+    check: Callable[[Any], bool] | None = None,
+) -> Rule[T]:
     """A rule read from `settings.<name>` at call time; call the returned Rule for its value."""
     return _register(
         Rule(name, label, default, source, status, section, True, unit, reading, check)
     )
 
 
-def fixed(name, value, *, label, source, section, status=Status.TEXT, unit="", reading=""):
+def fixed(
+    name: str,
+    value: T,
+    *,
+    label: str,
+    source: str,
+    section: str,
+    status: str = Status.TEXT,
+    unit: str = "",
+    reading: str = "",
+) -> T:
     """A rule set by a text: registered for the page, returned as a plain value."""
     _register(Rule(name, label, value, source, status, section, False, unit, reading))
     return value
 
 
-def all_rules() -> list[Rule]:
+def all_rules() -> list[Rule[Any]]:
     return list(_RULES.values())
 
 
-def get(name: str) -> Rule:
+def get(name: str) -> Rule[Any]:
     return _RULES[name]
 
 
-def coerce(raw, default, check=None):
+def coerce(raw: Any, default: Any, check: Callable[[Any], bool] | None = None) -> Any:
     """`raw` as the type of `default`; ValueError/TypeError when it cannot be."""
+    value: Any
     if isinstance(default, bool):
         if not isinstance(raw, bool):
             raise TypeError("oui/non attendu (True ou False)")
@@ -140,7 +166,7 @@ def coerce(raw, default, check=None):
     return value
 
 
-def display(rule: Rule, value) -> str:
+def display(rule: Rule[Any], value: Any) -> str:
     """A value as a French reader expects it (10 → « 10 », (7, 4) → « 4 juillet »)."""
     if isinstance(value, bool):
         return "oui" if value else "non"
@@ -185,10 +211,10 @@ REPLACED_SETTINGS = {
 }
 
 
-def check_settings(app_configs=None, **kwargs):
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """System check: every rule set in the settings has the type (and bounds) of its default,
     and no replaced setting is left behind."""
-    errors = [
+    errors: list[checks.CheckMessage] = [
         checks.Warning(
             f"Le réglage {name} n'est plus lu.",
             hint=f"Utilisez {replacement}.",

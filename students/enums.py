@@ -35,7 +35,16 @@ class ExitReason(models.TextChoices):
     APPRENTISSAGE = "apprentissage", "Départ en apprentissage"
     EMPLOI = "emploi", "Entrée dans l'emploi"
     ABANDON = "abandon", "Abandon en cours d'année"
+    FIN_ETUDES = "fin_etudes", "Fin d'études sans poursuite connue"
     AUTRE = "autre", "Autre"
+
+
+class ResponsibilityLevel(models.IntegerChoices):
+    """SIECLE's NIVEAU_RESPONSABILITE (Nomenclature, NIVEAUX_RESPONSABILITE)."""
+
+    LEGAL = 1, "Représentant légal"
+    IN_CHARGE = 2, "Personne en charge"
+    CONTACT = 3, "Personne à contacter"
 
 
 class AgeBand(models.TextChoices):

@@ -34,7 +34,7 @@ from territories.imports import (
 from territories.models import Etablissement
 from territories.validators import normalize_uai, validate_uai
 
-from .enums import ExitReason, Level, Sex
+from .enums import ExitReason, Level, ResponsibilityLevel, Sex
 from .models import Enrolment, LegalRepresentative, Student
 from .rules import school_year_of
 from .validators import is_ine, normalize_ine, validate_ine
@@ -171,8 +171,8 @@ class PupilRow:
 # --- Validation ------------------------------------------------------------------------------
 
 
-def map_header(fields: list[str]) -> dict[str, int]:
-    positions, missing, doubled = {}, [], []
+def map_header(fields: list[str], source: CsvSource | None = None) -> dict[str, int]:
+    positions, doubled = {}, []
     for index, raw in enumerate(fields):
         column = HEADER_LOOKUP.get(normalize_key(raw))
         if column is None:
@@ -183,13 +183,16 @@ def map_header(fields: list[str]) -> dict[str, int]:
     missing = [c for c in REQUIRED_COLUMNS if c not in positions]
     problems = []
     if missing:
-        problems.append(
-            "Colonne(s) obligatoire(s) absente(s) : "
-            + ", ".join(missing)
-            + ". En-têtes attendus : "
-            + ";".join(REQUIRED_COLUMNS)
-            + " (voir la documentation de l'import)."
-        )
+        if source is not None:
+            problems.append(source.header_problem(fields, missing, REQUIRED_COLUMNS))
+        else:
+            problems.append(
+                "Colonne(s) obligatoire(s) absente(s) : "
+                + ", ".join(missing)
+                + ". En-têtes attendus : "
+                + ";".join(REQUIRED_COLUMNS)
+                + " (voir la documentation de l'import)."
+            )
     if doubled:
         problems.append("Colonne(s) présente(s) deux fois : " + ", ".join(sorted(set(doubled))))
     if problems:
@@ -431,6 +434,7 @@ def import_pupils(
     today: dt.date | None = None,
     progress: ProgressCallback | None = None,
     batch_size: int = BATCH_SIZE,
+    encoding: str | None = None,
 ) -> ImportReport:
     """Read the file once, in one transaction: each batch of valid rows is written as soon as
     it is validated, and the first invalid row stops the writing (the rest is still checked
@@ -445,11 +449,11 @@ def import_pupils(
     school_year = school_year if school_year is not None else school_year_of(today)
     report = ImportReport()
     try:
-        source = CsvSource(stream)
+        source = CsvSource(stream, encoding=encoding)
         report.encoding, report.delimiter = source.encoding_label, source.delimiter
         rows = source.rows()
         _, header = next(rows)
-        positions = map_header(header)
+        positions = map_header(header, source)
     except ImportFileError as exc:
         report.add_error(1, "", str(exc))
         return report
@@ -713,6 +717,7 @@ class _PostgresWriter(_Writer):
             "year": self.school_year,
             "today": self.today,
             "moved": ExitReason.CHANGEMENT_ETABLISSEMENT.value,
+            "legal": ResponsibilityLevel.LEGAL.value,
         }
 
     def write(self, rows: list[PupilRow]) -> None:
@@ -845,9 +850,10 @@ class _PostgresWriter(_Writer):
                 RETURNING e.*
             ), up AS (
                 INSERT INTO {table} AS t (student_id, school_id, school_year, level, division,
-                                          voie, entry_date, exit_date, exit_reason)
+                                          voie, entry_date, exit_date, exit_reason,
+                                          exit_motif_code, exit_source)
                 SELECT student_id, school_id, %(year)s, level, division, voie, entry_date,
-                       NULL, ''
+                       NULL, '', '', ''
                 FROM src
                 ON CONFLICT (student_id, school_id, school_year) DO UPDATE SET
                     level = EXCLUDED.level, division = EXCLUDED.division, voie = EXCLUDED.voie,
@@ -898,8 +904,11 @@ class _PostgresWriter(_Writer):
                       IS DISTINCT FROM ({", ".join(f"src.{f}" for f in fields)})
                 RETURNING r.*
             ), ins AS (
-                INSERT INTO {table} (student_id, {", ".join(fields)})
-                SELECT src.student_id, {", ".join(f"src.{f}" for f in fields)} FROM src
+                INSERT INTO {table} (student_id, {", ".join(fields)}, relationship_code,
+                                     responsibility_level, is_priority_contact, siecle_person_id)
+                SELECT src.student_id, {", ".join(f"src.{f}" for f in fields)}, '',
+                       %(legal)s, FALSE, ''
+                FROM src
                 WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE {same})
                 RETURNING *
             ), hist AS (

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from territories.enums import Voie
 
 from . import rules
-from .enums import ExitReason, LegalStatus, Level, Sex
+from .enums import ExitReason, LegalStatus, Level, ResponsibilityLevel, Sex
 from .validators import validate_ine
 
 
@@ -20,8 +20,28 @@ class StudentQuerySet(models.QuerySet):
         """Pupils whose current school is inside the active role's scope, and those who left
         school (no current school) after an enrolment in one of the scope's schools.
 
-        Aggregate-only roles and accounts without a role get nothing.
+        Data minimisation: a member of the commission d'affectation sees only the pupils of
+        the dossiers transmitted to it (the rest of the département stays with its schools
+        and CIO). Aggregate-only roles and accounts without a role get nothing.
         """
+        from accounts.enums import Role
+
+        role = getattr(user, "active_role", None)
+        if role is not None and role.role == Role.MEMBRE_COMMISSION:
+            from dossiers.models import RepreparationDossier
+
+            return self.filter(
+                models.Exists(
+                    RepreparationDossier.objects.visible_to(user).filter(
+                        student_id=models.OuterRef("pk")
+                    )
+                )
+            )
+        return self.in_scope_of(user)
+
+    def in_scope_of(self, user):
+        """The structural rule alone (current school in scope, or left from it): what an
+        account may match when it imports for its territory."""
         role = getattr(user, "active_role", None)
         if role is None or not role.is_nominative:
             return self.none()
@@ -33,9 +53,6 @@ class StudentQuerySet(models.QuerySet):
         return self.filter(
             role.school_q("current_school__") | (Q(current_school__isnull=True) & left_from_scope)
         )
-
-    def born_between(self, oldest: dt.date, youngest: dt.date):
-        return self.filter(birth_date__gte=oldest, birth_date__lte=youngest)
 
     def in_age_band(self, band: str, today: dt.date):
         """Age bands by birth date, so the filter uses the index, not a computed age."""
@@ -50,17 +67,20 @@ class StudentQuerySet(models.QuerySet):
         return self
 
     def search(self, text: str):
-        text = (text or "").strip()
-        if not text:
-            return self
-        q = Q()
-        for word in text.split():
-            q &= (
-                Q(last_name__istartswith=word)
-                | Q(first_name__istartswith=word)
-                | Q(ine=word.upper())
-            )
-        return self.filter(q)
+        return self.filter(name_or_ine_matches(text))
+
+
+def name_or_ine_matches(text: str, prefix: str = "") -> Q:
+    """Every word starts the last name or the first name, or is the INE (lists of pupils,
+    dossiers and follow-ups search the pupil the same way; `prefix` reaches the pupil)."""
+    q = Q()
+    for word in (text or "").split():
+        q &= (
+            Q(**{f"{prefix}last_name__istartswith": word})
+            | Q(**{f"{prefix}first_name__istartswith": word})
+            | Q(**{f"{prefix}ine": word.upper()})
+        )
+    return q
 
 
 class Student(models.Model):
@@ -163,10 +183,15 @@ class Student(models.Model):
         return [
             {"name": rep.full_name, "address": rep.address, "email": rep.email}
             for rep in self.representatives.all()
+            if rep.is_legal
         ] or [{"name": f"Aux représentants légaux de {self.full_name}", "address": "", "email": ""}]
 
 
 class LegalRepresentative(models.Model):
+    """A person linked to a pupil: SIECLE links any number of them, each with a coded
+    relationship (CODE_PARENTE) and a level of responsibility; only level 1 are legal
+    representatives (letters go to them)."""
+
     student = models.ForeignKey(
         Student,
         on_delete=models.CASCADE,
@@ -177,14 +202,24 @@ class LegalRepresentative(models.Model):
     last_name = models.CharField("nom", max_length=100)
     first_name = models.CharField("prénom", max_length=100, blank=True)
     relationship = models.CharField("lien", max_length=50, blank=True)
+    relationship_code = models.CharField(
+        "code du lien (SIECLE)", max_length=3, blank=True, help_text="CODE_PARENTE : 51 = ASE."
+    )
+    responsibility_level = models.PositiveSmallIntegerField(
+        "niveau de responsabilité",
+        choices=ResponsibilityLevel.choices,
+        default=ResponsibilityLevel.LEGAL,
+    )
+    is_priority_contact = models.BooleanField("à contacter en priorité", default=False)
+    siecle_person_id = models.CharField("identifiant SIECLE", max_length=20, blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     email = models.EmailField("courriel", blank=True)
     address = models.CharField("adresse", max_length=250, blank=True)
     history = HistoricalRecords(user_db_constraint=False)
 
     class Meta:
-        verbose_name = "représentant légal"
-        verbose_name_plural = "représentants légaux"
+        verbose_name = "représentant"
+        verbose_name_plural = "représentants"
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
@@ -198,6 +233,57 @@ class LegalRepresentative(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_legal(self) -> bool:
+        return self.responsibility_level == ResponsibilityLevel.LEGAL
+
+    @property
+    def is_ase(self) -> bool:
+        """Placed with the aide sociale à l'enfance (SIECLE CODE_PARENTE 51)."""
+        return self.relationship_code == ASE_RELATIONSHIP_CODE
+
+
+# Nomenclature LIENS_PARENTE (SIECLE BEE), see docs: formats §1.5.
+ASE_RELATIONSHIP_CODE = "51"
+RELATIONSHIP_LABELS = {
+    "10": "Mère",
+    "20": "Père",
+    "37": "Frère ou sœur",
+    "38": "Ascendant",
+    "39": "Autre membre de la famille",
+    "41": "Éducateur",
+    "42": "Assistant familial",
+    "50": "Tuteur",
+    ASE_RELATIONSHIP_CODE: "Aide sociale à l'enfance",
+    "70": "Élève lui-même",
+    "90": "Autre lien",
+}
+
+
+class SiecleIdentity(models.Model):
+    """SIECLE's own pupil id (ELEVE_ID) in one school's database, linked to our pupil.
+
+    It is the key of newcomers whose INE is still pending, and the join key of the
+    representatives file; a later export bringing the INE updates the same pupil."""
+
+    school = models.ForeignKey(
+        "territories.Etablissement", on_delete=models.CASCADE, verbose_name="établissement"
+    )
+    eleve_id = models.CharField("ELEVE_ID", max_length=20)
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="siecle_ids", verbose_name="élève"
+    )
+
+    class Meta:
+        verbose_name = "identifiant SIECLE"
+        verbose_name_plural = "identifiants SIECLE"
+        constraints = [
+            models.UniqueConstraint(fields=["school", "eleve_id"], name="siecle_id_unique")
+        ]
+
+    def __str__(self):
+        return f"ELEVE_ID {self.eleve_id}"
 
 
 class Enrolment(models.Model):
@@ -227,6 +313,8 @@ class Enrolment(models.Model):
     exit_reason = models.CharField(
         "motif de sortie", max_length=20, choices=ExitReason.choices, blank=True
     )
+    exit_motif_code = models.CharField("code motif de sortie (SIECLE)", max_length=3, blank=True)
+    exit_source = models.CharField("sortie connue par", max_length=200, blank=True)
     history = HistoricalRecords(no_db_index=["student", "school"], user_db_constraint=False)
 
     class Meta:
@@ -304,7 +392,16 @@ class ImportJob(models.Model):
     unchanged_count = models.PositiveIntegerField("élèves inchangés", default=0)
     error_count = models.PositiveIntegerField("erreurs", default=0)
     errors = models.JSONField("erreurs par ligne", default=list, blank=True)
+    warnings = models.JSONField("avertissements", default=list, blank=True)
+    attachments = models.JSONField(
+        "fichiers SIECLE", default=list, blank=True, help_text="Noms stockés, dans l'ordre."
+    )
+    encoding = models.CharField("encodage imposé", max_length=20, blank=True)
     created_at = models.DateTimeField("déposé le", auto_now_add=True)
+    enqueued_at = models.DateTimeField("mis en file le", null=True, blank=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("dernier signe de vie", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
@@ -335,3 +432,74 @@ class ImportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(99, (self.rows_validated + self.rows_written) * 50 // self.rows_total)
+
+
+class ExitSignalQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The MLDS coordinator sees the signals of 16 and over of her départements; the
+        IA-DASEN those under 16 of his; the school's staff those of their schools."""
+        from accounts.enums import Role
+        from accounts.roles import SCHOOL_ROLES
+
+        role = getattr(user, "active_role", None)
+        if role is None:
+            return self.none()
+        if role.role == Role.COORDONNATEUR_MLDS:
+            return self.filter(kind=ExitSignal.Kind.MLDS, departement_id__in=role.departement_ids())
+        if role.role == Role.IA_DASEN:
+            return self.filter(
+                kind=ExitSignal.Kind.INSTRUCTION, departement_id__in=role.departement_ids()
+            )
+        if role.role in SCHOOL_ROLES or role.role == Role.ADMINISTRATEUR:
+            return self.filter(role.school_q("school__"))
+        return self.none()
+
+
+class ExitSignal(models.Model):
+    """A leaver without a diploma whose exit motif says interruption or end of studies without
+    activity: the early, local signal of what SIEI lists months later."""
+
+    class Kind(models.TextChoices):
+        MLDS = "mlds", "Repérage MLDS (16 ans et plus)"
+        INSTRUCTION = "instruction", "Instruction obligatoire (moins de 16 ans)"
+
+    class Status(models.TextChoices):
+        OPEN = "a_traiter", "À traiter"
+        FOLLOWED = "suivi", "Suivi MLDS ouvert"
+        CLOSED = "clos", "Traité"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="exit_signals", verbose_name="élève"
+    )
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.CASCADE, related_name="exit_signal", verbose_name="inscription"
+    )
+    school = models.ForeignKey(
+        "territories.Etablissement", on_delete=models.CASCADE, verbose_name="établissement"
+    )
+    departement = models.ForeignKey(
+        "territories.Departement", on_delete=models.CASCADE, verbose_name="département"
+    )
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    status = models.CharField("état", max_length=20, choices=Status.choices, default=Status.OPEN)
+    exit_date = models.DateField("date de sortie")
+    motif_code = models.CharField("code motif", max_length=3, blank=True)
+    motif_label = models.CharField("motif", max_length=120)
+    source = models.CharField("origine", max_length=200)
+    created_at = models.DateTimeField("signalé le", auto_now_add=True)
+    handled_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, verbose_name="traité par"
+    )
+    handled_at = models.DateTimeField("traité le", null=True, blank=True)
+
+    objects = ExitSignalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "signal de sortie sans solution"
+        verbose_name_plural = "signaux de sortie sans solution"
+        ordering = ["status", "-exit_date", "id"]
+        indexes = [models.Index(fields=["departement", "kind", "status"])]
+
+    def __str__(self):
+        return f"{self.student} — sortie le {self.exit_date:%d/%m/%Y}"

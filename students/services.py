@@ -1,36 +1,59 @@
 """Workflows around pupils that touch several models or run in the background."""
 
 import logging
+import uuid
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection, connections
 from django.utils import timezone
 
+from imports.sources import ImportFileError, open_upload
+from jobs import runner
+
 from .imports import import_pupils
 from .models import ImportJob
+from .siecle_import import import_siecle
 
 Status = ImportJob.Status
 logger = logging.getLogger(__name__)
 
 
-def start_import_job(*, uploaded_file, user, school=None) -> ImportJob:
-    """Store the upload and queue its processing once the job row is committed."""
+def max_upload_bytes() -> int:
+    return settings.IMPORT_MAX_BYTES["eleves"]
+
+
+def start_import_job(*, uploaded_files, user, school=None, encoding: str = "") -> ImportJob:
+    """Store the uploads and queue their processing once the job row is committed: the
+    request answers at once, even when the queue is unreachable (the sweep resends)."""
     from .tasks import process_import_job
 
+    folder = f"imports/eleves/{uuid.uuid4().hex}"
+    stored = [
+        default_storage.save(f"{folder}/{upload.name.rsplit('/', 1)[-1][:100]}", upload)
+        for upload in uploaded_files
+    ]
     job = ImportJob.objects.create(
         school=school,
         created_by=user,
-        filename=uploaded_file.name[:255],
-        file=uploaded_file,
-        rows_total=_count_lines(uploaded_file),
+        filename=" + ".join(upload.name for upload in uploaded_files)[:255],
+        attachments=stored,
+        encoding=encoding,
+        rows_total=_count_lines(uploaded_files),
+        enqueued_at=timezone.now(),
     )
-    process_import_job.delay_on_commit(job.pk)
+    runner.enqueue(process_import_job, job.pk)
     return job
 
 
-def _count_lines(uploaded_file) -> int:
-    """Rows under the header (an upper bound: quoted line breaks count twice), for the bar."""
+def _count_lines(uploaded_files) -> int:
+    """Rows under the header of a single CSV (an upper bound: quoted line breaks count
+    twice), for the bar; 0 for SIECLE exports (their pupils are counted as read)."""
+    if len(uploaded_files) != 1 or not uploaded_files[0].name.lower().endswith((".csv", ".txt")):
+        return 0
+    uploaded_file = uploaded_files[0]
     uploaded_file.seek(0)
-    lines = sum(chunk.count(b"\n") for chunk in uploaded_file.chunks())
+    lines: int = sum(chunk.count(b"\n") for chunk in uploaded_file.chunks())
     uploaded_file.seek(0)
     return max(lines - 1, 0)
 
@@ -53,31 +76,40 @@ class _ProgressWriter:
         column = "rows_validated" if phase == "validation" else "rows_written"
         status = Status.VALIDATING if phase == "validation" else Status.WRITING
         total = max(self.job.rows_total, done)
+        now = timezone.now()
         if connection.in_atomic_block:
             if self.side is None:
                 return
             with self.side.cursor() as cursor:
                 cursor.execute(
                     f"UPDATE {ImportJob._meta.db_table} SET {column} = %s, rows_total = %s, "
-                    "status = %s WHERE id = %s",
-                    [done, total, status, self.job.pk],
+                    "status = %s, heartbeat_at = %s WHERE id = %s",
+                    [done, total, status, now, self.job.pk],
                 )
             return
         ImportJob.objects.filter(pk=self.job.pk).update(
-            **{column: done}, rows_total=total, status=status
+            **{column: done}, rows_total=total, status=status, heartbeat_at=now
         )
         self.job.rows_total = total
 
-    def close(self):
+    def close(self) -> None:
         if self.side is not None:
             self.side.close()
 
 
 def run_import_job(*, job_id: int) -> ImportJob | None:
-    """Process one uploaded file. Safe to run again: a finished job is left alone, and an
-    interrupted one is redone from the start (the import is all-or-nothing and idempotent)."""
+    """Process one upload. Safe to run again: only the worker that claims the row works on it,
+    a finished job is left alone, and one whose worker died is redone from the start (the
+    import is all-or-nothing and idempotent)."""
+    claimed = runner.claim(
+        ImportJob,
+        job_id,
+        pending=(Status.PENDING,),
+        running=(Status.VALIDATING, Status.WRITING),
+        to_status=Status.VALIDATING,
+    )
     job = ImportJob.objects.select_related("school", "created_by").filter(pk=job_id).first()
-    if job is None or job.is_finished:
+    if job is None or not claimed:
         return job
     allowed = None
     if job.school_id:
@@ -87,14 +119,23 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
 
         allowed = set(Etablissement.objects.visible_to(job.created_by).values_list("id", flat=True))
     progress = _ProgressWriter(job)
+    uploads, handles = [], []
     try:
-        with job.file.storage.open(job.file.name, "rb") as stored:
-            report = import_pupils(
-                stream=getattr(stored, "file", stored),
-                user=job.created_by,
-                allowed_school_ids=allowed,
-                progress=progress,
+        for name in job.attachments:
+            stored = default_storage.open(name, "rb")
+            handles.append(stored)
+            uploads.append(
+                open_upload(
+                    getattr(stored, "file", stored),
+                    name=name.rsplit("/", 1)[-1],
+                    max_bytes=max_upload_bytes(),
+                )
             )
+        report = _import(uploads, job=job, allowed=allowed, progress=progress)
+    except ImportFileError as exc:
+        job.status = Status.REJECTED
+        job.errors = [{"line": 0, "column": "", "message": str(exc)}]
+        job.error_count = 1
     except Exception as exc:
         # Only the error's kind: database messages may quote an INE or a name.
         logger.error("Import d'élèves %s en échec : %s", job.public_id, type(exc).__name__)
@@ -118,9 +159,104 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
         job.unchanged_count = report.unchanged
         job.error_count = report.error_count
         job.errors = [error.as_dict() for error in report.errors]
+        job.warnings = list(report.warnings)
     finally:
         progress.close()
+        for upload in uploads:
+            upload.close()
+        for handle in handles:
+            handle.close()
+        for name in job.attachments:
+            default_storage.delete(name)
+        if job.file:
+            job.file.delete(save=False)
         job.finished_at = timezone.now()
-        job.file.delete(save=False)
         job.save()
     return job
+
+
+def _import(uploads, *, job, allowed, progress):
+    if any(upload.kind == "xml" for upload in uploads):
+        return import_siecle(
+            uploads, allowed_school_ids=allowed, user=job.created_by, progress=progress
+        )
+    if len(uploads) != 1:
+        raise ImportFileError(
+            "Plusieurs fichiers CSV déposés ensemble : déposez un seul fichier CSV à la fois "
+            "(ou les exports SIECLE, en ZIP ou en XML)."
+        )
+    return import_pupils(
+        stream=uploads[0].stream,
+        user=job.created_by,
+        allowed_school_ids=allowed,
+        progress=progress,
+        encoding=job.encoding or None,
+    )
+
+
+def record_exit(*, student, exit_date, motif_code: str, by, today=None):
+    """Close the pupil's open enrolment in one of `by`'s schools with a SIECLE motif, as an
+    export would; a dropout motif raises the same signal as the import."""
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from . import siecle
+    from .models import Enrolment, ExitSignal
+
+    today = today or timezone.localdate()
+    if motif_code not in siecle.EXIT_MOTIFS:
+        raise ValidationError("Motif de sortie inconnu.")
+    if exit_date > today + dt.timedelta(days=31):
+        raise ValidationError("La date de sortie ne peut pas dépasser d'un mois aujourd'hui.")
+    role = by.active_role
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update()
+            .filter(student=student, exit_date__isnull=True)
+            .filter(role.school_q("school__"))
+            .select_related("school")
+            .order_by("-school_year")
+            .first()
+        )
+        if enrolment is None:
+            raise ValidationError(
+                "Aucune inscription en cours de cet élève dans votre établissement."
+            )
+        if enrolment.entry_date and exit_date < enrolment.entry_date:
+            raise ValidationError(
+                f"La date de sortie précède l'entrée ({enrolment.entry_date:%d/%m/%Y})."
+            )
+        label, reason, is_dropout = siecle.EXIT_MOTIFS[motif_code]
+        enrolment.exit_date = exit_date
+        enrolment.exit_reason = reason
+        enrolment.exit_motif_code = motif_code
+        enrolment.exit_source = f"saisie par {by}"[:200]
+        enrolment._history_user = by
+        enrolment.save()
+        if student.current_school_id == enrolment.school_id:
+            student.current_school = None
+            student._history_user = by
+            student.save()
+        if is_dropout and not ExitSignal.objects.filter(enrolment=enrolment).exists():
+            from mlds.services import held_diplomas
+
+            from . import rules
+
+            age = student.age_on(today)
+            if age < rules.MLDS_END_AGE() and not held_diplomas(student):
+                ExitSignal.objects.create(
+                    student=student,
+                    enrolment=enrolment,
+                    school=enrolment.school,
+                    departement_id=enrolment.school.departement_id,
+                    kind=ExitSignal.Kind.INSTRUCTION
+                    if age < rules.COMPULSORY_INSTRUCTION_END_AGE
+                    else ExitSignal.Kind.MLDS,
+                    exit_date=exit_date,
+                    motif_code=motif_code,
+                    motif_label=label,
+                    source=f"sortie saisie par {by} le {today:%d/%m/%Y}"[:200],
+                )
+    return enrolment

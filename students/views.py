@@ -1,11 +1,13 @@
 from html import escape
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 
 from accounts.perms import SCOPED, access
@@ -148,14 +150,20 @@ def student_detail(request, public_id):
         "students/student_detail.html",
         {
             "student": student,
-            "representatives": student.representatives.all(),
+            "representatives": student.representatives.order_by("responsibility_level", "id"),
             "enrolments": student.enrolments.select_related("school"),
+            "can_record_exit": can_write_students(request.user),
             "history": history,
             "today": timezone.localdate(),
             "retention": RetentionNotice.objects.filter(student=student).first(),
             "at": at,
             "age_at": student.age_on(at) if at and at >= student.birth_date else None,
             "status_at": student.legal_status_on(at) if at and at >= student.birth_date else None,
+            "cases": [
+                case
+                for dotted in settings.STUDENT_CASES
+                for case in import_string(dotted)(request, student)
+            ],
         },
     )
 

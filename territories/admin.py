@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CIO, Academie, Bassin, Departement, Etablissement, RegionAcademique
+from .models import (
+    CIO,
+    Academie,
+    Bassin,
+    Departement,
+    Etablissement,
+    Network,
+    Partner,
+    RegionAcademique,
+)
 
 admin.site.register(RegionAcademique)
 
@@ -32,3 +41,17 @@ class EtablissementAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "uai", "commune"]
     list_display = ["uai", "name", "school_type", "commune", "departement"]
     list_filter = ["school_type", "departement"]
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    filter_horizontal = ["schools", "departements"]
+    raw_id_fields = ["head_school"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]

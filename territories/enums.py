@@ -18,3 +18,26 @@ class Voie(models.TextChoices):
     TECHNOLOGIQUE = "technologique", "Voie technologique"
     PROFESSIONNELLE = "professionnelle", "Voie professionnelle"
     APPRENTISSAGE = "apprentissage", "Apprentissage"
+
+
+class ScopeLevel(models.TextChoices):
+    """The structure a role or a report client covers."""
+
+    ETABLISSEMENT = "etablissement", "Établissement"
+    BASSIN = "bassin", "Bassin (CIO)"
+    RESEAU = "reseau", "Réseau FoQualE"
+    DEPARTEMENT = "departement", "Département"
+    ACADEMIE = "academie", "Académie"
+
+
+class PartnerKind(models.TextChoices):
+    MISSION_LOCALE = "mission_locale", "Mission locale"
+    CFA = "cfa", "CFA"
+    E2C = "e2c", "École de la deuxième chance (E2C)"
+    AFPA = "afpa", "AFPA"
+    GRETA = "greta", "GRETA"
+    EPIDE = "epide", "EPIDE"
+    REGION = "region", "Région (DRE, SPRO)"
+    ASSOCIATION = "association", "Association"
+    ENTREPRISE = "entreprise", "Entreprise"
+    AUTRE = "autre", "Autre"

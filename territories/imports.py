@@ -1,158 +1,27 @@
-"""CSV imports of reference data: the shared reading of CSV files (encoding and separator
-detection, line-numbered rows, French errors), and the import of the structures (région,
-académie, département, bassin, CIO, établissements) from one file.
+"""Import of the structures (région, académie, département, bassin, CIO, établissements) from
+one CSV file, read by the shared `imports` toolkit (re-exported here for older callers).
 
 The structures import validates every row, then writes everything in one transaction: a file
 with one error changes nothing. Re-running it updates structures in place, found by code
 (hierarchy) or by UAI (CIO, établissements). Columns are documented in docs/imports.md.
 """
 
-import codecs
-import csv
-import datetime as dt
-import io
 import re
-import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-MAX_REPORTED_ERRORS = 1000
-
-
-def normalize_key(value: str) -> str:
-    """Upper case, no accents, runs of anything else than letters and digits as one `_`."""
-    text = unicodedata.normalize("NFKD", value or "")
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^A-Z0-9]+", "_", text.upper()).strip("_")
-
-
-DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "message": self.message}
-
-
-@dataclass
-class ImportReport:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    error_count: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    encoding: str = ""
-    delimiter: str = ""
-
-    @property
-    def is_rejected(self) -> bool:
-        return self.error_count > 0
-
-    def add_error(self, line: int, column: str, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(RowError(line, column, message))
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (encoding, empty file, missing columns)."""
-
-
-def detect_encoding(stream) -> str:
-    """UTF-8 (with or without BOM) if the whole file decodes as such, else Windows-1252."""
-    stream.seek(0)
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        while chunk := stream.read(1 << 20):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    stream.seek(0)
-    return encoding
-
-
-def detect_delimiter(header_line: str) -> str:
-    counts = {sep: header_line.count(sep) for sep in (";", ",", "\t")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ";"
-
-
-class CsvSource:
-    """A binary, seekable CSV stream read as many times as needed, as text rows."""
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.encoding = detect_encoding(stream)
-        try:
-            with self._text() as text:
-                first = text.readline()
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(
-                "Le fichier n'est ni en UTF-8 ni en Windows-1252 : enregistrez-le en CSV UTF-8."
-            ) from exc
-        if not first.strip():
-            raise ImportFileError("Le fichier est vide ou sa première ligne (les en-têtes) l'est.")
-        self.delimiter = detect_delimiter(first)
-
-    def _text(self):
-        self.stream.seek(0)
-        return _DetachingWrapper(self.stream, self.encoding)
-
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(line number, fields), header included as the first row, blank lines skipped."""
-        with self._text() as text:
-            reader = csv.reader(text, delimiter=self.delimiter)
-            try:
-                for fields in reader:
-                    if fields and any(f.strip() for f in fields):
-                        yield reader.line_num, fields
-            except UnicodeDecodeError as exc:
-                raise ImportFileError(
-                    f"Ligne {reader.line_num + 1} : caractères illisibles dans l'encodage "
-                    f"{self.encoding_label}. Enregistrez le fichier en CSV UTF-8."
-                ) from exc
-            except csv.Error as exc:
-                raise ImportFileError(f"Ligne {reader.line_num} : CSV mal formé ({exc}).") from exc
-
-    @property
-    def encoding_label(self) -> str:
-        return "UTF-8" if self.encoding.startswith("utf-8") else "Windows-1252"
-
-
-class _DetachingWrapper(io.TextIOWrapper):
-    """A text view that leaves the underlying binary stream open when it is done."""
-
-    def __init__(self, stream, encoding):
-        super().__init__(stream, encoding=encoding, newline="")
-
-    def __exit__(self, *exc):
-        self.detach()
-
-
-def parse_date(value: str) -> dt.date:
-    value = value.strip()
-    match = DATE_RE.match(value)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-    else:
-        match = ISO_DATE_RE.match(value)
-        if not match:
-            raise ValueError(f"date « {value} » illisible : format JJ/MM/AAAA attendu")
-        year, month, day = (int(g) for g in match.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise ValueError(f"date « {value} » impossible") from None
-
+from imports.reports import (  # noqa: F401  (re-exported for the importers built on them)
+    MAX_REPORTED_ERRORS,
+    ImportReport,
+    RowError,
+    parse_date,
+)
+from imports.sources import (  # noqa: F401
+    CsvSource,
+    ImportFileError,
+    detect_delimiter,
+    detect_encoding,
+    normalize_key,
+)
 
 # --- Structures --------------------------------------------------------------------------------
 

@@ -1,10 +1,13 @@
 """The administrative hierarchy of the Éducation nationale (domain.md §1.1)."""
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .enums import SchoolType, Voie
+from .enums import PartnerKind, SchoolType, ScopeLevel, Voie
 from .validators import normalize_uai, validate_uai
 
 
@@ -161,3 +164,79 @@ class Etablissement(models.Model):
     @property
     def voies_display(self) -> str:
         return ", ".join(Voie(v).label for v in self.voies)
+
+
+class Partner(models.Model):
+    """A partner structure of the networks (mission locale, CFA, E2C, AFPA…, seed 002)."""
+
+    name = models.CharField("nom", max_length=200, unique=True)
+    kind = models.CharField("type", max_length=20, choices=PartnerKind.choices)
+    contact_name = models.CharField("contact", max_length=150, blank=True)
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "partenaire"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class NetworkQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The network of a responsable FoQualE; elsewhere, the networks with a member
+        school inside the role's scope."""
+        role = getattr(user, "active_role", None) if user is not None else None
+        if role is None:
+            return self.none()
+        if role.scope_level == ScopeLevel.RESEAU:
+            return self.filter(pk=role.network_id)
+        member_of = Network.schools.through.objects.filter(
+            etablissement_id__in=Etablissement.objects.filter(role.school_q()).values("id")
+        ).values("network_id")
+        return self.filter(pk__in=member_of)
+
+
+class Network(models.Model):
+    """A réseau FoQualE: a perimeter of schools like a bassin, led by the chef d'établissement
+    of its head school, who holds the role responsable FoQualE on it (accounts.RoleAssignment).
+    Its offer and calls for projects live in the foquale app."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField("nom", max_length=200)
+    departements = models.ManyToManyField(
+        Departement, related_name="foquale_networks", verbose_name="départements"
+    )
+    head_school = models.ForeignKey(
+        Etablissement,
+        on_delete=models.PROTECT,
+        related_name="headed_networks",
+        verbose_name="établissement support",
+    )
+    schools = models.ManyToManyField(
+        Etablissement,
+        related_name="foquale_networks",
+        verbose_name="établissements membres",
+    )
+    mlds_coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="foquale_networks_coordinated",
+        verbose_name="coordonnateur MLDS",
+    )
+    partners = models.ManyToManyField(
+        Partner, blank=True, related_name="networks", verbose_name="partenaires"
+    )
+
+    objects = NetworkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "réseau FoQualE"
+        verbose_name_plural = "réseaux FoQualE"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

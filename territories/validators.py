@@ -36,8 +36,3 @@ def validate_uai(value: str) -> None:
             code="uai_key",
             params={"value": value, "key": uai_key(uai[:7])},
         )
-
-
-def departement_code_from_uai(uai: str) -> str:
-    """First three characters give the département (620 = 2A, 720 = 2B)."""
-    return normalize_uai(uai)[:3]

@@ -4,6 +4,7 @@ Persona naming: `owner` acts in its own school, `colleague` reads the same scope
 `outsider` holds the same role somewhere else and must get 404 / nothing.
 """
 
+import datetime as dt
 import os
 from types import SimpleNamespace
 
@@ -11,9 +12,10 @@ import pytest
 from django.test import Client
 
 from accounts.enums import Role
-from foquale.models import Network
+from territories.models import Network
 
 from .accounts.factories import RoleAssignmentFactory, UserFactory, pass_second_factor
+from .live_server import TrackingLiveServer
 from .territories.factories import (
     AcademieFactory,
     BassinFactory,
@@ -32,6 +34,52 @@ def require_or_skip(condition: bool, reason: str):
     if IN_CI:
         pytest.fail(f"Requis en CI : {reason}")
     pytest.skip(reason)
+
+
+class Clock:
+    """The suite's one clock: `at(when)` stops time there (a date means 10:00 that day, a
+    naive datetime is local time) and returns the day; `tick=True` lets it run on from there
+    (browser journeys)."""
+
+    def __init__(self, traveller):
+        self._traveller = traveller
+
+    def at(self, when: dt.date | dt.datetime, *, tick: bool = False) -> dt.date:
+        if not isinstance(when, dt.datetime):
+            when = dt.datetime.combine(when, dt.time(10, 0))
+        self._traveller.move_to(when, tick=tick)
+        return when.date()
+
+
+@pytest.fixture
+def clock(time_machine):
+    return Clock(time_machine)
+
+
+# What to install or set so that skipped tests run (named in the end-of-run summary).
+SKIP_REMEDIES = [
+    ("Chromium", "apt-get install chromium poppler-utils"),
+    ("PostgreSQL", "DATABASE_URL=postgres://… (voir le README, « Tests »)"),
+    ("Redis", "CELERY_TEST_BROKER_URL=redis://… (voir le README, « Tests »)"),
+]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One French line per reason tests did not run, with what makes them run."""
+    counts: dict[tuple[str, str], int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        key = (
+            "navigateur " if "browser" in report.keywords else "",
+            reason.removeprefix("Skipped: "),
+        )
+        counts[key] = counts.get(key, 0) + 1
+    for (kind, reason), count in sorted(counts.items()):
+        remedy = next((fix for word, fix in SKIP_REMEDIES if word in reason), "")
+        plural = "s" if count > 1 else ""
+        line = f"{count} test{plural} {kind}non exécuté{plural} : {reason}"
+        terminalreporter.write_line(f"{line} — {remedy}" if remedy else line, yellow=True)
 
 
 @pytest.fixture
@@ -141,6 +189,19 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, ending its keep-alive connections before it stops."""
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = TrackingLiveServer(addr)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

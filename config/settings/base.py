@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "reports",
     "operations",
     "rulebook",
+    "imports",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -95,7 +97,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+FORM_RENDERER = "config.forms.FormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -256,9 +258,29 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Celery: one URL for the broker; without one (a laptop), tasks run in-process.
+# Cache (API throttles, the ProConnect discovery document, the precomputed steering figures'
+# freshness): Redis when CACHE_URL is set, so a limit holds across every gunicorn worker and
+# machine; in-process memory otherwise (one process: a laptop, the tests).
+CACHE_URL = env("CACHE_URL", default="")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="secuparcours"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Celery: one URL for the broker; without one (a laptop), tasks run in-process: in the caller's
+# thread (commands, tests), or in a background thread of the web server when
+# TASKS_IN_BACKGROUND_THREAD is on (`make run`, see config/celery.py).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+TASKS_IN_BACKGROUND_THREAD = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -268,18 +290,37 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Background jobs (imports): a job waiting longer than this is sent again by the sweep, one
+# running without a heartbeat for longer is taken as lost with its worker and run again.
+JOBS_RESEND_AFTER_SECONDS = env.int("JOBS_RESEND_AFTER_SECONDS", default=60)
+JOBS_STALE_AFTER_SECONDS = env.int("JOBS_STALE_AFTER_SECONDS", default=600)
+# Upload limits per kind of import, in bytes.
+IMPORT_MAX_BYTES = {
+    "eleves": env.int("IMPORT_MAX_BYTES_ELEVES", default=100 * 1024 * 1024),
+    "resultats": env.int("IMPORT_MAX_BYTES_RESULTATS", default=20 * 1024 * 1024),
+    "siei": env.int("IMPORT_MAX_BYTES_SIEI", default=10 * 1024 * 1024),
+    "absences": env.int("IMPORT_MAX_BYTES_ABSENCES", default=20 * 1024 * 1024),
+}
 
 # Dashboard panels contributed by each app (callables taking the request, returning HTML or "").
+# What falls due comes first on the home page; the figures of each module follow.
 DASHBOARD_PANELS = [
+    "notifications.views.dashboard_panel",
     "students.views.dashboard_panel",
     "dossiers.views.dashboard_panel",
     "prevention.views.dashboard_panel",
     "mlds.views.dashboard_panel",
     "foquale.views.dashboard_panel",
-    "notifications.views.dashboard_panel",
     "notifications.views.calendar_panel",
     "reports.views.dashboard_panel",
     "accounts.views.dashboard_panel",
+]
+
+# Each module lists the pupil's cases the viewer may open, linked from the pupil's record.
+STUDENT_CASES = [
+    "dossiers.views.student_cases",
+    "mlds.views.student_cases",
+    "prevention.views.student_cases",
 ]
 
 ACADEMIE_NAME = env("ACADEMIE_NAME", default="Académie de démonstration")

@@ -32,5 +32,7 @@ class InvalidTemplateVariable(str):
 
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
 WHITENOISE_AUTOREFRESH = True
+# Background jobs run in the commit callback, so that tests see their outcome at once.
+JOBS_RUN_INLINE = True
 AXES_VERBOSE = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

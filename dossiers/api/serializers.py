@@ -72,6 +72,9 @@ class DossierDetailSerializer(DossierListSerializer):
     proposed_school_uai = serializers.CharField(
         source="proposed_school.uai", read_only=True, default=None, allow_null=True
     )
+    commission_departement = serializers.CharField(
+        source="commission_departement.code", read_only=True, default=None, allow_null=True
+    )
     deadlines = serializers.SerializerMethodField()
 
     class Meta(DossierListSerializer.Meta):
@@ -82,6 +85,8 @@ class DossierDetailSerializer(DossierListSerializer):
             "impossibility_reason",
             "proposed_school_uai",
             "requested_formation",
+            "request_reason",
+            "commission_departement",
             "transmitted_on",
             "decided_on",
             "family_informed_on",
@@ -135,6 +140,7 @@ class TransitionSerializer(serializers.Serializer):
     )
     proposed_school_uai = serializers.CharField(required=False)
     impossibility_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    request_reason = serializers.CharField(required=False, allow_blank=True, default="")
     requested_formation = serializers.CharField(required=False, allow_blank=True, default="")
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
 
@@ -193,7 +199,29 @@ class DecisionSerializer(serializers.ModelSerializer):
             "reason",
             "decided_at",
             "promoted_at",
+            "pronounced_at",
             "withdrawn_at",
             "withdrawal_reason",
         ]
-        read_only_fields = ["id", "decided_at", "promoted_at", "withdrawn_at", "withdrawal_reason"]
+        read_only_fields = [
+            "id",
+            "decided_at",
+            "promoted_at",
+            "pronounced_at",
+            "withdrawn_at",
+            "withdrawal_reason",
+        ]
+
+
+class PronounceSerializer(serializers.Serializer):
+    """Body of POST /sessions/{id}/pronounce/: the dossiers whose proposed assignment the
+    IA-DASEN (or a delegate) pronounces; all the session's proposals when omitted."""
+
+    dossiers = serializers.ListField(
+        child=serializers.UUIDField(), required=False, allow_empty=False, max_length=1000
+    )
+
+
+class PronounceResultSerializer(serializers.Serializer):
+    pronounced = DecisionSerializer(many=True)
+    refused = serializers.ListField(child=serializers.CharField())

@@ -22,6 +22,7 @@ from ..models import (
     CommissionSession,
     Entretien,
     RepreparationDossier,
+    can_pronounce,
 )
 from ..workflow import DOSSIER_WORKFLOW
 from .serializers import (
@@ -29,6 +30,8 @@ from .serializers import (
     DossierDetailSerializer,
     DossierListSerializer,
     EntretienSerializer,
+    PronounceResultSerializer,
+    PronounceSerializer,
     SessionSerializer,
     TransitionSerializer,
 )
@@ -55,7 +58,9 @@ class DossierViewSet(WorkflowActionsMixin, ListReadLogMixin, viewsets.ReadOnlyMo
     def get_queryset(self):
         qs = (
             RepreparationDossier.objects.visible_to(self.request.user)
-            .select_related("student", "school", "exam_result", "proposed_school")
+            .select_related(
+                "student", "school", "exam_result", "proposed_school", "commission_departement"
+            )
             .by_priority()
         )
         if self.action == "retrieve":
@@ -148,6 +153,34 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
             channel=AccessLog.Channel.API,
         )
         return response
+
+    @extend_schema(
+        request=PronounceSerializer,
+        responses={200: PronounceResultSerializer, 403: None, 409: None},
+    )
+    @action(detail=True, methods=["post"])
+    def pronounce(self, request, id=None):
+        """The IA-DASEN (or a delegate) pronounces the session's proposed assignments."""
+        session = self.get_object()
+        body = PronounceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not can_pronounce(request.user, session.commission.departement_id):
+            return Response(
+                {
+                    "detail": "Seul l'IA-DASEN du département, ou la personne à qui il a "
+                    "délégué le prononcé des affectations, peut prononcer une affectation."
+                },
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        try:
+            done, refused = services.pronounce(
+                session=session, by=request.user, dossier_ids=body.validated_data.get("dossiers")
+            )
+        except ValidationError as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"pronounced": DecisionSerializer(done, many=True).data, "refused": refused}
+        )
 
 
 class DecisionViewSet(

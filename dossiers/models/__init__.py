@@ -1,4 +1,12 @@
-from .commission import Capacity, Commission, CommissionDecision, CommissionSession
+from .commission import (
+    Capacity,
+    Commission,
+    CommissionDecision,
+    CommissionSession,
+    PronouncementDelegation,
+    can_pronounce,
+    who_pronounces,
+)
 from .documents import BatchJob, GeneratedDocument
 from .dossier import TRANSITIONS, RepreparationDossier
 from .results import EpreuveMark, ExamResult, normalize_specialty, results_day_for
@@ -26,8 +34,11 @@ __all__ = [
     "ExamResult",
     "GeneratedDocument",
     "PlanChoice",
+    "PronouncementDelegation",
     "RepreparationDossier",
     "RightUse",
+    "can_pronounce",
     "normalize_specialty",
     "results_day_for",
+    "who_pronounces",
 ]

@@ -24,7 +24,10 @@ class ScopedByStructureQuerySet(models.QuerySet):
         if role is None or not role.is_nominative:
             return self.none()
         if role.role in COMMISSION_ROLES:
-            return self.filter(departement_id__in=role.departement_ids())
+            # A letter names the origin school: its département's commission reads it too
+            # when another département's commission decided (circulaire 2017-066).
+            deps = role.departement_ids()
+            return self.filter(Q(departement_id__in=deps) | Q(school__departement_id__in=deps))
         if role.role in DOSSIER_READ_ROLES and role.role not in MLDS_ROLES:
             return self.filter(school__isnull=False).filter(role.school_q("school__"))
         return self.none()

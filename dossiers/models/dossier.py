@@ -13,7 +13,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import DOSSIER_READ_ROLES, MLDS_ROLES
+from accounts.roles import (
+    COMMISSION_MEMBER_ROLES,
+    COMMISSION_ROLES,
+    DOSSIER_READ_ROLES,
+    MLDS_ROLES,
+)
 from notifications import calendar
 from notifications.enums import DeadlineKind
 from notifications.models import Deadline
@@ -24,6 +29,8 @@ from ..enums import (
     BEFORE_DECISION_STATES,
     NEXT_STEP,
     NO_ENTRETIEN_STATES,
+    STAGE_BADGE,
+    STAGE_OF_STATE,
     Channel,
     DecisionOutcome,
     DossierState,
@@ -41,7 +48,9 @@ S = DossierState
 
 class DossierQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Dossiers whose school of origin lies in the active scope.
+        """Dossiers whose school of origin lies in the active scope, and, for the commission
+        roles, the dossiers transmitted to their département's commission from elsewhere
+        (circulaire 2017-066: a reasoned request for a school of another département).
 
         The MLDS coordinator sees only the département's pupils without solution; the
         aggregate-only pilot and roles outside re-preparation see nothing.
@@ -49,10 +58,22 @@ class DossierQuerySet(models.QuerySet):
         role = getattr(user, "active_role", None)
         if role is None or not role.is_nominative or role.role not in DOSSIER_READ_ROLES:
             return self.none()
-        qs = self.filter(role.school_q("school__"))
+        q = role.school_q("school__")
+        if role.role in COMMISSION_ROLES:
+            q |= Q(commission_departement_id__in=role.departement_ids())
+        qs = self.filter(q)
         if role.role in MLDS_ROLES:
             qs = qs.filter(state=S.SANS_SOLUTION)
+        elif role.role in COMMISSION_MEMBER_ROLES:
+            # Data minimisation: the commission reads the dossiers submitted to it only.
+            qs = qs.filter(transmitted_on__isnull=False)
         return qs
+
+    def on_docket_of(self, departement_ids):
+        """Dossiers awaiting the commission of these départements (the requested school's)."""
+        return self.filter(
+            state=S.TRANSMIS_COMMISSION, commission_departement_id__in=departement_ids
+        )
 
     def by_priority(self):
         """Furthest from success first (rules.PRIORITY_RULE_TEXT)."""
@@ -130,6 +151,20 @@ class RepreparationDossier(models.Model):
         verbose_name="établissement de proximité proposé",
     )
     requested_formation = models.CharField("formation demandée", max_length=160, blank=True)
+    request_reason = models.TextField(
+        "motif de la demande",
+        blank=True,
+        help_text="Obligatoire pour un lycée d'un autre département (circulaire 2017-066).",
+    )
+    # The commission that examines the request: the département of the requested school.
+    commission_departement = models.ForeignKey(
+        "territories.Departement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="commission d'affectation saisie (département)",
+    )
     transmitted_on = models.DateField("transmis à la commission le", null=True, blank=True)
     decided_on = models.DateField("décision le", null=True, blank=True)
     family_informed_on = models.DateField("famille informée le", null=True, blank=True)
@@ -171,6 +206,10 @@ class RepreparationDossier(models.Model):
                 name="dossier_transmitted_has_school_and_date",
             ),
             models.CheckConstraint(
+                condition=Q(transmitted_on__isnull=True) | Q(commission_departement__isnull=False),
+                name="dossier_transmitted_names_its_commission",
+            ),
+            models.CheckConstraint(
                 condition=~Q(state=S.INSCRIT_RENTREE) | Q(enrolled_school__isnull=False),
                 name="dossier_enrolled_has_school",
             ),
@@ -194,6 +233,15 @@ class RepreparationDossier(models.Model):
     @property
     def next_step(self) -> str:
         return NEXT_STEP[DossierState(self.state)]
+
+    @property
+    def stage(self):
+        return STAGE_OF_STATE[DossierState(self.state)]
+
+    @property
+    def stage_badge(self) -> str:
+        """The DSFR badge colour of the dossier's stage (entretien, décision, décidé…)."""
+        return STAGE_BADGE[self.stage]
 
     @property
     def entretien_due_on(self) -> dt.date:
@@ -223,12 +271,21 @@ class RepreparationDossier(models.Model):
         return calendar.sans_solution_sweep_date(self.academie_id, self.session_year)
 
     @property
+    def is_cross_departement(self) -> bool:
+        """Transmitted to the commission of another département than the school's."""
+        return bool(
+            self.commission_departement_id
+            and self.commission_departement_id != self.school.departement_id
+        )
+
+    @property
     def decided_school(self):
+        decision = getattr(self, "decision", None)
+        if decision is not None:
+            # A transmitted re-enrolment request (impossible at the origin) ends here too.
+            return decision.capacity.school if decision.is_assignment else None
         if self.state == S.REINSCRIT or self.wish == Wish.REINSCRIPTION_ORIGINE and self.decided_on:
             return self.school
-        decision = getattr(self, "decision", None)
-        if decision is not None and decision.is_assignment:
-            return decision.capacity.school
         return None
 
     def deadline_specs(self) -> list[DeadlineSpec]:
@@ -260,7 +317,8 @@ class RepreparationDossier(models.Model):
                 kind=DeadlineKind.REPREPARATION_RIGHT_END,
                 due_date=self.right_end,
                 label=f"Fin du droit à la re-préparation (D.331-61) — {who}",
-                done=self.state not in (*BEFORE_DECISION_STATES, S.TRANSMIS_COMMISSION),
+                done=self.state
+                not in (*BEFORE_DECISION_STATES, S.TRANSMIS_COMMISSION, S.PROPOSITION_AFFECTATION),
                 **common,
             ),
             DeadlineSpec(
@@ -272,13 +330,18 @@ class RepreparationDossier(models.Model):
             ),
         ]
         if self.transmitted_on:
+            # The commission's own obligation, up to the pronouncement: it goes to the
+            # commission of the requested school's département, not to the school.
             specs.append(
                 DeadlineSpec(
                     kind=DeadlineKind.COMMISSION_SESSION,
                     due_date=self.transmitted_on + dt.timedelta(days=rules.COMMISSION_DAYS()),
-                    label=f"Passage en commission d'affectation — {who}",
-                    done=self.state != S.TRANSMIS_COMMISSION,
-                    **common,
+                    label=f"Décision de la commission et prononcé de l'affectation — {who}",
+                    done=self.state not in (S.TRANSMIS_COMMISSION, S.PROPOSITION_AFFECTATION),
+                    url=url,
+                    student_id=self.student_id,
+                    school_id=None,
+                    departement_id=self.commission_departement_id or self.school.departement_id,
                 )
             )
         if self.decided_on:
@@ -525,10 +588,13 @@ class RepreparationDossier(models.Model):
         proposed_school,
         impossibility_reason: str = "",
         requested_formation: str = "",
+        request_reason: str = "",
         comment: str = "",
         today=None,
     ):
+        """To the commission of the requested school's département (circulaire 2017-066)."""
         today = today or timezone.localdate()
+        request_reason = (request_reason or "").strip()
 
         def guard():
             self.check_transmit_wish()
@@ -543,22 +609,41 @@ class RepreparationDossier(models.Model):
                 raise ValidationError(
                     "L'établissement proposé doit être différent de l'établissement d'origine."
                 )
-            if proposed_school.departement_id != self.school.departement_id:
+            if proposed_school.school_type not in rules.RECEIVING_SCHOOL_TYPES():
                 raise ValidationError(
-                    "L'établissement proposé doit relever du même département : la commission "
-                    "d'affectation est départementale."
+                    "L'établissement proposé doit être un lycée public qui prépare à l'examen "
+                    "(ni collège, ni CFA, ni établissement privé)."
+                )
+            if proposed_school.departement_id != self.school.departement_id and not request_reason:
+                raise ValidationError(
+                    "Une demande pour un lycée d'un autre département doit être motivée "
+                    "(circulaire 2017-066) : indiquez le motif de la demande. Elle sera "
+                    "examinée par la commission d'affectation de ce département."
                 )
             self.check_right_available(today)
 
+        if comment:
+            text = comment
+        elif proposed_school is not None and proposed_school.departement_id != (
+            self.school.departement_id
+        ):
+            text = (
+                f"Établissement demandé : {proposed_school} — dossier transmis à la commission "
+                f"d'affectation de {proposed_school.departement}"
+            )
+        else:
+            text = f"Établissement proposé : {proposed_school}"
         return self._apply(
             "transmit_to_commission",
             by=by,
-            comment=comment or f"Établissement proposé : {proposed_school}",
+            comment=text,
             guard=guard,
             changes={
                 "proposed_school": proposed_school,
                 "impossibility_reason": impossibility_reason,
                 "requested_formation": requested_formation,
+                "request_reason": request_reason,
+                "commission_departement_id": getattr(proposed_school, "departement_id", None),
                 "transmitted_on": today,
             },
         )
@@ -574,15 +659,42 @@ class RepreparationDossier(models.Model):
         )
 
     def record_commission_decision(self, *, by, decision, today=None):
-        """Called by services.decide() only, inside its transaction."""
+        """A waiting list or a refusal. Called by services.decide() only, in its transaction."""
         today = today or timezone.localdate()
 
         def guard():
             if decision.outcome == DecisionOutcome.AFFECTE:
-                self.use_right(today)
+                raise ValidationError("Une affectation est d'abord une proposition.")
 
         return self._apply(
             "record_commission_decision",
+            by=by,
+            comment=decision.summary,
+            guard=guard,
+            changes={"decided_on": today},
+        )
+
+    def propose_assignment(self, *, by, decision, today=None):
+        """The commission proposes; the right is checked, not used (services.decide())."""
+        today = today or timezone.localdate()
+        return self._apply(
+            "propose_assignment",
+            by=by,
+            comment=decision.summary,
+            guard=lambda: self.check_right_available(today),
+        )
+
+    def pronounce_assignment(self, *, by, decision, today=None):
+        """The IA-DASEN (or a delegate) pronounces: the D.331-61 right is used now, and the
+        family letter and the information deadline follow (services.pronounce())."""
+        today = today or timezone.localdate()
+
+        def guard():
+            self.check_right_available(today)
+            self.use_right(today)
+
+        return self._apply(
+            "pronounce_assignment",
             by=by,
             comment=decision.summary,
             guard=guard,
@@ -606,12 +718,12 @@ class RepreparationDossier(models.Model):
         )
 
     def promote_from_waiting_list(self, *, by, decision, today=None):
-        """Called by services.promote_from_waiting_list() only, inside its transaction."""
+        """Called by services.promote_from_waiting_list() only, inside its transaction: a new
+        proposal, pronounced like any other before the right is used and the family told."""
         today = today or timezone.localdate()
 
         def guard():
             self.check_right_available(today)
-            self.use_right(today)
 
         return self._apply(
             "promote_from_waiting_list",
@@ -619,7 +731,7 @@ class RepreparationDossier(models.Model):
             comment=decision.summary,
             guard=guard,
             changes={
-                "decided_on": today,
+                "decided_on": None,
                 "family_informed_on": None,
                 "family_informed_channel": "",
                 "without_solution_on": None,

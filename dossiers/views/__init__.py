@@ -1,3 +1,3 @@
-from .overview import dashboard_panel
+from .overview import dashboard_panel, student_cases
 
-__all__ = ["dashboard_panel"]
+__all__ = ["dashboard_panel", "student_cases"]

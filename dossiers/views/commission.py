@@ -1,5 +1,7 @@
 """Commission d'affectation: sessions, docket, decisions, capacity board, minutes, letters."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,7 +18,14 @@ from territories.models import Departement
 
 from .. import forms, rules, services
 from ..enums import DecisionOutcome
-from ..models import Capacity, CommissionDecision, CommissionSession, RepreparationDossier
+from ..models import (
+    Capacity,
+    CommissionDecision,
+    CommissionSession,
+    RepreparationDossier,
+    can_pronounce,
+    who_pronounces,
+)
 from ..perms import get_session_for_user
 
 DOCKET_PAGE_SIZE = 100
@@ -32,11 +41,7 @@ def commission_home(request, session_form=None, status=200):
         "commission__departement"
     )
     deps = list(_departements(request.user))
-    pending = (
-        RepreparationDossier.objects.visible_to(request.user)
-        .filter(state="transmis_commission")
-        .count()
-    )
+    pending = RepreparationDossier.objects.on_docket_of([d.pk for d in deps]).count()
     return render(
         request,
         "dossiers/commission.html",
@@ -68,17 +73,57 @@ def session_create(request):
     return redirect(session)
 
 
+def _options(capacities, *, free_only: bool):
+    if free_only:
+        capacities = [c for c in capacities if c.remaining > 0]
+    return format_html_join(
+        "",
+        '<option value="{}">{} — {} ({})</option>',
+        (
+            (
+                c.public_id,
+                c.school.name,
+                c.formation,
+                f"{c.remaining} place(s) libre(s)" if c.remaining else "complet",
+            )
+            for c in capacities
+        ),
+    )
+
+
+def _capacity_options(capacities, exam: str) -> dict:
+    """The receiving lycées a dossier of `exam` may be given: capacities with a free place
+    for an assignment; any of them, full ones included, for a waiting list."""
+    field = rules.EXAM_VOIE_FIELD.get(exam)
+    suitable = [
+        c
+        for c in capacities
+        if c.school.school_type in rules.RECEIVING_SCHOOL_TYPES()
+        and (field is None or getattr(c.school, field))
+    ]
+    return {
+        "assign": _options(suitable, free_only=True),
+        "wait": _options(suitable, free_only=False),
+    }
+
+
 @access(SCOPED, roles=COMMISSION_PAGE_ROLES)
-def session_detail(request, public_id, status=200):
-    """The docket: transmitted dossiers by priority, with a decision form each."""
+def session_detail(request, public_id, status=200, bound=None):
+    """The docket: transmitted dossiers by priority, each with its decision panel; then the
+    proposals awaiting the IA-DASEN's pronouncement and the session's decisions."""
     session = get_session_for_user(request.user, public_id)
+    today = timezone.localdate()
     pending = session.pending_dossiers().select_related(
-        "student", "school", "exam_result", "proposed_school"
+        "student", "school__departement", "exam_result", "proposed_school"
     )
     page = Paginator(pending, DOCKET_PAGE_SIZE).get_page(request.GET.get("page"))
     decisions = list(
         session.decisions.select_related(
-            "dossier__student", "dossier__school", "capacity__school", "decided_by"
+            "dossier__student",
+            "dossier__school",
+            "capacity__school",
+            "decided_by",
+            "pronounced_by",
         ).order_by("-decided_at", "-id")
     )
     shown = [d.student_id for d in page.object_list] + [d.dossier.student_id for d in decisions]
@@ -86,34 +131,36 @@ def session_detail(request, public_id, status=200):
     capacities = list(
         Capacity.objects.filter(commission=session.commission).select_related("school")
     )
+    options: dict[str, dict] = {}
+    dossiers = list(page.object_list)
+    for d in dossiers:
+        exam = d.exam_result.exam
+        if exam not in options:
+            options[exam] = _capacity_options(capacities, exam)
+        d.options = options[exam]
+        mine = bound is not None and bound["dossier"] == d.public_id
+        d.checked_outcome = bound["data"].get("outcome", "") if mine else ""
+        d.reason_value = bound["data"].get("reason", "") if mine else ""
+    departement_id = session.commission.departement_id
+    chair_pronounces = rules.CHAIR_PRONOUNCES()
     return render(
         request,
         "dossiers/session_detail.html",
         {
             "session": session,
             "page_obj": page,
-            "dossiers": page.object_list,
+            "dossiers": dossiers,
             "rank_offset": page.start_index() - 1 if page.paginator.count else 0,
             "querystring": "",
             "decisions": decisions,
+            "proposals": [d for d in decisions if d.is_proposal],
             "capacities": capacities,
-            # Rendered once, reused by every row of the docket. A full capacity stays listed:
-            # it is the one a waiting-list decision names.
-            "capacity_options": format_html_join(
-                "",
-                '<option value="{}">{} — {} ({})</option>',
-                (
-                    (
-                        c.public_id,
-                        c.school.name,
-                        c.formation,
-                        f"{c.remaining} place(s)" if c.remaining else "complet",
-                    )
-                    for c in capacities
-                ),
-            ),
-            "outcomes": DecisionOutcome.choices,
+            "outcomes": DecisionOutcome,
             "can_write": role_in(request.user, COMMISSION_ROLES),
+            "chair_pronounces": chair_pronounces,
+            "can_pronounce": not chair_pronounces
+            and can_pronounce(request.user, departement_id, today),
+            "pronouncers": [] if chair_pronounces else who_pronounces(departement_id, today),
             "documents": session.documents.all(),
             "priority_rule": rules.PRIORITY_RULE_TEXT,
         },
@@ -129,18 +176,21 @@ def session_decide(request, public_id, dossier_id):
         RepreparationDossier.objects.visible_to(request.user), public_id=dossier_id
     )
     form = forms.DecisionForm(request.POST)
+    bound = {"dossier": dossier.public_id, "data": request.POST}
     if not form.is_valid():
         messages.error(request, "Décision incomplète : choisissez une décision.")
-        return session_detail(request, public_id, status=400)
+        return session_detail(request, public_id, status=400, bound=bound)
     data = form.cleaned_data
     capacity = None
-    if data["capacity"]:  # services.decide() keeps it for an assignment or a waiting list
-        capacity = Capacity.objects.filter(
-            commission=session.commission, public_id=data["capacity"]
-        ).first()
+    # The panel sends the assignment's lycée, or the formation a waiting list names.
+    wanted = data["capacity"]
+    if data["outcome"] == DecisionOutcome.LISTE_ATTENTE:
+        wanted = data["waiting_capacity"] or data["capacity"]
+    if wanted:  # services.decide() keeps it for an assignment or a waiting list
+        capacity = Capacity.objects.filter(commission=session.commission, public_id=wanted).first()
         if capacity is None:
             messages.error(request, "Capacité d'accueil inconnue.")
-            return session_detail(request, public_id, status=400)
+            return session_detail(request, public_id, status=400, bound=bound)
     try:
         decision = services.decide(
             session=session,
@@ -152,8 +202,38 @@ def session_decide(request, public_id, dossier_id):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return session_detail(request, public_id, status=409)
+        return session_detail(request, public_id, status=409, bound=bound)
     messages.success(request, f"{dossier.student} : {decision.summary}.")
+    return redirect(session)
+
+
+@access(SCOPED, roles=COMMISSION_ROLES)
+@require_POST
+def session_pronounce(request, public_id):
+    """The IA-DASEN (or a delegate) pronounces the proposals ticked on the docket."""
+    session = get_session_for_user(request.user, public_id, write=True)
+    ticked = request.POST.getlist("dossiers")
+    try:
+        ids = [uuid.UUID(value) for value in ticked]
+    except ValueError:
+        ids = None
+    if not ids:
+        messages.error(request, "Cochez au moins une affectation proposée à prononcer.")
+        return session_detail(request, public_id, status=400)
+    try:
+        done, refused = services.pronounce(session=session, by=request.user, dossier_ids=ids)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        allowed = can_pronounce(request.user, session.commission.departement_id)
+        return session_detail(request, public_id, status=409 if allowed else 403)
+    if done:
+        messages.success(
+            request,
+            f"{len(done)} affectation{'s' if len(done) > 1 else ''} prononcée"
+            f"{'s' if len(done) > 1 else ''} : les lettres aux familles peuvent être préparées.",
+        )
+    if refused:
+        messages.error(request, "Non prononcées : " + " ; ".join(refused))
     return redirect(session)
 
 

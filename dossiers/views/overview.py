@@ -27,10 +27,11 @@ from accounts.roles import (
 )
 from audit.services import log_list_read
 from config.forms import UNREADABLE_FILE
+from students.models import name_or_ine_matches
 from territories.models import Etablissement
 
 from .. import forms, rules, services
-from ..enums import DossierState
+from ..enums import STAGE_OF_STATE, DossierState, Stage
 from ..importer import import_results
 from ..models import RepreparationDossier
 from ..perms import get_batch_for_user
@@ -64,12 +65,18 @@ def _decorate(dossiers, today):
 @access(SCOPED, roles=DOSSIER_READ_ROLES)
 def dossier_list(request):
     today = timezone.localdate()
+    role = request.user.active_role
     schools = Etablissement.objects.visible_to(request.user).only("id", "name", "uai")
-    form = forms.DossierFilterForm(request.GET or None, schools=schools)
+    single_school = role.etablissement_id is not None
+    form = forms.DossierFilterForm(
+        request.GET or None, schools=schools, single_school=single_school
+    )
     qs = _list_queryset(request.user, today)
     if form.is_valid():
         data = form.cleaned_data
-        if data["school"]:
+        if data["q"]:
+            qs = qs.filter(name_or_ine_matches(data["q"], prefix="student__"))
+        if data.get("school"):
             qs = qs.filter(school=data["school"])
         if data["state"]:
             qs = qs.filter(state=data["state"])
@@ -78,7 +85,6 @@ def dossier_list(request):
     page = Paginator(qs.by_priority(), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    role = request.user.active_role
     _log_dossiers(request, "repreparationdossier", page.object_list)
     return render(
         request,
@@ -93,6 +99,7 @@ def dossier_list(request):
             "is_head": role.role in HEAD_ROLES,
             "can_import": role.role in DOSSIER_IMPORT_ROLES,
             "invite_form": forms.InviteAllForm(),
+            "single_school": single_school,
             "today": today,
         },
     )
@@ -193,17 +200,20 @@ def cio_caseload(request):
         n=Count("id"), late=Count("id", filter=Q(pk__in=late_ids.values("pk")))
     )
     totals = defaultdict(int)
+    late_total = 0
     for row in rows:
         entry = schools.get(row["school_id"])
         if entry is None:
             continue
-        entry["counts"][row["state"]] += row["n"]
+        stage = STAGE_OF_STATE[DossierState(row["state"])]
+        entry["counts"][stage] += row["n"]
         entry["total"] += row["n"]
         entry["late"] += row["late"]
-        totals[row["state"]] += row["n"]
-    states = list(DossierState)
+        totals[stage] += row["n"]
+        late_total += row["late"]
+    stages = list(Stage)
     table = [
-        {**e, "cells": [e["counts"][s] for s in states]} for e in schools.values() if e["total"]
+        {**e, "cells": [e["counts"][s] for s in stages]} for e in schools.values() if e["total"]
     ]
     late = list(late_ids.select_related("student", "school", "exam_result").by_priority()[:200])
     without = list(
@@ -216,10 +226,14 @@ def cio_caseload(request):
         request,
         "dossiers/cio.html",
         {
-            "states": states,
+            "stages": [
+                (stage, [state.label for state, st in STAGE_OF_STATE.items() if st == stage])
+                for stage in stages
+            ],
             "table": table,
-            "totals": [totals[s] for s in states],
+            "totals": [totals[s] for s in stages],
             "grand_total": sum(totals.values()),
+            "late_total": late_total,
             "late": late,
             "without": without,
             "days": rules.NO_ENTRETIEN_ALERT_DAYS(),
@@ -305,3 +319,25 @@ def dashboard_panel(request) -> str:
         },
         request=request,
     )
+
+
+def student_cases(request, student) -> list[dict]:
+    """The pupil's re-preparation dossiers the viewer may open, for the pupil's record."""
+    role = request.user.active_role
+    if role is None or not role_in(request.user, DOSSIER_READ_ROLES):
+        return []
+    dossiers = (
+        RepreparationDossier.objects.visible_to(request.user)
+        .filter(student=student)
+        .select_related("exam_result")
+        .order_by("-opened_on")
+    )
+    return [
+        {
+            "kind": "Re-préparation",
+            "label": f"{d.exam_result.exam_label} ({d.exam_result.session_year})",
+            "state": d.get_state_display(),
+            "url": d.get_absolute_url(),
+        }
+        for d in dossiers
+    ]

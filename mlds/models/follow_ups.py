@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -87,6 +87,25 @@ class FollowUpQuerySet(models.QuerySet):
             | Q(status=S.CONTACTE, bilan_due_on__lt=today)
             | Q(status__in=IN_SOLUTION, transition_end_on__lt=today, outcome="")
             | Q(student__birth_date__lte=age_limit)
+        )
+
+    def with_next_due(self):
+        """`next_due`: the date the follow-up's current step is due (first contact, bilan,
+        end of the joint transition), null when nothing is waiting on a date."""
+        return self.annotate(
+            next_due=Case(
+                When(status__in=[S.SIGNALE, S.INJOIGNABLE], then=F("contact_due_on")),
+                When(status=S.CONTACTE, then=F("bilan_due_on")),
+                When(status__in=IN_SOLUTION, outcome="", then=F("transition_end_on")),
+                default=None,
+                output_field=models.DateField(),
+            )
+        )
+
+    def by_urgency(self):
+        """Overdue first, then the nearest deadline; follow-ups waiting on nothing last."""
+        return self.with_next_due().order_by(
+            F("next_due").asc(nulls_last=True), "signaled_on", "id"
         )
 
     def windows_ending_in(self, today: dt.date):

@@ -1,5 +1,5 @@
 from .ambition import ambition_action, ambition_detail, ambition_list, ambition_propose
-from .caseload import caseload, dashboard_panel, export_csv
+from .caseload import caseload, dashboard_panel, export_csv, student_cases
 from .droit_retour import (
     droit_retour_action,
     droit_retour_detail,
@@ -32,4 +32,5 @@ __all__ = [
     "partner_new",
     "siei_import",
     "signal",
+    "student_cases",
 ]

@@ -67,13 +67,12 @@ def caseload(request):
     form, view, qs = filtered_follow_ups(request.user, request.GET, today)
     qs = qs.select_related(
         "student", "assigned_to", "paqi_site", "solution_partner", "last_school"
-    ).order_by("signaled_on", "id")
+    ).by_urgency()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for fu in rows:
         fu.age_now = fu.student.age_on(today)
         fu.is_aged_out = fu.is_open and fu.age_now >= rules.FOLLOW_UP_END_AGE()
-        fu.next_due = _next_due(fu)
         fu.is_late = fu.next_due is not None and fu.next_due < today
     windows = []
     if view == V.WINDOWS:
@@ -107,16 +106,6 @@ def caseload(request):
             "can_signal": can_signal(request.user),
         },
     )
-
-
-def _next_due(fu):
-    if fu.status in ("signale", "injoignable"):
-        return fu.contact_due_on
-    if fu.status == "contacte":
-        return fu.bilan_due_on
-    if fu.status in ("en_solution", "suivi_transition") and not fu.outcome:
-        return fu.transition_end_on
-    return None
 
 
 class _Echo:
@@ -170,3 +159,33 @@ def dashboard_panel(request) -> str:
         {"counts": counts, "can_signal": can_signal(request.user)},
         request=request,
     )
+
+
+def student_cases(request, student) -> list[dict]:
+    """The young person's MLDS follow-ups, Ambition emploi and droit au retour the viewer may
+    open, for the pupil's record."""
+    from ..models import DroitRetour
+    from .droit_retour import READ_ROLES as DROIT_RETOUR_ROLES
+
+    role = active_role(request.user)
+    if role is None:
+        return []
+    cases = []
+    kinds = [
+        (FollowUp, "Suivi MLDS", MLDS_PAGE_ROLES),
+        (AmbitionEmploi, "Parcours Ambition emploi", MLDS_PAGE_ROLES),
+        (DroitRetour, "Droit au retour en formation", DROIT_RETOUR_ROLES),
+    ]
+    for model, kind, roles in kinds:
+        if role.role not in roles:
+            continue
+        for case in model.objects.visible_to(request.user).filter(student=student):
+            cases.append(
+                {
+                    "kind": kind,
+                    "label": f"ouvert le {case.created_at:%d/%m/%Y}",
+                    "state": case.get_status_display(),
+                    "url": case.get_absolute_url(),
+                }
+            )
+    return cases

@@ -1,6 +1,8 @@
 """Report endpoints: indicator families aggregated in SQL, as paginated JSON or streamed CSV,
 and the nominative list of enrolments behind the dropout indicator."""
 
+from dataclasses import dataclass
+
 from django.db.models import BooleanField, Case, Func, IntegerField, Value, When, Window
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -18,14 +20,23 @@ from audit.models import AccessLog
 from audit.services import log_list_read
 from config.api.pagination import DefaultPagination, strict_int
 from students.enums import Level
-from students.models import Enrolment
+from students.models import Enrolment, Student
 from territories.enums import Voie
 from territories.models import Etablissement
 
-from .. import conf
+from .. import conf, summary
 from ..csvutils import csv_lines
 from ..enums import TerritoryLevel
-from ..indicators import ROW_KEYS, aggregate, dropout_q, families, get_family, present, scoped
+from ..indicators import (
+    ROW_KEYS,
+    aggregate,
+    dropout_q,
+    families,
+    get_family,
+    is_summary,
+    present,
+    scoped,
+)
 from .authentication import ApiKeyAuthentication
 from .filters import TERRITORY_FILTERS, DropoutEnrolmentFilter, report_filterset
 from .schema import COMMON_ERRORS, error_responses, paginated
@@ -125,8 +136,78 @@ def family_or_404(slug):
     return family
 
 
-def report_rows(request, family):
-    """(aggregated values QuerySet, grouping level, masked?) for the request's parameters."""
+# Territory levels from the coarsest; réseau sits beside the hierarchy, above its schools.
+HIERARCHY = ["academie", "departement", "bassin", "etablissement"]
+
+
+def contains(outer: str, inner: str) -> bool:
+    """Does every `outer` territory hold whole `inner` territories?"""
+    if outer == inner or inner == "etablissement":
+        return True
+    return (
+        outer in HIERARCHY
+        and inner in HIERARCHY
+        and HIERARCHY.index(outer) < HIERARCHY.index(inner)
+    )
+
+
+def check_masked_query(data: dict, territory: str, dims: list, role) -> dict:
+    """A masked reader may only ask for nodes of the suppression lattice (whole territories,
+    single values or totals): otherwise two overlapping answers would subtract into a hidden
+    cell. Returns the coordinates fixed by filters."""
+    errors = []
+    for name in TERRITORY_FILTERS:
+        if data.get(name) not in (None, "") and not contains(name, territory):
+            errors.append(
+                f"Filtre « {TERRITORY_LABELS[name]} » impossible avec un regroupement par "
+                f"{TerritoryLevel(territory).label.lower()} : les cellules de moins de 5 "
+                "élèves sont masquées, regroupez par un territoire contenu dans le filtre."
+            )
+    if territory == "reseau" and role.scope_level not in (ScopeLevel.ACADEMIE, ScopeLevel.RESEAU):
+        errors.append(
+            "Regroupement par réseau impossible depuis ce périmètre : un réseau peut déborder "
+            "du périmètre, et ses chiffres partiels permettraient de retrouver des cellules "
+            "masquées."
+        )
+    ranged = data.get("annee_min") is not None or data.get("annee_max") is not None
+    if ranged and "annee" not in dims:
+        errors.append(
+            "Avec des cellules masquées, une période de plusieurs années se lit année par "
+            "année : ajoutez annee à « par »."
+        )
+    if errors:
+        raise exceptions.ValidationError({"non_field_errors": errors})
+    fixed = {}
+    for dim, value in (("voie", data.get("voie")), ("niveau", data.get("niveau"))):
+        if value:
+            fixed[dim] = value
+    if data.get("annee") is not None:
+        fixed["annee"] = data["annee"]
+    return fixed
+
+
+@dataclass
+class ReportRows:
+    rows: object  # aggregated values QuerySet
+    territory: str
+    masked: bool
+    secondary: frozenset
+    fixed: dict
+    refresh: object  # IndicatorRefresh or None (computed live)
+
+    def present(self, family, row) -> dict:
+        return present(
+            family,
+            row,
+            territory=self.territory,
+            masked=self.masked,
+            secondary=self.secondary,
+            fixed=self.fixed,
+        )
+
+
+def report_rows(request, family) -> ReportRows:
+    """The aggregated rows for the request's parameters, and how to publish them."""
     params = ReportQuerySerializer(data=request.query_params)
     params.is_valid(raise_exception=True)
     territory = params.validated_data["territoire"]
@@ -140,16 +221,20 @@ def report_rows(request, family):
                 ]
             }
         )
-    filterset = report_filterset(family)(
-        request.query_params, queryset=scoped(family, request.user)
-    )
+    source = scoped(family, request.user)
+    filterset = report_filterset(family)(request.query_params, queryset=source)
     if not filterset.is_valid():
         raise exceptions.ValidationError(filterset.errors)
     check_territories(filterset.form.cleaned_data, request.user)
-    qs = aggregate(
-        family, filterset.qs, territory=territory, dimensions=params.validated_data["par"]
-    )
-    return qs, territory, not role.is_nominative
+    dims = params.validated_data["par"]
+    masked = not role.is_nominative
+    refresh = summary.latest_refresh(family.slug) if is_summary(family, source) else None
+    fixed, secondary = {}, frozenset()
+    if masked:
+        fixed = check_masked_query(filterset.form.cleaned_data, territory, dims, role)
+        secondary = summary.masks_for(refresh)
+    qs = aggregate(family, filterset.qs, territory=territory, dimensions=dims)
+    return ReportRows(qs, territory, masked, secondary, fixed, refresh)
 
 
 def report_parameters():
@@ -190,12 +275,12 @@ def report_parameters():
     return params  # fmt: skip
 
 
-def indicator_csv_response(family, rows, territory, masked, filename):
+def indicator_csv_response(family, report: ReportRows, filename):
     measures = [m.name for m in family.measures]
 
     def lines():
-        for row in rows.iterator(chunk_size=conf.csv_chunk_size()):
-            shown = present(family, row, territory=territory, masked=masked)
+        for row in report.rows.iterator(chunk_size=conf.csv_chunk_size()):
+            shown = report.present(family, row)
             yield [
                 *(shown[k] for k in ROW_KEYS),
                 *(shown["valeurs"][m] for m in measures),
@@ -247,6 +332,10 @@ class IndicatorView(ReportApiView, generics.GenericAPIView):
                     "indicateur": serializers.CharField(),
                     "territoire": serializers.CharField(),
                     "masquage": serializers.BooleanField(),
+                    "chiffres_au": serializers.DateTimeField(
+                        allow_null=True,
+                        help_text="Date des chiffres précalculés ; null : calculés à l'instant.",
+                    ),
                 },
             ),
             **error_responses("400", "401", "403", "404", "429"),
@@ -255,10 +344,12 @@ class IndicatorView(ReportApiView, generics.GenericAPIView):
     )
     def get(self, request, famille):
         family = family_or_404(famille)
-        rows, territory, masked = report_rows(request, family)
+        report = report_rows(request, family)
         number, size = page_params(request)
         # One query: the page of groups, each row carrying the number of groups (window).
-        page = list(rows.annotate(total_groups=GroupCount())[(number - 1) * size : number * size])
+        page = list(
+            report.rows.annotate(total_groups=GroupCount())[(number - 1) * size : number * size]
+        )
         count = page[0]["total_groups"] if page else 0
         if not page and number > 1:
             raise exceptions.NotFound("Page invalide : au-delà de la dernière page.")
@@ -274,9 +365,10 @@ class IndicatorView(ReportApiView, generics.GenericAPIView):
                 "next": link(number + 1),
                 "previous": link(number - 1),
                 "indicateur": family.slug,
-                "territoire": territory,
-                "masquage": masked,
-                "results": [present(family, r, territory=territory, masked=masked) for r in page],
+                "territoire": report.territory,
+                "masquage": report.masked,
+                "chiffres_au": report.refresh.refreshed_at if report.refresh else None,
+                "results": [report.present(family, r) for r in page],
             }
         )
 
@@ -298,16 +390,21 @@ class IndicatorCsvView(ReportApiView, APIView):
     )
     def get(self, request, famille):
         family = family_or_404(famille)
-        rows, territory, masked = report_rows(request, family)
+        report = report_rows(request, family)
         return indicator_csv_response(
-            family, rows, territory, masked, f"indicateurs-{family.slug}-{territory}.csv"
+            family, report, f"indicateurs-{family.slug}-{report.territory}.csv"
         )
 
 
 def dropout_enrolments(user):
+    """Enrolments in the scope's schools of the pupils the account may see: the same
+    `visible_to` as the pupil pages, so a pupil who moved on to another school's scope (or
+    whom the role does not follow) is not listed by name here either."""
     role = user.active_role
     return (
-        Enrolment.objects.filter(role.school_q("school__")).annotate(
+        Enrolment.objects.filter(role.school_q("school__"))
+        .filter(student__in=Student.objects.visible_to(user).values("pk"))
+        .annotate(
             is_dropout=Case(
                 When(dropout_q(), then=Value(True)),
                 default=Value(False),

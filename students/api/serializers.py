@@ -1,12 +1,33 @@
 from rest_framework import serializers
 
+from .. import siecle
 from ..models import Enrolment, LegalRepresentative, Student
+
+
+class ExitInputSerializer(serializers.Serializer):
+    """The exit of a pupil from the caller's school, with a SIECLE motif code."""
+
+    exit_date = serializers.DateField(help_text="Date de sortie (AAAA-MM-JJ).")
+    motif = serializers.ChoiceField(
+        choices=[(code, label) for code, (label, _, _) in siecle.EXIT_MOTIFS.items()],
+        help_text="Code motif de sortie SIECLE (41 = interruption d'études…).",
+    )
 
 
 class RepresentativeSerializer(serializers.ModelSerializer):
     class Meta:
         model = LegalRepresentative
-        fields = ["last_name", "first_name", "relationship", "phone", "email", "address"]
+        fields = [
+            "last_name",
+            "first_name",
+            "relationship",
+            "relationship_code",
+            "responsibility_level",
+            "is_priority_contact",
+            "phone",
+            "email",
+            "address",
+        ]
 
 
 class EnrolmentSerializer(serializers.ModelSerializer):
@@ -23,6 +44,8 @@ class EnrolmentSerializer(serializers.ModelSerializer):
             "entry_date",
             "exit_date",
             "exit_reason",
+            "exit_motif_code",
+            "exit_source",
         ]
 
 

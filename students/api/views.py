@@ -1,5 +1,9 @@
 import django_filters
-from rest_framework import viewsets
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from accounts.perms import SCOPED, HasScopedRole
 from audit.api import ListReadLogMixin
@@ -7,9 +11,16 @@ from audit.models import AccessLog
 from audit.services import log_read
 from territories.enums import Voie
 
+from .. import services
 from ..enums import Level
 from ..models import Student
-from .serializers import StudentDetailSerializer, StudentListSerializer
+from ..perms import get_student_for_user
+from .serializers import (
+    EnrolmentSerializer,
+    ExitInputSerializer,
+    StudentDetailSerializer,
+    StudentListSerializer,
+)
 
 
 class StudentFilter(django_filters.FilterSet):
@@ -52,3 +63,25 @@ class StudentViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
         response = super().retrieve(request, *args, **kwargs)
         log_read(request=request, obj=self.get_object(), channel=AccessLog.Channel.API)
         return response
+
+    @extend_schema(
+        request=ExitInputSerializer,
+        responses={200: EnrolmentSerializer},
+        summary="Enregistrer la sortie d'un élève de votre établissement",
+    )
+    @action(detail=True, methods=["post"], url_path="sortie")
+    def record_exit(self, request, id=None):
+        """Close the pupil's open enrolment in the caller's school (school staff only)."""
+        student = get_student_for_user(request.user, id, write=True)
+        payload = ExitInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            enrolment = services.record_exit(
+                student=student,
+                exit_date=payload.validated_data["exit_date"],
+                motif_code=payload.validated_data["motif"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            raise serializers.ValidationError({"exit_date": exc.messages}) from exc
+        return Response(EnrolmentSerializer(enrolment).data)

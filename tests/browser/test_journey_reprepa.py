@@ -1,5 +1,6 @@
 """Journey 1: results imported → dossier opened → entretien recorded → change of school
-transmitted → commission decides → the family letter names the pupil and the school."""
+transmitted → commission proposes → the IA-DASEN pronounces → the family letter names the
+pupil and the school."""
 
 import datetime as dt
 import subprocess
@@ -22,10 +23,8 @@ def open_action(page, label):
     page.get_by_role("button", name=label).first.click()
 
 
-def test_reprepa_journey(
-    world, browser, browser_login, live_server, tmp_path, time_machine, settings
-):
-    time_machine.move_to(dt.datetime(2025, 7, 9, 9, 0), tick=True)
+def test_reprepa_journey(world, browser, browser_login, live_server, tmp_path, clock, settings):
+    clock.at(dt.datetime(2025, 7, 9, 9, 0), tick=True)
     settings.MEDIA_ROOT = str(tmp_path / "media")
     pupil = StudentFactory(
         current_school=world.school_a,
@@ -95,10 +94,17 @@ def test_reprepa_journey(
     browser_login(dasen, world.users.dasen1)
     dasen.goto(f"{url}/reprepa/commission/seances/{session.public_id}/")
     dossier = RepreparationDossier.objects.get()
+    dasen.locator("html[data-fr-js='true']").wait_for(state="attached")
     decide = dasen.get_by_test_id(f"decide-{dossier.public_id}")
-    decide.locator("[name='outcome']").select_option("affecte")
-    decide.locator("[name='capacity']").select_option(index=1)
-    decide.get_by_role("button", name="Décider").click()
+    decide.get_by_text("Proposer l'affectation").click()
+    decide.get_by_label("Lycée et formation d'accueil").select_option(index=1)
+    decide.get_by_role("button", name="Enregistrer la décision").click()
+    expect(dasen.get_by_test_id("decisions")).to_contain_text(
+        "Affectation proposée : Lycée Jacques Amyot"
+    )
+    # 4b. The IA-DASEN pronounces the assignment (domain.md §4.5): only then the letter.
+    dasen.get_by_role("button", name="Prononcer les affectations cochées").click()
+    expect(dasen.locator("main")).to_contain_text("1 affectation prononcée")
     expect(dasen.get_by_test_id("decisions")).to_contain_text("Affecté : Lycée Jacques Amyot")
 
     # 5. The head generates the family letter; its text names the pupil and the school.

@@ -16,9 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_withdrawal_then_place_given_to_the_waiting_pupil(
-    world, browser, browser_login, live_server, time_machine
+    world, browser, browser_login, live_server, clock
 ):
-    time_machine.move_to(dt.datetime(2025, 7, 9, 9, 0), tick=True)
+    clock.at(dt.datetime(2025, 7, 9, 9, 0), tick=True)
     session = SessionFactory(commission__departement=world.dep1)
     capacity = CapacityFactory(commission=session.commission, school=world.school_b, places=1)
     dossiers = {}
@@ -34,6 +34,7 @@ def test_withdrawal_then_place_given_to_the_waiting_pupil(
             by=world.users.dasen1,
         )
         dossiers[name] = d
+    services.pronounce(session=session, by=world.users.dasen1)
 
     page = browser.new_context().new_page()
     browser_login(page, world.users.commission1)
@@ -51,5 +52,5 @@ def test_withdrawal_then_place_given_to_the_waiting_pupil(
 
     martin = dossiers["Martin"]
     martin.refresh_from_db()
-    assert martin.state == DossierState.DECIDE_COMMISSION
+    assert martin.state == DossierState.PROPOSITION_AFFECTATION  # the IA-DASEN pronounces next
     assert Capacity.objects.get(pk=capacity.pk).assigned == 1

@@ -11,12 +11,11 @@ from .factories import RESULTS_DAY, CapacityFactory, DossierFactory, SessionFact
 
 
 @pytest.fixture
-def on_day(time_machine):
-    """Freeze the clock on a day (default: a few days after results day 2025)."""
+def on_day(clock):
+    """Stop the clock on a day (default: a few days after results day 2025)."""
 
     def move(day=dt.date(2025, 7, 9)):
-        time_machine.move_to(dt.datetime.combine(day, dt.time(10, 0)), tick=False)
-        return day
+        return clock.at(day)
 
     return move
 
@@ -52,6 +51,18 @@ def walk(dossier, user, to: str, *, proposed_school=None, today=None):
     for step in order:
         steps[step]()
     return dossier
+
+
+def assign(*, session, dossier, capacity, by, pronounced_by=None):
+    """The commission proposes the assignment and the IA-DASEN pronounces it (§4.5)."""
+    from dossiers import services
+
+    decision = services.decide(
+        session=session, dossier=dossier, outcome="affecte", capacity=capacity, by=by
+    )
+    services.pronounce(session=session, by=pronounced_by or by, dossier_ids=[dossier.public_id])
+    decision.refresh_from_db()
+    return decision
 
 
 @pytest.fixture

@@ -66,6 +66,7 @@ class DossierFactory(DjangoModelFactory):
             wish=Wish.CHANGEMENT,
             transmitted_on=dt.date(2025, 7, 8),
             proposed_school=factory.SelfAttribute("school"),
+            commission_departement=factory.SelfAttribute("school.departement"),
         )
         without_solution = factory.Trait(
             state=DossierState.SANS_SOLUTION, without_solution_on=dt.date(2025, 9, 2)

@@ -14,19 +14,28 @@ from .factories import CapacityFactory, DossierFactory, SessionFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_assignment_uses_a_place_and_the_right(world, transmitted):
+def test_assignment_takes_a_place_then_uses_the_right_once_pronounced(world, transmitted):
+    """Domain.md §4.5: the commission proposes (the place is held), the IA-DASEN pronounces
+    (the D.331-61 right is used then)."""
     dossier, session, capacity = transmitted
     decision = services.decide(
         session=session,
         dossier=dossier,
         outcome=DecisionOutcome.AFFECTE,
         capacity=capacity,
-        by=world.users.dasen1,
+        by=world.users.commission1,
     )
     dossier.refresh_from_db()
     capacity.refresh_from_db()
-    assert dossier.state == DossierState.DECIDE_COMMISSION
+    assert dossier.state == DossierState.PROPOSITION_AFFECTATION
     assert capacity.assigned == 1
+    assert decision.summary.startswith("Affectation proposée : Lycée Jacques Amyot")
+    assert not RightUse.objects.filter(dossier=dossier).exists()
+    assert dossier.decided_school is None
+    services.pronounce(session=session, by=world.users.dasen1)
+    dossier.refresh_from_db()
+    decision.refresh_from_db()
+    assert dossier.state == DossierState.DECIDE_COMMISSION
     assert decision.summary.startswith("Affecté : Lycée Jacques Amyot")
     assert RightUse.objects.filter(dossier=dossier).exists()
     assert dossier.decided_school == world.school_b

@@ -11,7 +11,7 @@ from dossiers.enums import BatchState, DecisionOutcome, DossierState, TrailKind
 from dossiers.models import AccompanimentEntry, BatchJob, GeneratedDocument
 
 from ..students.factories import LegalRepresentativeFactory
-from .conftest import pdf_text, walk
+from .conftest import assign, pdf_text, walk
 from .factories import CapacityFactory, DossierFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +121,36 @@ def test_list_shows_priority_state_next_step_and_overdue(world, client_for, on_d
     assert "RETARD" in overdue
 
 
+def test_list_colours_the_deadline_cell_and_the_stage_and_searches_by_name(
+    world, client_for, on_day
+):
+    import re
+
+    on_day(dt.date(2025, 7, 9))
+    late = DossierFactory(student__current_school=world.school_a, student__last_name="Retard")
+    late.sync_deadlines()
+    decided = DossierFactory(student__current_school=world.school_a, student__last_name="Decide")
+    walk(decided, world.users.chef_a, "reinscrit")
+    on_day(dt.date(2025, 7, 20))
+    chef = client_for(world.users.chef_a)
+    text = chef.get(url("list")).text
+    # Only the deadline cell is coloured, never the whole row.
+    assert '<tr data-testid="dossier-row">' in text and 'class="overdue"' in text
+    assert re.search(r'data-testid="deadline-cell" class="overdue">[^<]*14/07/2025', text)
+    # Badges coloured by stage: an interview to hold is not a decision taken.
+    assert re.search(r"fr-badge--new[^>]*>Dossier remis<", text)
+    assert re.search(r"fr-badge--success[^>]*>Réinscrit", text)
+    # One school: no school column nor filter.
+    assert "Établissement</th>" not in text and 'name="school"' not in text
+    cio = client_for(world.users.cio1).get(url("list")).text
+    assert "Établissement</th>" in cio and 'name="school"' in cio
+    found = chef.get(url("list"), {"q": "retar"}).text
+    assert "RETARD" in found and "DECIDE" not in found
+    for hostile in ("x" * 500, "%00'\"", "é ü"):
+        response = chef.get(url("list"), {"q": hostile, "state": "nope", "school": "abc"})
+        assert response.status_code == 200
+
+
 def test_list_query_count_is_constant(world, client_for, frozen):
     client = client_for(world.users.chef_a)
     DossierFactory.create_batch(2, student__current_school=world.school_a)
@@ -169,6 +199,12 @@ def test_cio_caseload_counts_per_school_and_lists_late(world, client_for, on_day
     assert r.status_code == 200
     assert "Lycée Léonard de Vinci" in r.text and "Lycée Jacques Amyot" in r.text
     assert "SANSENTRETIEN" in r.text and "HORSBASSIN" not in r.text
+    header = r.text[r.text.index('data-testid="caseload"') :]
+    header = header[: header.index("</thead>")]
+    columns = ["Total", "Sans entretien après", "Entretien à tenir", "Décision à prendre"]
+    positions = [header.index(c) for c in columns]
+    assert positions == sorted(positions)
+    assert header.count('<th scope="col">') == 7  # school, total, late, four stages
     for user in (world.users.chef_a, world.users.dasen1, world.users.pilot, world.users.norole):
         assert client_for(user).get(url("cio")).status_code == 404
 
@@ -285,21 +321,19 @@ def test_session_creation(world, client_for):
 def test_family_letter_names_pupil_and_assigned_school(world, transmitted, client_for, media_root):
     dossier, session, capacity = transmitted
     dossier.student.birth_date = dt.date(2009, 3, 1)  # a minor: the letter goes to the family
+    dossier.student.first_name, dossier.student.sex = "Assia", "F"
     dossier.student.save()
     LegalRepresentativeFactory(student=dossier.student, first_name="Hélène", last_name="Lefèvre")
-    services.decide(
-        session=session,
-        dossier=dossier,
-        outcome="affecte",
-        capacity=capacity,
-        by=world.users.dasen1,
-    )
+    assign(session=session, dossier=dossier, capacity=capacity, by=world.users.dasen1)
     client = client_for(world.users.chef_a)
     assert client.post(url("document_create", dossier.public_id, "lettre")).status_code == 302
     doc = GeneratedDocument.objects.get(dossiers=dossier)
     text = pdf_text(doc.file.path)
     assert "LEFÈVRE" in text and "Lycée Jacques Amyot" in text and "Hélène Lefèvre" in text
     assert "Page 1 sur 1" in text and "Terminale professionnelle MELEC" in text
+    flat = " ".join(text.split())
+    assert "n'a pas été admise" in flat.replace("’", "'") and "admis(e)" not in flat
+    assert "d’Assia" in flat and "de Assia" not in flat
     page = client.get(url("detail", dossier.public_id)).text
     assert doc.title in page
     download = client.get(url("document", doc.public_id))
@@ -317,7 +351,7 @@ def test_letter_for_an_adult_goes_to_the_pupil(world, frozen, media_root):
     doc = services.render_family_letter(dossier=d, by=world.users.chef_a)
     text = pdf_text(doc.file.path)
     assert "Parent" not in text and d.student.last_name.upper() in text
-    assert "réinscrit(e) au Lycée Léonard de Vinci" in text
+    assert "réinscrite au Lycée Léonard de Vinci" in text  # the factory's pupils are girls
 
 
 def test_no_letter_before_a_decision(world, dossier, client_for, media_root):
@@ -353,6 +387,7 @@ def test_batch_of_letters_renders_in_the_task_and_reports_progress(
         services.decide(
             session=session, dossier=d, outcome="affecte", capacity=capacity, by=world.users.dasen1
         )
+    services.pronounce(session=session, by=world.users.dasen1)
     client = client_for(world.users.dasen1)
     with django_capture_on_commit_callbacks(execute=True):
         r = client.post(url("session_letters", session.public_id))

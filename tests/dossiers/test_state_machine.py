@@ -83,7 +83,8 @@ def test_transmission_needs_a_nearby_school_and_a_reason_when_reenrolment_was_as
     dossier.express_wish(by=chef, wish=Wish.REINSCRIPTION_ORIGINE)
     with pytest.raises(ValidationError, match="motif de l'impossibilité"):
         dossier.transmit_to_commission(by=chef, proposed_school=world.school_b)
-    with pytest.raises(ValidationError, match="même département"):
+    # Another département's lycée is no longer refused, but needs the family's reason.
+    with pytest.raises(ValidationError, match="autre département doit être motivée"):
         dossier.transmit_to_commission(
             by=chef, proposed_school=world.school_d, impossibility_reason="Division complète"
         )

@@ -12,7 +12,7 @@ from dossiers import services
 from dossiers.enums import DecisionOutcome, DossierState
 from dossiers.models import Capacity, CommissionDecision, RightUse
 
-from .conftest import run_together, walk
+from .conftest import assign, run_together, walk
 from .factories import CapacityFactory, DossierFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +30,7 @@ def full_with_queue(world, frozen):
     session = SessionFactory(commission__departement=world.dep1)
     capacity = CapacityFactory(commission=session.commission, school=world.school_b, places=1)
     assigned = _transmitted(world, "Lefèvre")
-    services.decide(
-        session=session,
-        dossier=assigned,
-        outcome=DecisionOutcome.AFFECTE,
-        capacity=capacity,
-        by=world.users.dasen1,
-    )
+    assign(session=session, dossier=assigned, capacity=capacity, by=world.users.dasen1)
     waiting = []
     for name in ("Martin", "Petit"):
         d = _transmitted(world, name)
@@ -75,6 +69,11 @@ def test_a_declined_place_goes_to_the_first_in_line(world, full_with_queue):
     assert capacity.assigned == 1
     assert martin.decision.outcome == DecisionOutcome.AFFECTE
     assert martin.decision.promoted_at is not None
+    # A place given from the waiting list is a new proposal: pronounced like any other.
+    assert martin.state == DossierState.PROPOSITION_AFFECTATION
+    assert not RightUse.objects.filter(dossier=martin).exists()
+    services.pronounce(session=session, by=world.users.dasen1)
+    martin.refresh_from_db()
     assert martin.state == DossierState.DECIDE_COMMISSION
     assert martin.decided_school == world.school_b
     assert RightUse.objects.filter(dossier=martin).exists()
@@ -160,7 +159,7 @@ def test_commission_pages_record_the_withdrawal_and_give_the_place(
     assert again.status_code == 409
     assert "Aucune place libre" in again.text
     martin.refresh_from_db()
-    assert martin.state == DossierState.DECIDE_COMMISSION
+    assert martin.state == DossierState.PROPOSITION_AFFECTATION
     assert Capacity.objects.get(pk=capacity.pk).assigned == 1
 
 

@@ -3,8 +3,10 @@ import datetime as dt
 import factory
 from factory.django import DjangoModelFactory
 
-from foquale.enums import ActionKind, Axis, CallStatus, PartnerKind, ProjectStatus
-from foquale.models import CallForProjects, Partner, Project, RemediationAction
+from foquale.enums import ActionKind, Axis, CallStatus, ProjectStatus
+from foquale.models import CallForProjects, Project, RemediationAction
+from territories.enums import PartnerKind
+from territories.models import Partner
 
 from ..accounts.factories import UserFactory
 

@@ -33,7 +33,7 @@ def school_voie_rows(html: str) -> dict:
 
 
 def fr_rate(total, drop) -> str:
-    return f"{100 * drop / total:.1f}".replace(".", ",") + " %"
+    return f"{100 * drop / total:.1f}".replace(".", ",") + "\u00a0%"
 
 
 def test_diagnosis_shows_rates_by_school_and_voie_with_the_definition(world, client_for):

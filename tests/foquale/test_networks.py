@@ -60,7 +60,7 @@ def test_only_the_head_manages_the_network(world, client_for):
     for user in (world.users.chef_a, world.users.pilot, world.users.dasen1):
         assert client_for(user).get(url).status_code == 404
     other_head = UserFactory()
-    from foquale.models import Network
+    from territories.models import Network
 
     other = Network.objects.create(name="Autre réseau", head_school=world.school_d)
     other.schools.set([world.school_d])

@@ -264,3 +264,41 @@ def test_detail_query_count_is_constant(world, client_for, make_follow_up, froze
     with CaptureQueriesContext(connection) as many:
         client.get(fu.get_absolute_url())
     assert len(few) == len(many)
+
+
+def test_caseload_puts_the_most_urgent_first(world, client_for, make_follow_up):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from mlds.models import FollowUp
+
+    today = timezone.localdate()
+    for name, offset in (("Loin", 10), ("Retard", -5), ("Proche", 2)):
+        fu = make_follow_up(
+            "signale", student=YoungPersonFactory(last_name=name, current_school=world.school_a)
+        )
+        FollowUp.objects.filter(pk=fu.pk).update(contact_due_on=today + dt.timedelta(days=offset))
+    make_follow_up(
+        "solution_proposee",
+        student=YoungPersonFactory(last_name="Attente", current_school=world.school_a),
+    )
+    text = client_for(world.users.mlds1).get(reverse("mlds:caseload"), {"view": "all"}).text
+    positions = [text.index(name) for name in ("RETARD", "PROCHE", "LOIN", "ATTENTE")]
+    assert positions == sorted(positions)
+
+
+def test_closing_form_preselects_no_reason(world, client_for, make_follow_up):
+    fu = make_follow_up("signale")
+    text = client_for(world.users.mlds1).get(fu.get_absolute_url()).text
+    select = text[text.index('name="clore-reason"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="" selected>Choisissez le motif de clôture' in select
+    assert select.count("selected") == 1
+    response = client_for(world.users.mlds1).post(
+        reverse("mlds:follow_up_action", args=[fu.public_id, "clore"]),
+        {"clore-reason": "", "clore-version": fu.version},
+    )
+    assert response.status_code in (200, 400)
+    fu.refresh_from_db()
+    assert fu.status == FollowUpStatus.SIGNALE

@@ -2,7 +2,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,9 +16,8 @@ TODAY = dt.date(2026, 7, 13)
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(dt.datetime(2026, 7, 13, 9, tzinfo=ZoneInfo("Europe/Paris"))):
-        yield
+def frozen(clock):
+    clock.at(dt.datetime(2026, 7, 13, 9, tzinfo=ZoneInfo("Europe/Paris")), tick=True)
 
 
 def test_inbox_items_are_the_accounts_own(world, api_for):

@@ -193,11 +193,9 @@ def test_admin_refuses_a_session_in_the_wrong_calendar(world, client_for):
     assert not SchoolCalendar.objects.exists()
 
 
-def test_missing_dates_are_a_warning_on_the_administrator_dashboard(
-    world, client_for, time_machine
-):
+def test_missing_dates_are_a_warning_on_the_administrator_dashboard(world, client_for, clock):
     """Missing calendar rows are an explicit warning, not a silent default."""
-    time_machine.move_to(dt.datetime(2026, 5, 15, 10), tick=False)
+    clock.at(dt.datetime(2026, 5, 15, 10))
     no_calendar()
     admin = client_for(world.users.admin)
     page = admin.get("/").content.decode()
@@ -231,8 +229,8 @@ def test_missing_dates_are_a_warning_on_the_administrator_dashboard(
     assert 'data-testid="calendar-complete"' in page
 
 
-def test_a_gap_names_the_academies_concerned(world, time_machine):
-    time_machine.move_to(dt.datetime(2025, 10, 1, 10), tick=False)
+def test_a_gap_names_the_academies_concerned(world, clock):
+    clock.at(dt.datetime(2025, 10, 1, 10))
     no_calendar()
     school_year(2025, rentree=dt.date(2025, 9, 1), end_of_classes=dt.date(2026, 7, 4))
     school_year(

@@ -2,7 +2,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -22,9 +21,8 @@ TODAY = dt.date(2026, 7, 13)  # a Monday
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(dt.datetime(2026, 7, 13, 9, tzinfo=PARIS), tick=False):
-        yield
+def frozen(clock):
+    clock.at(dt.datetime(2026, 7, 13, 9, tzinfo=PARIS))
 
 
 def reminders_for_school_a(world, n=2, **kw):
@@ -215,3 +213,41 @@ def test_calendar_is_editable_in_the_admin(world, client_for, calendar_2025):
     page = client.get(f"/admin/notifications/schoolcalendar/{calendar_2025.pk}/change/")
     assert page.status_code == 200 and "Vacances de la Toussaint" in page.text
     assert client.get("/admin/notifications/digest/").status_code == 200
+
+
+def test_inbox_puts_overdue_first_then_due_soon_then_birthdays_apart(world, client_for):
+    from notifications.enums import DeadlineKind
+
+    pupil = StudentFactory(current_school=world.school_a, last_name="Anniv")
+    DeadlineFactory(
+        subject=pupil,
+        kind=DeadlineKind.AGE_16,
+        label=f"{pupil} a 16 ans",
+        due_date=dt.date(2026, 7, 13),
+    )
+    DeadlineFactory(
+        subject=StudentFactory(current_school=world.school_a, last_name="Bientot"),
+        label="Entretien de situation — BIENTOT Léa",
+        due_date=dt.date(2026, 7, 14),
+    )
+    DeadlineFactory(
+        subject=StudentFactory(current_school=world.school_a, last_name="Retard"),
+        label="Entretien de situation — RETARD Léa",
+        due_date=dt.date(2026, 7, 10),
+    )
+    run_daily_sweep(today=TODAY)
+    text = client_for(world.users.chef_a).get(reverse("notifications:inbox")).text
+    assert text.index("RETARD") < text.index("BIENTOT") < text.index("ANNIV")
+    headings = ["En retard", "À faire prochainement", "Pour information : anniversaires"]
+    positions = [text.index(h) for h in headings]
+    assert positions == sorted(positions)
+    assert positions[0] < text.index("RETARD") and positions[2] < text.index("ANNIV")
+    # The kind is not repeated after a label that already names it.
+    assert text.count("Entretien de situation") == 2
+
+    home = client_for(world.users.chef_a).get(reverse("home")).text
+    assert 'data-testid="overdue-count">1 en retard' in home
+    urgent = home[home.index('data-testid="urgent-deadlines"') :]
+    assert "RETARD" in urgent and "ANNIV" not in urgent.split("information-deadlines")[0]
+    assert "Entretien de situation — RETARD Léa — Entretien de situation" not in home
+    assert home.index("Échéances de votre périmètre") < home.index("Élèves de votre périmètre")

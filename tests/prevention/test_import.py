@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -16,9 +15,8 @@ HEADER = "ine;mois;demi_journees_absence;dont_non_justifiees;incidents;moyenne_t
 
 
 @pytest.fixture
-def frozen():
-    with time_machine.travel(dt.datetime(2025, 12, 15, 9, tzinfo=dt.UTC), tick=False):
-        yield
+def frozen(clock):
+    clock.at(dt.datetime(2025, 12, 15, 9, tzinfo=dt.UTC))
 
 
 def csv(*lines, header=HEADER):

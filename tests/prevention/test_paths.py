@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test import override_settings
@@ -26,9 +25,8 @@ NOW = dt.datetime(2025, 11, 20, 10, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+def frozen(clock):
+    clock.at(NOW)
 
 
 def deadlines(obj):

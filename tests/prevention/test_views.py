@@ -42,6 +42,37 @@ def test_board_shows_flagged_pupils_why_and_since_when(pworld, client_for):
     assert "MOREAU" in client_for(w.users.cio1).get(reverse("prevention:board")).text
 
 
+def test_signals_list_one_row_per_pupil_most_exposed_first(pworld, client_for):
+    w = pworld
+    one = CollegienFactory(current_school=w.school_a, last_name="Unsignal")
+    AbsenceFactory(student=one, month=dt.date(2025, 11, 1), half_days_missed=9)
+    many = CollegienFactory(current_school=w.school_a, last_name="Plusieurs")
+    AbsenceFactory(student=many, month=dt.date(2025, 10, 1), half_days_missed=0)
+    AbsenceFactory(
+        student=many, month=dt.date(2025, 11, 1), half_days_missed=14, half_days_unjustified=6
+    )
+    compute_flags()
+    client = client_for(w.users.referent_a)
+    url = reverse("prevention:signals")
+    text = client.get(url).text
+    assert "signalaux" not in text and "signal(aux)" not in text
+    assert text.count('data-testid="signal-row"') == 2
+    assert text.index("PLUSIEURS") < text.index("UNSIGNAL")
+    assert "2 élèves signalés" in text and " signaux)" in text
+    only = client.get(url, {"motif": "non_justifiees"}).text
+    assert "PLUSIEURS" in only and "UNSIGNAL" not in only
+    assert "Assiduité sous le seuil" in only  # the pupil's other signals stay on the row
+    for bad in ({"motif": "x"}, {"page": "-1"}, {"page": "zz"}):
+        assert client.get(url, bad).status_code == 200
+    few = count_queries(client, url)
+    for _ in range(5):
+        s = CollegienFactory(current_school=w.school_a)
+        AbsenceFactory(student=s, half_days_missed=12, half_days_unjustified=5)
+    compute_flags()
+    assert count_queries(client, url) == few
+    assert "UNSIGNAL" not in client_for(w.users.chef_d).get(url).text
+
+
 @pytest.mark.parametrize(
     ("user", "code"),
     [

@@ -238,3 +238,20 @@ def test_session_roles_use_the_same_endpoints(dropouts, client_for):
         client_for(dropouts.users.chef_a).get(URL, {"territoire": "departement"}).status_code == 400
     )
     assert Role.CHEF_ETABLISSEMENT
+
+
+def test_nominative_list_follows_the_pupil_pages_scope(world, client_for):
+    """A head reads by name only the pupils the pupil pages show them: one who moved on to
+    another school keeps an enrolment in the first school, but is no longer the head's."""
+    stayed = EnrolmentFactory(student__current_school=world.school_a, school=world.school_a)
+    moved = EnrolmentFactory(student__current_school=world.school_b, school=world.school_a)
+    EnrolmentFactory(student=moved.student, school=world.school_b, school_year=2025)
+    left = EnrolmentFactory(student__current_school=None, school=world.school_a, abandon=True)
+    head = client_for(world.users.chef_a)
+    listed = {row["ine"] for row in head.get("/api/v1/decrochage/inscriptions/").json()["results"]}
+    assert listed == {stayed.student.ine, left.student.ine}
+    assert head.get(f"/eleves/{moved.student.public_id}/").status_code == 404
+    text = read_stream(head.get("/api/v1/decrochage/inscriptions/csv/"))
+    assert moved.student.ine not in text and stayed.student.ine in text
+    mine = client_for(world.users.chef_b).get("/api/v1/decrochage/inscriptions/").json()
+    assert {row["ine"] for row in mine["results"]} == {moved.student.ine}

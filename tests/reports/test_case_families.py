@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db.models.functions import Now
 
 from dossiers.enums import DecisionOutcome, DossierState
 from dossiers.models import CommissionDecision, DossierTransition, Entretien
@@ -62,12 +63,17 @@ def test_commission_outcomes(world):
             capacity=capacity if outcome == DecisionOutcome.AFFECTE else None,
             reason="" if outcome == DecisionOutcome.AFFECTE else "Plus de place",
         )  # fmt: skip
+    # Two of the three assignments are pronounced by the IA-DASEN (domain.md §4.5).
+    CommissionDecision.objects.filter(outcome=DecisionOutcome.AFFECTE).exclude(
+        pk=CommissionDecision.objects.filter(outcome=DecisionOutcome.AFFECTE).last().pk
+    ).update(pronounced_at=Now(), pronounced_by=world.users.dasen1)
     declined = CommissionDecision.objects.filter(outcome=DecisionOutcome.AFFECTE).first()
     declined.withdrawn_at, declined.withdrawal_reason = declined.decided_at, "Refus de la famille"
     declined.save()
     row = totals("commission")[("077", 2024)]
     assert row["decisions"] == len(outcomes)
-    assert row["affectes"] == outcomes.count(DecisionOutcome.AFFECTE) - 1
+    assert row["affectes"] == 1  # pronounced, not declined
+    assert row["propositions"] == 1  # awaiting the pronouncement
     assert row["desistements"] == 1
     assert row["non_affectes"] == 1 and row["liste_attente"] == 1
 

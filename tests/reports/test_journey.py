@@ -44,7 +44,7 @@ def test_departement_client_and_network_head_see_the_same_rates(
         total, drop, rate = shown[(row["territoire_nom"], Voie(row["voie"]).label)]
         values = row["valeurs"]
         if values["taux_decrochage"] is not None:
-            assert rate == f"{values['taux_decrochage']:.1f}".replace(".", ",") + " %"
+            assert rate == f"{values['taux_decrochage']:.1f}".replace(".", ",") + "\u00a0%"
             compared += 1
         if values["effectif"] is not None:
             assert total == str(values["effectif"])

@@ -22,7 +22,7 @@ def upload(django_capture_on_commit_callbacks):
 
     def post(client, content, name="eleves.csv"):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(URL, {"file": SimpleUploadedFile(name, content, "text/csv")})
+            return client.post(URL, {"files": SimpleUploadedFile(name, content, "text/csv")})
 
     return post
 
@@ -83,7 +83,9 @@ def test_upload_form_refuses_wrong_files_inline(world, client_for, upload):
     response = upload(client, b"%PDF-1.4", name="eleves.pdf")
 
     assert response.status_code == 200
-    assert "Déposez un fichier .csv" in response.content.decode()
+    html = unescape(response.content.decode())
+    assert "déposez un export SIECLE (.zip ou .xml) ou un fichier .csv" in html
+    assert "<title>Erreur" in html
     assert ImportJob.objects.count() == 0
 
 

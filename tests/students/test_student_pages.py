@@ -100,3 +100,27 @@ def test_list_escapes_names_and_keeps_the_chosen_filters(world, client_for):
     assert '<option value="TG" selected>' in text
     assert f'<option value="{world.school_a.pk}"' in text
     assert f'<option value="{world.school_d.pk}"' not in text
+
+
+def test_record_links_to_the_pupils_cases_the_viewer_may_open(world, client_for):
+    from mlds.enums import FollowUpSource
+    from mlds.services import open_follow_up
+
+    from ..dossiers.factories import DossierFactory
+
+    dossier = DossierFactory(student__current_school=world.school_a)
+    pupil = dossier.student
+    follow_up = open_follow_up(
+        student=pupil, source=FollowUpSource.SIGNALEMENT_ETABLISSEMENT, by=world.users.chef_a
+    )
+    url = reverse("students:detail", args=[pupil.public_id])
+    chef = client_for(world.users.chef_a).get(url).text
+    cases = chef[chef.index('data-testid="student-cases"') :]
+    assert dossier.get_absolute_url() in cases and follow_up.get_absolute_url() in cases
+    assert reverse("prevention:student", args=[pupil.public_id]) in cases
+    for link in (dossier.get_absolute_url(), follow_up.get_absolute_url()):
+        assert client_for(world.users.chef_a).get(link).status_code == 200
+    # Whoever reads the record sees only the cases their role opens.
+    cio = client_for(world.users.cio1).get(url).text
+    assert dossier.get_absolute_url() in cio
+    assert client_for(world.users.chef_b).get(url).status_code == 404

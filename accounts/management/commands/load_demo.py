@@ -25,12 +25,19 @@ from accounts.enums import Role
 from accounts.management import demo_names as names
 from accounts.management import demo_territory as territory
 from accounts.models import RoleAssignment, User
-from foquale.models import Network
 from students.enums import ExitReason, Level, Sex
 from students.models import Enrolment, LegalRepresentative, Student
 from students.rules import school_year_of
 from territories.enums import SchoolType, Voie
-from territories.models import CIO, Academie, Bassin, Departement, Etablissement, RegionAcademique
+from territories.models import (
+    CIO,
+    Academie,
+    Bassin,
+    Departement,
+    Etablissement,
+    Network,
+    RegionAcademique,
+)
 from territories.validators import uai_key
 
 DEMO_PASSWORD = "Secuparcours-demo-2026"

@@ -1,8 +1,8 @@
 """Create or update régions, académies, départements, bassins, CIO and établissements."""
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import User
 from territories.imports import import_structures
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, user, **options):
         account = None
         if user:
-            account = User.objects.filter(username=user).first()
+            account = get_user_model().objects.filter(username=user).first()
             if account is None:
                 raise CommandError(f"Compte « {user} » inconnu.")
         try:

@@ -1,0 +1,25 @@
+"""Roles given over a FoQualE network point at its new home (same table, same ids)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('accounts', '0006_unique_staff_email_any_case'),
+        ('territories', '0002_network_and_partner_from_foquale'),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='roleassignment',
+                    name='network',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='territories.network', verbose_name='réseau FoQualE'),
+                ),
+            ],
+            database_operations=[],
+        ),
+    ]

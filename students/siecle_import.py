@@ -1,0 +1,524 @@
+"""Intake of SIECLE exports: pupils (with newcomers, leavers, classes) and representatives.
+
+All or nothing for one intake (the files uploaded together): every file is checked (kind,
+school, well-formed XML, each pupil's fields), and a single error stores nothing. Pupils are
+found by INE, else by SIECLE's ELEVE_ID in the school (newcomers whose INE is pending); when
+a later export brings the INE, the same pupil gets it (history kept, no duplicate). Exits close
+the year's enrolment with their motif; a leaver without a diploma whose motif is an
+interruption or an end of studies without activity becomes an `ExitSignal`.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from imports.reports import ImportReport
+from imports.sources import ImportFileError
+from territories.models import Etablissement
+
+from . import rules, siecle
+from .enums import ExitReason
+from .imports import LEVEL_DEFAULT_VOIE
+from .models import (
+    RELATIONSHIP_LABELS,
+    Enrolment,
+    ExitSignal,
+    LegalRepresentative,
+    SiecleIdentity,
+    Student,
+)
+from .rules import school_year_of
+
+CHANGE_REASON = "Import SIECLE"
+STUDENT_FIELDS = (
+    "ine",
+    "last_name",
+    "first_name",
+    "birth_date",
+    "sex",
+    "current_school_id",
+    "level",
+    "mef",
+    "division",
+    "voie",
+)
+
+
+class _Rejected(Exception):
+    pass
+
+
+def import_siecle(
+    uploads,
+    *,
+    allowed_school_ids: set[int] | None = None,
+    user=None,
+    today: dt.date | None = None,
+    progress=None,
+) -> ImportReport:
+    """Import SIECLE exports (`imports.sources.Upload` objects of kind xml, any order)."""
+    today = today or timezone.localdate()
+    report = ImportReport(encoding="XML")
+    try:
+        files = _check_files(uploads, allowed_school_ids, report)
+    except ImportFileError as exc:
+        report.add_error(0, "", str(exc))
+        return report
+    if report.is_rejected:
+        return report
+    try:
+        with transaction.atomic():
+            _Intake(files=files, user=user, today=today, report=report, progress=progress).run()
+            if report.is_rejected:
+                raise _Rejected
+    except _Rejected:
+        pass
+    except ImportFileError as exc:
+        report.add_error(0, "", str(exc))
+    return report
+
+
+def _check_files(uploads, allowed_school_ids, report):
+    files = []
+    for upload in uploads:
+        if upload.kind != "xml":
+            raise ImportFileError(
+                f"« {upload.name} » n'est pas un export SIECLE XML : les exports SIECLE se "
+                "déposent ensemble, sans fichier CSV."
+            )
+        params = siecle.read_parameters(upload.stream, name=upload.name)
+        files.append((params, upload))
+    kinds = [p.kind for p, _ in files]
+    for kind in set(kinds):
+        if kinds.count(kind) > 1:
+            raise ImportFileError(
+                f"Deux exports « {siecle.KIND_LABELS[kind]} » déposés ensemble : "
+                "déposez-en un seul."
+            )
+    schools = {
+        s.uai: s
+        for s in Etablissement.objects.filter(
+            uai__in=[p.uai for p, _ in files if p.kind != siecle.NOMENCLATURE]
+        ).select_related("departement")
+    }
+    for params, _ in files:
+        if params.kind == siecle.NOMENCLATURE:
+            continue
+        school = schools.get(params.uai)
+        if not params.uai:
+            raise ImportFileError(f"« {params.name} » ne dit pas son établissement (UAJ vide).")
+        if school is None:
+            raise ImportFileError(
+                f"« {params.name} » est l'export de l'établissement {params.uai}, inconnu ici."
+            )
+        if allowed_school_ids is not None and school.pk not in allowed_school_ids:
+            raise ImportFileError(
+                f"« {params.name} » est l'export d'un autre établissement ({params.uai}) : "
+                "vous ne pouvez importer que les élèves de votre établissement."
+            )
+        params.school = school
+    uais = {p.uai for p, _ in files if p.kind != siecle.NOMENCLATURE}
+    if len(uais) > 1:
+        raise ImportFileError(
+            "Les fichiers déposés ensemble viennent de plusieurs établissements ("
+            + ", ".join(sorted(uais))
+            + ") : déposez ceux d'un établissement à la fois."
+        )
+    if not uais:
+        raise ImportFileError(
+            "Seule la nomenclature a été déposée : joignez l'export des élèves "
+            "(ElevesSansAdresses ou ElevesAvecAdresses)."
+        )
+    files.sort(key=lambda item: siecle.KIND_ORDER[item[0].kind])
+    return files
+
+
+class _Intake:
+    def __init__(self, *, files, user, today, report, progress):
+        self.files = files
+        self.user = user
+        self.today = today
+        self.report = report
+        self.progress = progress
+        self.formations: dict[str, str] = {}
+        self.motif_labels: dict[str, str] = {}
+        self.history = {"default_user": user, "default_change_reason": CHANGE_REASON}
+
+    def run(self):
+        for params, upload in self.files:
+            if params.kind == siecle.NOMENCLATURE:
+                self.formations, self.motif_labels = siecle.read_nomenclature(upload.stream)
+            elif params.kind == siecle.ELEVES:
+                self._pupils(params, upload)
+            elif params.kind == siecle.RESPONSABLES:
+                self._representatives(params, upload)
+            if self.report.is_rejected:
+                return
+
+    # --- Pupils ----------------------------------------------------------------------------
+
+    def _pupils(self, params, upload):
+        school = params.school
+        current_year = school_year_of(self.today)
+        school_year = params.school_year or current_year
+        if school_year != current_year:
+            self.report.warn(
+                f"L'export des élèves est celui de l'année {school_year}-{school_year + 1}, pas "
+                f"de l'année en cours ({current_year}-{current_year + 1}) : les inscriptions "
+                f"sont enregistrées en {school_year}-{school_year + 1}."
+            )
+        divisions = siecle.read_divisions(upload.stream)
+        pupils = list(
+            siecle.iter_pupils(
+                upload.stream,
+                divisions=divisions,
+                formations=self.formations,
+                report=self.report,
+            )
+        )
+        self.report.rows += len(pupils) + self.report.error_count
+        if self.progress:
+            self.progress("validation", self.report.rows)
+        if not pupils and not self.report.is_rejected:
+            self.report.add_error(0, "", f"« {params.name} » ne contient aucun élève.")
+        if self.report.is_rejected:
+            return
+        if self.progress:
+            self.progress("ecriture", 0)
+        students = self._upsert_students(pupils, school)
+        enrolments = self._upsert_enrolments(pupils, students, school, school_year, params)
+        self._signal_exits(pupils, students, enrolments, school, params)
+        pending = sum(1 for p in pupils if not p.ine)
+        if pending:
+            self.report.warn(
+                f"{pending} élève(s) sans INE (nouveaux arrivants) : importés avec la mention "
+                "« INE en attente », ils seront complétés par un prochain export."
+            )
+        if self.progress:
+            self.progress("ecriture", self.report.rows)
+
+    def _upsert_students(self, pupils, school) -> dict[str, Student]:
+        ids = {
+            i.eleve_id: i
+            for i in SiecleIdentity.objects.filter(
+                school=school, eleve_id__in=[p.eleve_id for p in pupils]
+            )
+        }
+        by_ine = {
+            s.ine: s for s in Student.objects.filter(ine__in=[p.ine for p in pupils if p.ine])
+        }
+        by_pk = Student.objects.in_bulk([i.student_id for i in ids.values()])
+        now = timezone.now()
+        created, changed, merges = [], [], []
+        result = {}
+        for pupil in pupils:
+            identity = ids.get(pupil.eleve_id)
+            known = by_pk.get(identity.student_id) if identity else None
+            student = by_ine.get(pupil.ine) if pupil.ine else None
+            if student is None:
+                student = known
+            elif known is not None and known.pk != student.pk:
+                merges.append((known, student))
+            left = pupil.exit_date is not None and pupil.exit_date <= self.today
+            values = {
+                "ine": pupil.ine or (student.ine if student else None) or None,
+                "last_name": pupil.last_name,
+                "first_name": pupil.first_name,
+                "birth_date": pupil.birth_date,
+                "sex": pupil.sex,
+                "mef": pupil.mef,
+                "level": pupil.level,
+                "division": pupil.division,
+                "voie": "apprentissage"
+                if pupil.apprentice
+                else LEVEL_DEFAULT_VOIE.get(pupil.level, ""),
+                "current_school_id": school.pk,
+            }
+            if left:
+                # A leaver keeps the school he now attends, if SIECLE of another one said so.
+                current = student.current_school_id if student else None
+                values["current_school_id"] = None if current in (None, school.pk) else current
+            if student is None:
+                student = Student(**values)
+                created.append(student)
+            elif any(getattr(student, k) != v for k, v in values.items()):
+                for name, value in values.items():
+                    setattr(student, name, value)
+                student.updated_at = now
+                changed.append(student)
+            result[pupil.eleve_id] = student
+        if merges:
+            self._merge(merges)
+        if created:
+            bulk_create_with_history(created, Student, batch_size=500, **self.history)
+        if changed:
+            bulk_update_with_history(
+                changed, Student, [*STUDENT_FIELDS, "updated_at"], batch_size=500, **self.history
+            )
+        self.report.created += len(created)
+        self.report.updated += len(changed)
+        self.report.unchanged += len(pupils) - len(created) - len(changed)
+        new_ids, moved_ids = [], []
+        for pupil in pupils:
+            student = result[pupil.eleve_id]
+            identity = ids.get(pupil.eleve_id)
+            if identity is None:
+                new_ids.append(
+                    SiecleIdentity(school=school, eleve_id=pupil.eleve_id, student=student)
+                )
+            elif identity.student_id != student.pk:
+                identity.student = student
+                moved_ids.append(identity)
+        SiecleIdentity.objects.bulk_create(new_ids, batch_size=1000)
+        if moved_ids:
+            SiecleIdentity.objects.bulk_update(moved_ids, ["student"], batch_size=1000)
+        return result
+
+    def _merge(self, merges):
+        """A newcomer imported without INE turns out to be a pupil already known by his INE
+        (arrived from another school): his records move to that pupil, the placeholder goes."""
+        for placeholder, target in merges:
+            taken = set(
+                Enrolment.objects.filter(student=target).values_list("school_id", "school_year")
+            )
+            for enrolment in Enrolment.objects.filter(student=placeholder):
+                if (enrolment.school_id, enrolment.school_year) in taken:
+                    enrolment.delete()
+                else:
+                    enrolment.student = target
+                    enrolment._change_reason = CHANGE_REASON
+                    enrolment.save(update_fields=["student"])
+            names = {
+                (r.last_name.casefold(), r.first_name.casefold())
+                for r in LegalRepresentative.objects.filter(student=target)
+            }
+            for rep in LegalRepresentative.objects.filter(student=placeholder):
+                if (rep.last_name.casefold(), rep.first_name.casefold()) not in names:
+                    rep.student = target
+                    rep.save(update_fields=["student"])
+            ExitSignal.objects.filter(student=placeholder).update(student=target)
+            SiecleIdentity.objects.filter(student=placeholder).update(student=target)
+            placeholder._change_reason = "Fusion : INE reçu de SIECLE"
+            placeholder.delete()
+
+    def _upsert_enrolments(self, pupils, students, school, school_year, params):
+        student_ids = [students[p.eleve_id].pk for p in pupils]
+        existing: dict[int, list[Enrolment]] = {}
+        for enrolment in Enrolment.objects.filter(
+            student_id__in=student_ids, school_year=school_year
+        ):
+            existing.setdefault(enrolment.student_id, []).append(enrolment)
+        created, changed, fields = [], [], set()
+        result = {}
+        for pupil in pupils:
+            student = students[pupil.eleve_id]
+            current = None
+            for enrolment in existing.get(student.pk, []):
+                if enrolment.school_id == school.pk:
+                    current = enrolment
+                elif enrolment.exit_date is None and pupil.exit_date is None:
+                    exit_on = pupil.entry_date or self.today
+                    if enrolment.entry_date and exit_on < enrolment.entry_date:
+                        exit_on = enrolment.entry_date
+                    enrolment.exit_date = exit_on
+                    enrolment.exit_reason = ExitReason.CHANGEMENT_ETABLISSEMENT
+                    changed.append(enrolment)
+                    fields |= {"exit_date", "exit_reason"}
+            values = {
+                "level": pupil.level,
+                "division": pupil.division,
+                "voie": student.voie,
+                "entry_date": pupil.entry_date,
+                "exit_date": pupil.exit_date,
+                "exit_reason": self._exit_reason(pupil.motif_code) if pupil.exit_date else "",
+                "exit_motif_code": pupil.motif_code if pupil.exit_date else "",
+            }
+            if current is None:
+                values["exit_source"] = params.label[:200] if pupil.exit_date else ""
+                current = Enrolment(
+                    student=student, school=school, school_year=school_year, **values
+                )
+                created.append(current)
+            else:
+                if pupil.exit_date and (
+                    current.exit_date != pupil.exit_date
+                    or current.exit_motif_code != pupil.motif_code
+                ):
+                    values["exit_source"] = params.label[:200]
+                elif not pupil.exit_date:
+                    values["exit_source"] = ""
+                diff = {k: v for k, v in values.items() if getattr(current, k) != v}
+                if diff:
+                    for name, value in diff.items():
+                        setattr(current, name, value)
+                    changed.append(current)
+                    fields |= set(diff)
+            result[pupil.eleve_id] = current
+        if created:
+            bulk_create_with_history(created, Enrolment, batch_size=500, **self.history)
+        if changed:
+            bulk_update_with_history(
+                changed, Enrolment, sorted(fields), batch_size=500, **self.history
+            )
+        return result
+
+    @staticmethod
+    def _exit_reason(code: str) -> str:
+        known = siecle.EXIT_MOTIFS.get(code)
+        return known[1] if known else ExitReason.AUTRE
+
+    def motif_label(self, code: str) -> str:
+        if code in siecle.EXIT_MOTIFS:
+            return siecle.EXIT_MOTIFS[code][0]
+        return self.motif_labels.get(code) or f"Motif {code or 'non précisé'}"
+
+    def _signal_exits(self, pupils, students, enrolments, school, params):
+        from mlds.services import held_diplomas
+
+        candidates = [
+            p
+            for p in pupils
+            if p.exit_date and siecle.EXIT_MOTIFS.get(p.motif_code, ("", "", False))[2]
+        ]
+        if not candidates:
+            return
+        already = set(
+            ExitSignal.objects.filter(
+                enrolment__in=[enrolments[p.eleve_id] for p in candidates]
+            ).values_list("enrolment_id", flat=True)
+        )
+        end_age = rules.MLDS_END_AGE()
+        signals = []
+        for pupil in candidates:
+            enrolment = enrolments[pupil.eleve_id]
+            student = students[pupil.eleve_id]
+            if enrolment.pk in already or held_diplomas(student):
+                continue
+            age = student.age_on(self.today)
+            if age >= end_age:
+                continue
+            kind = (
+                ExitSignal.Kind.INSTRUCTION
+                if age < rules.COMPULSORY_INSTRUCTION_END_AGE
+                else ExitSignal.Kind.MLDS
+            )
+            signals.append(
+                ExitSignal(
+                    student=student,
+                    enrolment=enrolment,
+                    school=school,
+                    departement_id=school.departement_id,
+                    kind=kind,
+                    exit_date=pupil.exit_date,
+                    motif_code=pupil.motif_code,
+                    motif_label=self.motif_label(pupil.motif_code)[:120],
+                    source=params.label[:200],
+                )
+            )
+        ExitSignal.objects.bulk_create(signals)
+        if signals:
+            self.report.warn(
+                f"{len(signals)} sortie(s) sans solution signalée(s) : "
+                + ", ".join(
+                    f"{s.student} ({s.get_kind_display().split(' (')[0]})" for s in signals[:5]
+                )
+                + (" …" if len(signals) > 5 else "")
+                + "."
+            )
+
+    # --- Representatives -------------------------------------------------------------------
+
+    def _representatives(self, params, upload):
+        school = params.school
+        links = siecle.read_representatives(upload.stream, report=self.report)
+        if self.report.is_rejected:
+            return
+        identities = dict(
+            SiecleIdentity.objects.filter(
+                school=school, eleve_id__in={link.eleve_id for link in links}
+            ).values_list("eleve_id", "student_id")
+        )
+        if not identities:
+            self.report.add_error(
+                0,
+                "",
+                f"« {params.name} » : aucun de ces responsables n'est lié à un élève connu de "
+                "l'établissement. Importez d'abord l'export des élèves (ou déposez les deux "
+                "fichiers ensemble).",
+            )
+            return
+        unknown = sum(1 for link in links if link.eleve_id not in identities)
+        if unknown:
+            self.report.warn(
+                f"{unknown} lien(s) responsable vers des élèves absents de l'application : ignorés."
+            )
+        by_student: dict[int, list] = {}
+        for link in links:
+            if link.eleve_id in identities:
+                by_student.setdefault(identities[link.eleve_id], []).append(link)
+        existing: dict[int, list[LegalRepresentative]] = {}
+        for rep in LegalRepresentative.objects.filter(student_id__in=list(by_student)):
+            existing.setdefault(rep.student_id, []).append(rep)
+        fields = (
+            "last_name",
+            "first_name",
+            "relationship",
+            "relationship_code",
+            "responsibility_level",
+            "is_priority_contact",
+            "siecle_person_id",
+            "phone",
+            "email",
+            "address",
+        )
+        created, changed, stale = [], [], []
+        for student_id, student_links in by_student.items():
+            reps = existing.get(student_id, [])
+            by_person = {r.siecle_person_id: r for r in reps if r.siecle_person_id}
+            by_name = {(r.last_name.casefold(), r.first_name.casefold()): r for r in reps}
+            kept, names = set(), set()
+            for link in student_links:
+                name = (link.last_name.casefold(), link.first_name.casefold())
+                if name in names:
+                    continue  # the same person twice for one pupil: keep the first link
+                names.add(name)
+                values = {
+                    "last_name": link.last_name,
+                    "first_name": link.first_name,
+                    "relationship": RELATIONSHIP_LABELS.get(link.relationship_code, ""),
+                    "relationship_code": link.relationship_code,
+                    "responsibility_level": link.level,
+                    "is_priority_contact": link.priority,
+                    "siecle_person_id": link.person_id,
+                    "phone": link.phone,
+                    "email": link.email,
+                    "address": link.address,
+                }
+                rep = by_person.get(link.person_id) or by_name.get(name)
+                if rep is None:
+                    created.append(LegalRepresentative(student_id=student_id, **values))
+                    continue
+                kept.add(rep.pk)
+                if any(getattr(rep, k) != v for k, v in values.items()):
+                    for key, value in values.items():
+                        setattr(rep, key, value)
+                    changed.append(rep)
+            # SIECLE is the reference for the persons it sent before: those it no longer
+            # links to the pupil are removed; persons entered by hand stay.
+            stale += [r.pk for r in reps if r.siecle_person_id and r.pk not in kept]
+        if stale:
+            for rep in LegalRepresentative.objects.filter(pk__in=stale):
+                rep._change_reason = CHANGE_REASON
+                rep.delete()
+        if changed:
+            bulk_update_with_history(
+                changed, LegalRepresentative, list(fields), batch_size=500, **self.history
+            )
+        if created:
+            bulk_create_with_history(created, LegalRepresentative, batch_size=500, **self.history)
+        self.report.warn(
+            f"Responsables : {len(created)} ajouté(s), {len(changed)} mis à jour, "
+            f"{len(stale)} retiré(s)."
+        )

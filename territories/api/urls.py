@@ -1,7 +1,0 @@
-from rest_framework.routers import SimpleRouter
-
-from .views import EtablissementViewSet
-
-router = SimpleRouter()
-router.register("etablissements", EtablissementViewSet, basename="etablissement")
-urlpatterns = router.urls

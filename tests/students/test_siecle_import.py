@@ -1,0 +1,237 @@
+"""SIECLE exports as schools download them: pupils, newcomers, leavers, representatives."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from students.models import (
+    Enrolment,
+    ExitSignal,
+    LegalRepresentative,
+    SiecleIdentity,
+    Student,
+)
+from students.siecle_export import eleves_xml, zipped
+from students.siecle_import import import_siecle
+
+from .siecle_factories import eleves_zip, lycee_pupils, responsables_zip, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    with time_machine.travel(dt.datetime(2025, 11, 3, 10, 0), tick=False):
+        yield
+
+
+def intake(world, *files, allowed=None):
+    uploads = [upload(name, data) for name, data in files]
+    try:
+        return import_siecle(
+            uploads,
+            allowed_school_ids=allowed if allowed is not None else {world.school_a.pk},
+            user=world.users.chef_a,
+        )
+    finally:
+        for u in uploads:
+            u.close()
+
+
+def stored():
+    return (
+        Student.objects.count(),
+        Enrolment.objects.count(),
+        LegalRepresentative.objects.count(),
+        ExitSignal.objects.count(),
+        SiecleIdentity.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("encoding", ["ISO-8859-15", "UTF-8", "windows-1252"])
+def test_two_zips_bring_pupils_classes_leavers_and_representatives(world, encoding):
+    uai = world.school_a.uai
+    report = intake(
+        world,
+        ("ExportXML_ElevesSansAdresses.zip", eleves_zip(uai, encoding=encoding)),
+        ("ExportXML_ResponsablesAvecAdresses.zip", responsables_zip(uai, encoding=encoding)),
+    )
+
+    assert not report.is_rejected, report.errors
+    assert report.created == 5
+    laetitia = Student.objects.get(ine="123456789AB")
+    assert (laetitia.last_name, laetitia.first_name) == ("CŒUR", "Lœtitia")
+    assert (laetitia.level, laetitia.division, laetitia.voie) == ("1G", "1G2", "generale")
+    assert laetitia.current_school == world.school_a
+    newcomer = Student.objects.get(last_name="ŠKODA")
+    assert newcomer.ine is None and newcomer.first_name == "Žofia"
+    assert Student.objects.get(ine="223456789AB").last_name == "ŸSER"
+
+    reps = {r.first_name: r for r in laetitia.representatives.all()}
+    assert set(reps) == {"Alex", "Marc", "Léo"}
+    assert reps["Alex"].relationship == "Mère" and reps["Alex"].is_priority_contact
+    assert reps["Alex"].address == "1 RUE DE L'EXEMPLE, 77000 MELUN"
+    assert reps["Léo"].responsibility_level == 3
+    assert [r["name"] for r in laetitia.letter_recipients()] == ["Alex CŒUR", "Marc CŒUR"]
+    ase = newcomer.representatives.get()
+    assert ase.is_ase and ase.relationship == "Aide sociale à l'enfance"
+
+
+def test_leavers_close_their_enrolment_and_the_dropouts_become_signals(world):
+    uai = world.school_a.uai
+    intake(world, ("ElevesSansAdresses.zip", eleves_zip(uai)))
+
+    noe = Student.objects.get(ine="1234567890C")
+    enrolment = noe.enrolments.get()
+    assert enrolment.exit_date == dt.date(2025, 10, 20)
+    assert (enrolment.exit_reason, enrolment.exit_motif_code) == ("abandon", "41")
+    assert "export SIECLE élèves du 15/09/2025" in enrolment.exit_source
+    assert noe.current_school is None
+    assert Student.objects.visible_to(world.users.chef_a).filter(pk=noe.pk).exists()
+
+    signals = {s.student.last_name: s for s in ExitSignal.objects.select_related("student")}
+    assert set(signals) == {"FICTIF", "ŸSER"}
+    assert signals["FICTIF"].kind == ExitSignal.Kind.MLDS
+    assert signals["FICTIF"].departement == world.school_a.departement
+    assert signals["FICTIF"].motif_label == "Interruption d'études"
+    assert signals["ŸSER"].kind == ExitSignal.Kind.INSTRUCTION
+    moved = Student.objects.get(ine="323456789AB").enrolments.get()
+    assert moved.exit_reason == "changement"
+
+
+def test_reimport_changes_nothing_and_the_pending_ine_arrives_on_the_same_pupil(world):
+    uai = world.school_a.uai
+    intake(world, ("ElevesSansAdresses.zip", eleves_zip(uai)))
+    before = stored()
+    again = intake(world, ("ElevesSansAdresses.zip", eleves_zip(uai)))
+    assert again.created == 0 and again.updated == 0 and stored() == before
+
+    pupils = lycee_pupils()
+    pupils[2]["ine"] = "423456789AB"
+    later = intake(world, ("ElevesSansAdresses.zip", eleves_zip(uai, pupils=pupils)))
+
+    assert later.updated == 1 and stored() == before
+    newcomer = Student.objects.get(last_name="ŠKODA")
+    assert newcomer.ine == "423456789AB"
+    assert newcomer.history.count() == 2
+
+
+def test_newcomer_already_known_by_ine_elsewhere_is_merged(world):
+    uai = world.school_a.uai
+    intake(world, ("ElevesSansAdresses.zip", eleves_zip(uai)))
+    known = Student.objects.create(
+        ine="523456789AB", last_name="ŠKODA", first_name="Žofia", birth_date=dt.date(2009, 6, 30)
+    )
+    pupils = lycee_pupils()
+    pupils[2]["ine"] = "523456789AB"
+    report = intake(world, ("ElevesSansAdresses.zip", eleves_zip(uai, pupils=pupils)))
+
+    assert not report.is_rejected, report.errors
+    assert Student.objects.filter(last_name="ŠKODA").get() == known
+    known.refresh_from_db()
+    assert known.current_school == world.school_a
+    assert known.enrolments.get().division == "2NDE3"
+
+
+def test_other_school_export_is_refused_and_nothing_is_stored(world):
+    report = intake(world, ("ElevesSansAdresses.zip", eleves_zip(world.school_b.uai)))
+
+    assert report.is_rejected
+    assert "autre établissement" in report.errors[0].message
+    assert stored() == (0, 0, 0, 0, 0)
+
+
+def test_representatives_alone_before_any_pupil_are_refused(world):
+    report = intake(world, ("Responsables.zip", responsables_zip(world.school_a.uai)))
+    assert report.is_rejected
+    assert "Importez d'abord l'export des élèves" in report.errors[0].message
+
+
+def test_a_wrong_row_refuses_the_whole_intake_with_its_reason(world):
+    pupils = lycee_pupils()
+    pupils[1]["birth_date"] = "31/02/2008"
+    pupils[3]["ine"] = "12345"
+    report = intake(
+        world,
+        ("Eleves.zip", eleves_zip(world.school_a.uai, pupils=pupils)),
+        ("Responsables.zip", responsables_zip(world.school_a.uai)),
+    )
+
+    assert report.is_rejected
+    text = [e.message for e in report.errors]
+    assert any("900002" in m and "impossible" in m for m in text)
+    assert any("900004" in m and "INE « 12345 » invalide" in m for m in text)
+    assert stored() == (0, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            b"<BEE_ELEVES><PARAMETRES><UAJ>&e;</UAJ></PARAMETRES></BEE_ELEVES>",
+            "DTD",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY l2 "&lol;&lol;">]>'
+            b"<BEE_ELEVES>&l2;</BEE_ELEVES>",
+            "DTD",
+        ),
+        (b'<?xml version="1.0"?><BEE_ELEVES><PARAMETRES><UAJ>07', "incomplet ou mal formé"),
+        (b'<?xml version="1.0"?><BEE_AUTRE/>', "n'est pas un export SIECLE"),
+    ],
+)
+def test_hostile_or_broken_xml_is_refused_in_french(world, data, message):
+    report = intake(world, ("ElevesSansAdresses.xml", data))
+    assert report.is_rejected
+    assert message in report.errors[0].message
+    assert stored() == (0, 0, 0, 0, 0)
+
+
+def test_truncated_pupil_file_stores_nothing(world):
+    data = eleves_xml(uai=world.school_a.uai, school_year=2025, pupils=lycee_pupils())
+    report = intake(world, ("ElevesSansAdresses.zip", zipped("E.xml", data[: len(data) - 60])))
+    assert report.is_rejected and "incomplet" in report.errors[0].message
+    assert stored() == (0, 0, 0, 0, 0)
+
+
+def test_previous_school_year_is_imported_with_a_warning(world):
+    report = intake(world, ("E.zip", eleves_zip(world.school_a.uai, school_year=2024)))
+    assert not report.is_rejected
+    assert any("2024-2025, pas de l'année en cours (2025-2026)" in w for w in report.warnings)
+    assert set(Enrolment.objects.values_list("school_year", flat=True)) == {2024}
+
+
+def test_two_pupil_exports_together_are_refused(world):
+    uai = world.school_a.uai
+    report = intake(world, ("A.zip", eleves_zip(uai)), ("B.zip", eleves_zip(uai)))
+    assert report.is_rejected and "Deux exports « élèves »" in report.errors[0].message
+
+
+def test_dropout_indicator_counts_the_imported_leavers(world):
+    from reports.indicators import DROPOUTS, aggregate
+
+    intake(world, ("ElevesSansAdresses.zip", eleves_zip(world.school_a.uai)))
+
+    [row] = aggregate(DROPOUTS, Enrolment.objects.all(), territory=None, dimensions=())
+    # Noé (16, interruption) counts; Éloïse left at 14 and Noël changed school do not.
+    assert (row["effectif"], row["decrocheurs"]) == (5, 1)
+
+
+def test_academie_command_imports_a_folder_school_by_school(world, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "ElevesSansAdresses.zip").write_bytes(eleves_zip(world.school_a.uai))
+    (tmp_path / "a" / "Responsables.zip").write_bytes(responsables_zip(world.school_a.uai))
+    pupils_b = [dict(p, eleve_id="7" + p["eleve_id"], ine="") for p in lycee_pupils()]
+    (tmp_path / "b.zip").write_bytes(eleves_zip(world.school_b.uai, pupils=pupils_b))
+    (tmp_path / "unknown.zip").write_bytes(eleves_zip("0779999A", pupils=pupils_b))
+
+    with pytest.raises(CommandError, match="2 établissement\\(s\\) importé\\(s\\), 10 élève"):
+        call_command("import_siecle", str(tmp_path))
+
+    assert Student.objects.filter(current_school=world.school_a).count() == 2
+    assert SiecleIdentity.objects.filter(school=world.school_b).count() == 5
+    assert LegalRepresentative.objects.count() == 4
