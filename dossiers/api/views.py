@@ -1,6 +1,5 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +12,8 @@ from accounts.roles import COMMISSION_ROLES, DOSSIER_READ_ROLES, TRAIL_ROLES, ro
 from audit.api import ListReadLogMixin
 from audit.models import AccessLog
 from audit.services import log_list_read, log_read
-from workflows.api import WorkflowActionsMixin, run_api_action
+from territories.models import Etablissement
+from workflows.api import WorkflowActionsMixin
 
 from .. import services
 from ..models import (
@@ -39,6 +39,14 @@ from .serializers import (
 
 def _drf(exc: ValidationError):
     return DRFValidationError({"detail": " ".join(exc.messages)})
+
+
+TRANSITION_REQUIRED = {
+    "plan_entretien": ("on",),
+    "express_wish": ("wish",),
+    "transmit_to_commission": ("proposed_school_uai",),
+    "inform_family": ("on", "channel"),
+}
 
 
 class DossierViewSet(WorkflowActionsMixin, ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
@@ -80,18 +88,32 @@ class DossierViewSet(WorkflowActionsMixin, ListReadLogMixin, viewsets.ReadOnlyMo
     @extend_schema(request=TransitionSerializer, responses={200: DossierDetailSerializer})
     @action(detail=True, methods=["post"])
     def transition(self, request, id=None):
-        """The action named in the body; same forms and guards as `actions/<name>/`."""
+        """The action named in the body: the serializer's fields, the same model methods and
+        guards as `actions/<name>/` (the declared transition decides who may)."""
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        data = {k: v for k, v in body.validated_data.items() if v not in (None, "")}
+        data = dict(body.validated_data)
         name = data.pop("action")
-        if "proposed_school_uai" in data:
-            data["proposed_school"] = data.pop("proposed_school_uai")
-        if name == "confirm_enrolment":
-            data.setdefault("on", timezone.localdate())
         dossier = self.get_object()
-        refused = run_api_action(self, DOSSIER_WORKFLOW, dossier, name, data)
-        return refused or self.action_response(dossier)
+        if not DOSSIER_WORKFLOW[name].may(request.user):
+            raise NotFound("Ressource introuvable ou hors de votre périmètre.")
+        for key in TRANSITION_REQUIRED.get(name, ()):
+            self._need(data, key)
+        if name == "transmit_to_commission":
+            data["proposed_school"] = Etablissement.objects.filter(
+                uai=data.pop("proposed_school_uai").upper()
+            ).first()
+        try:
+            DOSSIER_WORKFLOW.run(dossier, name, by=request.user, data=data)
+        except ValidationError as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
+        return self.action_response(dossier)
+
+    @staticmethod
+    def _need(data, key):
+        if data.get(key) in (None, ""):
+            raise DRFValidationError({key: "Ce champ est obligatoire pour cette action."})
+        return data[key]
 
 
 class EntretienViewSet(
