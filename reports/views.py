@@ -154,8 +154,8 @@ def dashboard_panel(request) -> str:
     )
 
 
-@require_POST
 @access(SCOPED, roles=ACADEMIE_REVIEW_ROLES, nominative=False)
+@require_POST
 def refresh_figures(request):
     """On demand: queue an incremental refresh of the precomputed figures."""
     from kombu.exceptions import OperationalError

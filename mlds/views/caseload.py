@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.perms import SCOPED, access
-from accounts.roles import MLDS_PAGE_ROLES, active_role
+from accounts.roles import DROIT_RETOUR_READ_ROLES, MLDS_PAGE_ROLES, active_role
 from audit.models import AccessLog
 from audit.services import log_list_read
 
@@ -165,7 +165,6 @@ def student_cases(request, student) -> list[dict]:
     """The young person's MLDS follow-ups, Ambition emploi and droit au retour the viewer may
     open, for the pupil's record."""
     from ..models import DroitRetour
-    from .droit_retour import READ_ROLES as DROIT_RETOUR_ROLES
 
     role = active_role(request.user)
     if role is None:
@@ -174,7 +173,7 @@ def student_cases(request, student) -> list[dict]:
     kinds = [
         (FollowUp, "Suivi MLDS", MLDS_PAGE_ROLES),
         (AmbitionEmploi, "Parcours Ambition emploi", MLDS_PAGE_ROLES),
-        (DroitRetour, "Droit au retour en formation", DROIT_RETOUR_ROLES),
+        (DroitRetour, "Droit au retour en formation", DROIT_RETOUR_READ_ROLES),
     ]
     for model, kind, roles in kinds:
         if role.role not in roles:
