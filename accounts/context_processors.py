@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from . import roles
 from .navigation import main_menu
 
 SITE_CONFIG = {
@@ -19,9 +20,9 @@ SITE_CONFIG = {
 def navigation(request):
     user = getattr(request, "user", None)
     role = getattr(user, "active_role", None) if user and user.is_authenticated else None
-    roles = user.roles if user and user.is_authenticated else []
+    available = user.roles if user and user.is_authenticated else []
     if role is not None and _second_factor_pending(request):
-        role, roles = None, []  # nothing to navigate to before the second factor
+        role, available = None, []  # nothing to navigate to before the second factor
     match = getattr(request, "resolver_match", None)
     nav_key = f"{match.app_name}:{match.url_name}" if match else ""
     return {
@@ -31,7 +32,25 @@ def navigation(request):
         "SITE_CONFIG": SITE_CONFIG,
         "ACADEMIE_NAME": settings.ACADEMIE_NAME,
         "active_role": role,
-        "available_roles": roles,
+        "available_roles": available,
+        **access_flags(role),
+    }
+
+
+def access_flags(role) -> dict:
+    """The `can_*` booleans templates test instead of role names (groups in accounts.roles)."""
+    r = role.role if role is not None and role.is_nominative else None
+    return {
+        "can_nav_dossiers": r in roles.DOSSIER_READ_ROLES - roles.MLDS_ROLES,
+        "can_nav_cio": r in roles.CIO_ROLES,
+        "can_nav_commission": r in roles.COMMISSION_PAGE_ROLES,
+        "can_nav_sans_solution": r in roles.MLDS_ROLES,
+        "can_nav_prevention": r in roles.PREVENTION_SCHOOL_READ_ROLES,
+        "can_nav_validations": r in roles.INSPECTION_ROLES,
+        "can_nav_mlds": r in roles.MLDS_PAGE_ROLES,
+        "can_nav_droit_retour": r in roles.DROIT_RETOUR_READ_ROLES,
+        "can_import_siei": r in roles.MLDS_ROLES,
+        "can_administer": r in roles.ADMIN_ROLES,
     }
 
 

@@ -29,16 +29,6 @@ ROLE_SCOPE_LEVEL = {
     Role.ADMINISTRATEUR: ScopeLevel.ACADEMIE,
 }
 
-SCHOOL_ROLES = {Role.CHEF_ETABLISSEMENT, Role.REFERENT_DECROCHAGE}
-DEPARTEMENT_ROLES = {
-    Role.MEMBRE_COMMISSION,
-    Role.IEN_IO,
-    Role.IA_DASEN,
-    Role.COORDONNATEUR_MLDS,
-}
-# The académie pilot sees aggregates only, never a named pupil.
-AGGREGATE_ONLY_ROLES = {Role.PILOTE_ACADEMIQUE}
-
 
 class AuthMethod(models.TextChoices):
     PASSWORD = "mot_de_passe", "Mot de passe"

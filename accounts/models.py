@@ -7,14 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from .enums import (
-    AGGREGATE_ONLY_ROLES,
-    ROLE_SCOPE_LEVEL,
-    AccessCategory,
-    AuthEventKind,
-    AuthMethod,
-    Role,
-)
+from accounts.roles import AGGREGATE_ONLY_ROLES
+
+from .enums import ROLE_SCOPE_LEVEL, AccessCategory, AuthEventKind, AuthMethod, Role
 from .scope import StructureScope
 
 

@@ -13,12 +13,13 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from dsfr.forms import DsfrBaseForm
 
+from accounts.roles import ADMIN_ROLES
+
 from . import services
 from .enums import Role
 from .models import AuthEvent, ExceptionalAccess, RoleAssignment, User
 from .perms import SCOPED, access
 
-ADMIN_ROLES = {Role.ADMINISTRATEUR}
 PAGE_SIZE = 50
 
 

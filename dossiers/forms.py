@@ -49,6 +49,20 @@ class DossierFilterForm(DsfrBaseForm):
             self.fields["school"].queryset = schools
 
 
+class SchoolField(forms.ModelChoiceField):
+    """A school chosen by its id (the page's list) or by its UAI (the API)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not value.strip().isdigit():
+            school = self.queryset.filter(uai__iexact=value.strip()).first()
+            if school is None:
+                raise forms.ValidationError(
+                    "Établissement inconnu ou hors des choix possibles.", code="invalid_choice"
+                )
+            return school
+        return super().to_python(value)
+
+
 class CommentForm(DsfrBaseForm):
     comment = forms.CharField(
         label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -112,7 +126,7 @@ class WishForm(DsfrBaseForm):
     )
 
 
-class LyceeChoiceField(forms.ModelChoiceField):
+class LyceeChoiceField(SchoolField):
     """Lycées named with their town and département: several départements are listed."""
 
     def label_from_instance(self, obj):
@@ -163,7 +177,7 @@ class InformFamilyForm(DsfrBaseForm):
 
 class EnrolmentForm(DsfrBaseForm):
     on = forms.DateField(label="Date d'inscription", widget=DATE)
-    school = forms.ModelChoiceField(
+    school = SchoolField(
         label="Établissement (si différent de la décision)",
         queryset=Etablissement.objects.none(),
         required=False,

@@ -3,29 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.enums import Role
-from accounts.perms import active_role
-
-# School side: the head decides; the référent décrochage records the accompaniment.
-HEAD_ROLES = {Role.CHEF_ETABLISSEMENT}
-TRAIL_ROLES = {Role.CHEF_ETABLISSEMENT, Role.REFERENT_DECROCHAGE}
-# Département side: the commission d'affectation decides (IA-DASEN by delegation of the recteur).
-COMMISSION_ROLES = {Role.MEMBRE_COMMISSION, Role.IEN_IO, Role.IA_DASEN}
-# Members read only the dossiers transmitted to the commission (and those pupils).
-COMMISSION_MEMBER_ROLES = {Role.MEMBRE_COMMISSION}
-MLDS_ROLES = {Role.COORDONNATEUR_MLDS}
-# Roles that read the dossiers of their scope (the MLDS coordinator only the sans-solution ones).
-READ_ROLES = TRAIL_ROLES | COMMISSION_ROLES | MLDS_ROLES | {Role.DIRECTEUR_CIO, Role.ADMINISTRATEUR}
-# Roles that carry a step of the dossier (the CIO director and the administrator only read).
-ACTING_ROLES = TRAIL_ROLES | COMMISSION_ROLES | MLDS_ROLES
-IMPORT_ROLES = HEAD_ROLES | COMMISSION_ROLES | {Role.ADMINISTRATEUR}
-MLDS_HANDOVER_ROLES = HEAD_ROLES | MLDS_ROLES
-CIO_ROLES = {Role.DIRECTEUR_CIO}
-
-
-def role_in(user, roles) -> bool:
-    role = active_role(user)
-    return role is not None and role.is_nominative and role.role in roles
+from accounts.roles import COMMISSION_ROLES, HEAD_ROLES, role_in
 
 
 def get_dossier_for_user(user, public_id, write: bool = False, roles=None):

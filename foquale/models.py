@@ -10,9 +10,10 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.enums import Role
+from accounts.roles import ACADEMIE_REVIEW_ROLES, SCHOOL_ROLES, active_role
 from territories.enums import ScopeLevel
 from territories.models import Network, Partner
+from workflows.models import TransitionLog
 
 from . import rules
 from .enums import (
@@ -22,12 +23,7 @@ from .enums import (
     ProjectStatus,
     ReferralStatus,
 )
-
-ACADEMIE_REVIEW_ROLES = {Role.PILOTE_ACADEMIQUE, Role.ADMINISTRATEUR}
-
-
-def _role(user):
-    return getattr(user, "active_role", None) if user is not None else None
+from .workflow import CALL_WORKFLOW, PROJECT_WORKFLOW
 
 
 def role_academie_ids(role) -> list[int]:
@@ -111,7 +107,7 @@ class RemediationAction(models.Model):
 class ReferralQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Referrals of pupils from schools in scope; aggregate-only roles see none."""
-        role = _role(user)
+        role = active_role(user)
         if role is None or not role.is_nominative:
             return self.none()
         return self.filter(role.school_q("school__"))
@@ -200,7 +196,7 @@ class Referral(models.Model):
 class CallQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Calls of the académie(s) of the scope; drafts only for the académie's reviewers."""
-        role = _role(user)
+        role = active_role(user)
         if role is None:
             return self.none()
         qs = self.filter(academie_id__in=role_academie_ids(role))
@@ -271,17 +267,25 @@ class CallForProjects(models.Model):
     def is_open_for_submission(self, day) -> bool:
         return self.status == CallStatus.OPEN and day <= self.closes_on
 
-    def _move(self, to, *, by, comment=""):
+    def _move(self, to, *, by, comment="", fields=()):
+        """Through the lifecycle engine: locked, in one transaction, one log row."""
+        name = {
+            CallStatus.OPEN: "open",
+            CallStatus.REVIEW: "close_submissions",
+            CallStatus.PUBLISHED: "publish",
+        }[to]
         if to not in self.TRANSITIONS[CallStatus(self.status)]:
             raise ValidationError(
                 f"Passage impossible de « {self.get_status_display()} » "
                 f"à « {CallStatus(to).label} »."
             )
-        previous = self.status
-        self.status = to
-        self.save()
-        CallTransition.objects.create(
-            call=self, from_status=previous, to_status=to, by=by, comment=comment
+        CALL_WORKFLOW.apply(
+            self,
+            name,
+            by=by,
+            comment=comment,
+            target=to,
+            changes={field: getattr(self, field) for field in fields},
         )
 
     def open(self, *, by, today) -> None:
@@ -303,39 +307,37 @@ class CallForProjects(models.Model):
                 )
         self.published_at = timezone.now()
         try:
-            self._move(CallStatus.PUBLISHED, by=by, comment="Publication des résultats.")
+            self._move(
+                CallStatus.PUBLISHED,
+                by=by,
+                comment="Publication des résultats.",
+                fields=["published_at"],
+            )
         except ValidationError:
             self.published_at = None
             raise
 
 
-class CallTransition(models.Model):
+class CallTransition(TransitionLog):
     call = models.ForeignKey(
         CallForProjects, on_delete=models.CASCADE, related_name="transitions", verbose_name="appel"
     )
-    from_status = models.CharField("de", max_length=15, choices=CallStatus.choices)
-    to_status = models.CharField("vers", max_length=15, choices=CallStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par"
-    )
-    at = models.DateTimeField("le", auto_now_add=True)
-    comment = models.CharField("commentaire", max_length=300, blank=True)
+    from_state = models.CharField("de", max_length=15, choices=CallStatus.choices)
+    to_state = models.CharField("vers", max_length=15, choices=CallStatus.choices)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "étape d'un appel à projets"
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
 
 
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The académie's reviewers see every submitted project of their calls; other roles
         see the projects of the schools in their scope (drafts only for the school itself)."""
-        from accounts.enums import SCHOOL_ROLES
-
-        role = _role(user)
+        role = active_role(user)
         if role is None:
             return self.none()
         if role.role in ACADEMIE_REVIEW_ROLES:
@@ -442,23 +444,28 @@ class Project(models.Model):
 
     def decision_visible_to(self, user) -> bool:
         """Schools learn the decision when the académie publishes the results."""
-        role = _role(user)
+        role = active_role(user)
         if role is not None and role.role in ACADEMIE_REVIEW_ROLES:
             return True
         return self.call.status == CallStatus.PUBLISHED
 
-    def _move(self, to, *, by, comment=""):
+    def _move(self, to, *, by, comment="", fields=()):
+        """Through the lifecycle engine: locked, in one transaction, one log row."""
         if to not in self.TRANSITIONS[ProjectStatus(self.status)]:
             raise ValidationError(
                 f"Passage impossible de « {self.get_status_display()} » "
                 f"à « {ProjectStatus(to).label} »."
             )
-        previous = self.status
-        self.status = to
-        self.version += 1
-        self.save()
-        ProjectTransition.objects.create(
-            project=self, from_status=previous, to_status=to, by=by, comment=comment
+        name = {ProjectStatus.SUBMITTED: "submit", ProjectStatus.WITHDRAWN: "withdraw"}.get(
+            to, "decide"
+        )
+        PROJECT_WORKFLOW.apply(
+            self,
+            name,
+            by=by,
+            comment=comment,
+            target=to,
+            changes={field: getattr(self, field) for field in fields},
         )
 
     def submit(self, *, by, today) -> None:
@@ -467,7 +474,7 @@ class Project(models.Model):
         if self.axis not in self.call.axes:
             raise ValidationError("L'axe choisi ne fait pas partie de l'appel à projets.")
         self.submitted_at = timezone.now()
-        self._move(ProjectStatus.SUBMITTED, by=by)
+        self._move(ProjectStatus.SUBMITTED, by=by, fields=["submitted_at"])
 
     def withdraw(self, *, by) -> None:
         if self.call.status not in (CallStatus.DRAFT, CallStatus.OPEN):
@@ -485,28 +492,26 @@ class Project(models.Model):
         self.decided_by = by
         self.decided_at = timezone.now()
         self._move(
-            ProjectStatus.ACCEPTED if accepted else ProjectStatus.REJECTED, by=by, comment=comment
+            ProjectStatus.ACCEPTED if accepted else ProjectStatus.REJECTED,
+            by=by,
+            comment=comment,
+            fields=["decision_comment", "decided_by", "decided_at"],
         )
 
 
-class ProjectTransition(models.Model):
+class ProjectTransition(TransitionLog):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="transitions", verbose_name="projet"
     )
-    from_status = models.CharField("de", max_length=15, choices=ProjectStatus.choices)
-    to_status = models.CharField("vers", max_length=15, choices=ProjectStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par"
-    )
-    at = models.DateTimeField("le", auto_now_add=True)
-    comment = models.TextField("commentaire", blank=True)
+    from_state = models.CharField("de", max_length=15, choices=ProjectStatus.choices)
+    to_state = models.CharField("vers", max_length=15, choices=ProjectStatus.choices)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "étape d'un projet"
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
 
 
 class ProjectReview(models.Model):

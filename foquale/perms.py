@@ -3,46 +3,35 @@ from django.shortcuts import get_object_or_404
 
 from accounts.enums import Role
 from accounts.models import User
+from accounts.roles import (
+    ACADEMIE_REVIEW_ROLES,
+    FOQUALE_PROJECT_WRITE_ROLES,
+    FOQUALE_REFERRAL_ROLES,
+    active_role,
+)
 from territories.models import Network
 
 from .models import (
-    ACADEMIE_REVIEW_ROLES,
     CallForProjects,
     Project,
     Referral,
     RemediationAction,
 )
 
-# Who refers pupils to the network's actions: the schools' staff, the CIO, the MLDS
-# coordinator and the network's head.
-REFERRAL_ROLES = {
-    Role.CHEF_ETABLISSEMENT,
-    Role.REFERENT_DECROCHAGE,
-    Role.DIRECTEUR_CIO,
-    Role.COORDONNATEUR_MLDS,
-    Role.RESPONSABLE_FOQUALE,
-    Role.ADMINISTRATEUR,
-}
-PROJECT_WRITE_ROLES = {Role.CHEF_ETABLISSEMENT}
-
-
-def _role(user):
-    return getattr(user, "active_role", None)
-
 
 def can_review_calls(user) -> bool:
-    role = _role(user)
+    role = active_role(user)
     return role is not None and role.role in ACADEMIE_REVIEW_ROLES
 
 
 def can_refer(user) -> bool:
-    role = _role(user)
-    return role is not None and role.is_nominative and role.role in REFERRAL_ROLES
+    role = active_role(user)
+    return role is not None and role.is_nominative and role.role in FOQUALE_REFERRAL_ROLES
 
 
 def can_manage_network(user, network: Network) -> bool:
     """The network's responsable FoQualE and the administrator manage the offer."""
-    role = _role(user)
+    role = active_role(user)
     if role is None:
         return False
     if role.role == Role.RESPONSABLE_FOQUALE:
@@ -98,7 +87,7 @@ def get_call_for_user(user, public_id, write=False) -> CallForProjects:
 def get_project_for_user(user, public_id, write=False) -> Project:
     """`write` means the school's own head (submit, withdraw)."""
     qs = Project.objects.visible_to(user).select_related("call", "school")
-    role = _role(user)
-    if write and (role is None or role.role not in PROJECT_WRITE_ROLES):
+    role = active_role(user)
+    if write and (role is None or role.role not in FOQUALE_PROJECT_WRITE_ROLES):
         qs = qs.none()
     return get_object_or_404(qs, public_id=public_id)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.enums import Role
 from accounts.models import User
 from accounts.perms import SCOPED, access
+from accounts.roles import ACADEMIE_REVIEW_ROLES, FOQUALE_PROJECT_WRITE_ROLES
 from audit.services import log_list_read
 from reports.charts import bars, common_scale, voie_label
 from students.models import Student
@@ -36,7 +37,6 @@ from .models import (
     RemediationAction,
 )
 from .perms import (
-    PROJECT_WRITE_ROLES,
     can_manage_network,
     can_refer,
     can_review_calls,
@@ -48,9 +48,6 @@ from .perms import (
     network_responsables,
 )
 from .services import refer_student
-
-REVIEW_ROLES = {Role.PILOTE_ACADEMIQUE, Role.ADMINISTRATEUR}
-
 
 # --- Networks -----------------------------------------------------------------------------
 
@@ -305,7 +302,7 @@ def call_list(request):
     )
 
 
-@access(SCOPED, roles=REVIEW_ROLES, nominative=False)
+@access(SCOPED, roles=ACADEMIE_REVIEW_ROLES, nominative=False)
 def call_create(request):
     role = request.user.active_role
     instance = CallForProjects(academie_id=role.academie_id, created_by=request.user)
@@ -335,7 +332,7 @@ def call_detail(request, public_id):
             "call": call,
             "projects": projects,
             "is_reviewer": can_review_calls(request.user),
-            "can_submit": role.role in PROJECT_WRITE_ROLES
+            "can_submit": role.role in FOQUALE_PROJECT_WRITE_ROLES
             and call.is_open_for_submission(timezone.localdate()),
             "transitions": call.transitions.select_related("by"),
             "published": call.status == CallStatus.PUBLISHED,
@@ -343,7 +340,7 @@ def call_detail(request, public_id):
     )
 
 
-@access(SCOPED, roles=REVIEW_ROLES, nominative=False)
+@access(SCOPED, roles=ACADEMIE_REVIEW_ROLES, nominative=False)
 @require_POST
 def call_transition(request, public_id, step):
     call = get_call_for_user(request.user, public_id, write=True)
@@ -363,7 +360,7 @@ def call_transition(request, public_id, step):
     return redirect("foquale:call_detail", public_id=call.public_id)
 
 
-@access(SCOPED, roles=PROJECT_WRITE_ROLES)
+@access(SCOPED, roles=FOQUALE_PROJECT_WRITE_ROLES)
 def project_create(request, public_id):
     call = get_call_for_user(request.user, public_id)
     if not call.is_open_for_submission(timezone.localdate()):
@@ -390,7 +387,7 @@ def project_detail(request, public_id):
     if not show_decision:
         # The decision reaches the school with the publication of the results, not before.
         transitions = transitions.exclude(
-            to_status__in=[ProjectStatus.ACCEPTED, ProjectStatus.REJECTED]
+            to_state__in=[ProjectStatus.ACCEPTED, ProjectStatus.REJECTED]
         )
     return render(
         request,
@@ -398,7 +395,7 @@ def project_detail(request, public_id):
         {
             "project": project,
             "call": project.call,
-            "is_owner": role.role in PROJECT_WRITE_ROLES,
+            "is_owner": role.role in FOQUALE_PROJECT_WRITE_ROLES,
             "is_reviewer": is_reviewer,
             "reviews": reviews,
             "show_decision": show_decision,
@@ -410,7 +407,7 @@ def project_detail(request, public_id):
     )
 
 
-@access(SCOPED, roles=PROJECT_WRITE_ROLES)
+@access(SCOPED, roles=FOQUALE_PROJECT_WRITE_ROLES)
 @require_POST
 def project_submit(request, public_id):
     project = get_project_for_user(request.user, public_id, write=True)
@@ -427,7 +424,7 @@ def project_submit(request, public_id):
     return redirect("foquale:project_detail", public_id=project.public_id)
 
 
-@access(SCOPED, roles=REVIEW_ROLES, nominative=False)
+@access(SCOPED, roles=ACADEMIE_REVIEW_ROLES, nominative=False)
 @require_POST
 def project_review(request, public_id):
     project = get_project_for_user(request.user, public_id)
@@ -449,7 +446,7 @@ def project_review(request, public_id):
     return redirect("foquale:project_detail", public_id=project.public_id)
 
 
-@access(SCOPED, roles=REVIEW_ROLES, nominative=False)
+@access(SCOPED, roles=ACADEMIE_REVIEW_ROLES, nominative=False)
 @require_POST
 def project_decide(request, public_id):
     project = get_project_for_user(request.user, public_id)

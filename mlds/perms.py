@@ -2,23 +2,19 @@
 
 from django.shortcuts import get_object_or_404
 
-from accounts.enums import SCHOOL_ROLES
+from accounts.roles import MLDS_WRITE_ROLES, SCHOOL_ROLES, active_role
 
 from .models import AmbitionEmploi, DroitRetour, FollowUp, Partner
-from .models.base import FOLLOW_UP_READ_ROLES, WRITE_ROLES, active_role
-
-PAGE_ROLES = FOLLOW_UP_READ_ROLES
-AMBITION_WRITE_ROLES = WRITE_ROLES | SCHOOL_ROLES
 
 
 def can_write_follow_ups(user) -> bool:
-    role = active_role(user)
-    return role is not None and role.role in WRITE_ROLES
+    role = active_role(user, nominative=True)
+    return role is not None and role.role in MLDS_WRITE_ROLES
 
 
 def can_signal(user) -> bool:
-    role = active_role(user)
-    return role is not None and (role.role in SCHOOL_ROLES or role.role in WRITE_ROLES)
+    role = active_role(user, nominative=True)
+    return role is not None and (role.role in SCHOOL_ROLES or role.role in MLDS_WRITE_ROLES)
 
 
 def get_follow_up_for_user(user, public_id, write: bool = False) -> FollowUp:
@@ -58,7 +54,7 @@ def get_droit_retour_for_user(user, public_id, write: bool = False) -> DroitReto
 def partners_writable_by(user):
     """The directory entries the MLDS coordinator (or the administrator) may edit."""
     role = active_role(user)
-    if role is None or role.role not in WRITE_ROLES:
+    if role is None or role.role not in MLDS_WRITE_ROLES:
         return Partner.objects.none()
     return Partner.objects.visible_to(user)
 

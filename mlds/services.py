@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.enums import SCHOOL_ROLES
+from accounts.roles import SCHOOL_ROLES
 
 from . import conf, rules
 from .enums import (
@@ -121,8 +121,8 @@ def open_follow_up(
             FollowUpLog.objects.create(
                 follow_up=follow_up,
                 by=by_user,
-                from_status="",
-                to_status=FollowUpStatus.SIGNALE,
+                from_state="",
+                to_state=FollowUpStatus.SIGNALE,
                 comment=_signal_comment(source, note, origin_label),
             )
             follow_up.sync_deadlines()
@@ -149,8 +149,8 @@ def _log_new_signal(follow_up, *, source, by, note, origin_label):
     FollowUpLog.objects.create(
         follow_up=follow_up,
         by=by,
-        from_status=follow_up.status,
-        to_status=follow_up.status,
+        from_state=follow_up.status,
+        to_state=follow_up.status,
         comment="Nouveau s" + _signal_comment(source, note, origin_label)[1:],
     )
 
@@ -293,8 +293,8 @@ def propose_ambition_emploi(
             parcours.log_model.objects.create(
                 parcours=parcours,
                 by=by_user,
-                from_status="",
-                to_status=parcours.status,
+                from_state="",
+                to_state=parcours.status,
                 comment="Parcours Ambition emploi proposé"
                 + (f" depuis {parcours.origin_label}" if parcours.origin_label else "")
                 + source,
@@ -405,8 +405,8 @@ def open_droit_retour(
             request.log_model.objects.create(
                 request=request,
                 by=request.created_by,
-                from_status="",
-                to_status=request.status,
+                from_state="",
+                to_state=request.status,
                 comment=f"Demande reçue ({request.get_channel_display()}) — diplôme le plus "
                 f"élevé : {request.get_highest_diploma_display()}",
             )

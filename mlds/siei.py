@@ -346,8 +346,8 @@ def _write(batch, rows, fills, schools, *, today, by):
                 FollowUpLog(
                     follow_up_id=open_by_student[row.student_id],
                     by=by,
-                    from_status="",
-                    to_status="",
+                    from_state="",
+                    to_state="",
                     comment="Nouveau s" + signal[1:],
                 )
             )
@@ -382,10 +382,10 @@ def _write(batch, rows, fills, schools, *, today, by):
             )
         )
         for log in logs:
-            log.from_status = log.to_status = statuses[log.follow_up_id]
+            log.from_state = log.to_state = statuses[log.follow_up_id]
     logs += [
         FollowUpLog(
-            follow_up=fu, by=by, from_status="", to_status=FollowUpStatus.SIGNALE, comment=signal
+            follow_up=fu, by=by, from_state="", to_state=FollowUpStatus.SIGNALE, comment=signal
         )
         for fu in new_follow_ups
     ]

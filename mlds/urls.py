@@ -16,14 +16,14 @@ urlpatterns = [
         name="ambition_propose",
     ),
     path(
-        "suivis/<uuid:public_id>/<slug:action>/",
+        "suivis/<uuid:public_id>/<slug:name>/",
         views.follow_up_action,
         name="follow_up_action",
     ),
     path("ambition-emploi/", views.ambition_list, name="ambition_list"),
     path("ambition-emploi/<uuid:public_id>/", views.ambition_detail, name="ambition_detail"),
     path(
-        "ambition-emploi/<uuid:public_id>/<slug:action>/",
+        "ambition-emploi/<uuid:public_id>/<slug:name>/",
         views.ambition_action,
         name="ambition_action",
     ),
@@ -35,7 +35,7 @@ urlpatterns = [
         name="droit_retour_detail",
     ),
     path(
-        "droit-au-retour/<uuid:public_id>/<slug:action>/",
+        "droit-au-retour/<uuid:public_id>/<slug:name>/",
         views.droit_retour_action,
         name="droit_retour_action",
     ),

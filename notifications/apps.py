@@ -12,11 +12,16 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Échéances et notifications"
 
     def ready(self):
+        from workflows.engine import register_human_action_hook
+
         # This app's alert kind, and the pupils' age events (students sits below this app).
         from . import ages, deadlines
+        from .services import record_human_action
 
         deadlines.register()
         ages.register()
+        # Every human transition counts as "someone acted on this case" for the reminders.
+        register_human_action_hook(record_human_action)
 
         # accounts sits below notifications in the app graph: it announces the grant, the
         # alert is sent from here.

@@ -10,6 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from workflows.engine import Transition, Workflow
+from workflows.models import TransitionLog
+
 from . import registry
 from .enums import ClosureKind, ExamKind, ReminderStage, SendState, Zone
 
@@ -463,7 +466,7 @@ class Reminder(models.Model):
 class Digest(models.Model):
     """The one e-mail a person receives on a day, listing their new reminders.
 
-    State machine in DIGEST_TRANSITIONS; the unique (recipient, day) makes "at most one digest
+    State machine in DIGEST_WORKFLOW; the unique (recipient, day) makes "at most one digest
     per person per day" a database fact. Sending holds the row lock until the state is saved.
     """
 
@@ -512,30 +515,30 @@ class Digest(models.Model):
         """Stable Message-ID: a resend after a crash is recognisable as the same message."""
         return f"<synthese-{self.pk}-{self.day:%Y%m%d}@secuparcours>"
 
-    def _transition(self, to: str, *, error: str = "", now=None):
-        if to not in DIGEST_TRANSITIONS[self.state]:
-            raise ValidationError(
-                f"Transition impossible de « {self.get_state_display()} » "
-                f"vers « {SendState(to).label} »."
-            )
-        previous = self.state
-        self.state = to
-        DigestLog.objects.create(digest=self, from_state=previous, to_state=to, error=error[:2000])
+    def _transition(self, name: str, *, error: str = "", fields=()):
+        """Through the lifecycle engine (DIGEST_WORKFLOW): locked, one log row with the error."""
+        DIGEST_WORKFLOW.apply(
+            self,
+            name,
+            by=None,
+            changes={field: getattr(self, field) for field in fields},
+            log_fields={"error": error[:2000]},
+        )
 
     def mark_sent(self, *, now):
-        self._transition(SendState.SENT)
         self.sent_at = now
         self.next_attempt_at = None
         self.last_error = ""
-        self.save(update_fields=["state", "sent_at", "next_attempt_at", "last_error"])
+        self._transition("mark_sent", fields=["sent_at", "next_attempt_at", "last_error"])
 
     def mark_failed(self, *, now, error: str, retry_in_seconds: int | None):
-        self._transition(SendState.FAILED, error=error)
         self.last_error = error[:2000]
         self.next_attempt_at = (
             now + dt.timedelta(seconds=retry_in_seconds) if retry_in_seconds is not None else None
         )
-        self.save(update_fields=["state", "last_error", "next_attempt_at", "attempts"])
+        self._transition(
+            "mark_failed", error=error, fields=["last_error", "next_attempt_at", "attempts"]
+        )
 
     def retry_now(self, *, now, by=None):
         """An administrator asks for another try; the next send happens at once."""
@@ -545,29 +548,44 @@ class Digest(models.Model):
         self.save(update_fields=["next_attempt_at"])
 
     def cancel(self):
-        self._transition(SendState.CANCELLED)
         self.next_attempt_at = None
-        self.save(update_fields=["state", "next_attempt_at"])
+        self._transition("cancel", fields=["next_attempt_at"])
 
 
-DIGEST_TRANSITIONS = {
-    SendState.PENDING: {SendState.SENT, SendState.FAILED, SendState.CANCELLED},
-    SendState.FAILED: {SendState.SENT, SendState.FAILED, SendState.CANCELLED},
-    SendState.SENT: set(),
-    SendState.CANCELLED: set(),
-}
+_WAITING = (SendState.PENDING, SendState.FAILED)
 
 
-class DigestLog(models.Model):
+def _digest_wrong_state(transition, current, in_memory) -> str:
+    return (
+        f"Transition impossible de « {SendState(current).label} » "
+        f"vers « {SendState(transition.target).label} »."
+    )
+
+
+# The daily digest's lifecycle (sent by the system, never from a page).
+DIGEST_WORKFLOW = Workflow(
+    name="digest",
+    label="Synthèse quotidienne",
+    log_model="notifications.DigestLog",
+    log_fk="digest",
+    transitions={
+        "mark_sent": Transition("Envoyée", _WAITING, SendState.SENT),
+        "mark_failed": Transition("Échec d'envoi", _WAITING, SendState.FAILED),
+        "cancel": Transition("Annulée", _WAITING, SendState.CANCELLED),
+    },
+    wrong_state=_digest_wrong_state,
+)
+
+
+class DigestLog(TransitionLog):
     """History of a digest: each state change with its error."""
 
     digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="logs")
-    at = models.DateTimeField("le", auto_now_add=True)
     from_state = models.CharField("de", max_length=12, choices=SendState.choices)
     to_state = models.CharField("vers", max_length=12, choices=SendState.choices)
     error = models.TextField("erreur", blank=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "historique d'envoi"
         ordering = ["at", "id"]
 

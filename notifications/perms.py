@@ -1,12 +1,8 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.enums import Role
-
 from . import registry
 from .models import Reminder
-
-OPERATIONS_ROLES = {Role.ADMINISTRATEUR}
 
 
 def get_reminder_for_user(user, public_id, write: bool = False) -> Reminder:

@@ -20,8 +20,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.enums import DEPARTEMENT_ROLES, SCHOOL_ROLES, Role
+from accounts.enums import Role
 from accounts.models import RoleAssignment
+from accounts.roles import DEPARTEMENT_SCOPE_ROLES, SCHOOL_ROLES
 
 from . import calendar, conf, registry
 from .enums import ESCALATION_STAGES, AlertKind, ReminderStage, SendState
@@ -356,7 +357,7 @@ class _Directory:
         rows = RoleAssignment.objects.filter(
             Q(etablissement_id__in=school_ids, role__in=SCHOOL_ROLES)
             | Q(bassin_id__in=bassin_ids, role=Role.DIRECTEUR_CIO)
-            | Q(departement_id__in=departement_ids, role__in=DEPARTEMENT_ROLES),
+            | Q(departement_id__in=departement_ids, role__in=DEPARTEMENT_SCOPE_ROLES),
             user__is_active=True,
         ).values_list("user_id", "role", "etablissement_id", "bassin_id", "departement_id")
         for user_id, role, school_id, bassin_id, dep_id in rows:

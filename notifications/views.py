@@ -24,13 +24,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.perms import SCOPED, access
+from accounts.roles import OPERATIONS_ROLES
 from audit.services import log_list_read
 
 from . import calendar, registry, services, tasks
 from .enums import SendState
 from .forms import ResumeForm, SuspendForm
 from .models import Deadline, Digest, Reminder, Suspension
-from .perms import OPERATIONS_ROLES, get_case_for_user, get_reminder_for_user, subject_of
+from .perms import get_case_for_user, get_reminder_for_user, subject_of
 
 PAGE_SIZE = 50
 VIEWS = {

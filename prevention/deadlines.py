@@ -1,6 +1,7 @@
 """Deadline kinds of GPDS reviews and individual paths, and who may open and act on them."""
 
 from accounts.enums import Role
+from accounts.roles import INSPECTION_ROLES, role_in
 from notifications.registry import KindPolicy, register_case, register_kinds
 
 from .enums import PreventionDeadline as K
@@ -22,11 +23,9 @@ POLICIES = {
 def _path_writable(model):
     """The school's staff act on their paths; the département (IEN-IO, IA-DASEN) on the paths
     sent to it for opinion and validation."""
-    from .models.base import DEPARTEMENT_ROLES, role_of
 
     def writable(user):
-        role = role_of(user)
-        if role is not None and role.role in DEPARTEMENT_ROLES:
+        if role_in(user, INSPECTION_ROLES):
             return model.objects.visible_to(user)
         return model.objects.writable_by(user)
 

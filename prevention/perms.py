@@ -3,23 +3,23 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.roles import (
+    INSPECTION_ROLES,
+    PREVENTION_READ_ROLES,
+    PREVENTION_SCHOOL_READ_ROLES,
+    PREVENTION_WRITE_ROLES,
+    active_role,
+)
 from students.models import Student
 
 from .models import Derogatoire, GpdsMeeting, Pafi, Tdo
-from .models.base import (
-    DEPARTEMENT_ROLES,
-    PATH_READ_ROLES,
-    SCHOOL_READ_ROLES,
-    WRITE_ROLES,
-    can_write,
-    role_of,
-)
+from .models.base import can_write
 
 __all__ = [
-    "DEPARTEMENT_ROLES",
-    "PATH_READ_ROLES",
-    "SCHOOL_READ_ROLES",
-    "WRITE_ROLES",
+    "INSPECTION_ROLES",
+    "PREVENTION_READ_ROLES",
+    "PREVENTION_SCHOOL_READ_ROLES",
+    "PREVENTION_WRITE_ROLES",
     "can_write",
     "get_derogatoire_for_user",
     "get_meeting_for_user",
@@ -31,16 +31,16 @@ __all__ = [
 
 
 def writable_schools(user) -> list[int]:
-    role = role_of(user)
-    if role is None or role.role not in WRITE_ROLES:
+    role = active_role(user)
+    if role is None or role.role not in PREVENTION_WRITE_ROLES:
         return []
     return [role.etablissement_id]
 
 
 def get_student_for_user(user, public_id, write: bool = False) -> Student:
     """A pupil seen through prevention: the school's staff (write) or its CIO / admin (read)."""
-    role = role_of(user)
-    if role is None or role.role not in SCHOOL_READ_ROLES:
+    role = active_role(user)
+    if role is None or role.role not in PREVENTION_SCHOOL_READ_ROLES:
         raise Http404("Élève introuvable.")
     qs = Student.objects.visible_to(user).select_related("current_school__departement")
     if write:
@@ -57,8 +57,8 @@ def _get_path(model, user, public_id, write: bool, departement: bool):
     if write:
         qs = model.objects.writable_by(user)
     elif departement:
-        role = role_of(user)
-        if role is None or role.role not in DEPARTEMENT_ROLES:
+        role = active_role(user)
+        if role is None or role.role not in INSPECTION_ROLES:
             raise Http404("Parcours introuvable.")
         qs = model.objects.visible_to(user)
     else:

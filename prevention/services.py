@@ -254,7 +254,7 @@ def open_pafi(
     )
     pafi.check_dates()
     pafi.save()
-    pafi.log(by=by, from_status="", to_status=pafi.status, label="Projet de PAFI ouvert")
+    pafi.log(by=by, from_state="", to_state=pafi.status, label="Projet de PAFI ouvert")
     return pafi
 
 
@@ -290,7 +290,7 @@ def open_derogatoire(
         review=review,
         created_by=by,
     )
-    path.log(by=by, from_status="", to_status=path.status, label="Projet de parcours ouvert")
+    path.log(by=by, from_state="", to_state=path.status, label="Projet de parcours ouvert")
     return path
 
 
@@ -305,7 +305,7 @@ def offer_tdo(*, student, proposed_on: dt.date, review=None, referent="", by) ->
         referent=referent,
         created_by=by,
     )
-    tdo.log(by=by, from_status="", to_status=tdo.status, label="Tous droits ouverts proposé")
+    tdo.log(by=by, from_state="", to_state=tdo.status, label="Tous droits ouverts proposé")
     return tdo
 
 

@@ -17,6 +17,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from accounts.perms import SCOPED, access
+from accounts.roles import (
+    INSPECTION_ROLES,
+    PREVENTION_READ_ROLES,
+    PREVENTION_SCHOOL_READ_ROLES,
+    PREVENTION_WRITE_ROLES,
+)
 from audit.services import log_list_read, log_read
 from config.forms import UNREADABLE_FILE
 from notifications import calendar
@@ -43,10 +49,6 @@ from .models import (
     Tdo,
 )
 from .perms import (
-    DEPARTEMENT_ROLES,
-    PATH_READ_ROLES,
-    SCHOOL_READ_ROLES,
-    WRITE_ROLES,
     can_write,
     get_derogatoire_for_user,
     get_meeting_for_user,
@@ -94,7 +96,7 @@ def _run(fn):
 # --- Board ---------------------------------------------------------------------------------
 
 
-@access(SCOPED, roles=SCHOOL_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
 def board(request):
     today = timezone.localdate()
     user = request.user
@@ -196,7 +198,7 @@ def _flags_of(flags, rows):
 # --- Signals and import ----------------------------------------------------------------------
 
 
-@access(SCOPED, roles=SCHOOL_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
 def signal_list(request):
     reason = request.GET.get("motif", "")
     flags = Flag.objects.visible_to(request.user)
@@ -233,7 +235,7 @@ def signal_list(request):
     )
 
 
-@access(SCOPED, roles=WRITE_ROLES)
+@access(SCOPED, roles=PREVENTION_WRITE_ROLES)
 @require_POST
 def absence_import(request):
     form = forms.AbsenceImportForm(request.POST, request.FILES)
@@ -270,7 +272,7 @@ def absence_import(request):
 # --- Pupil page -----------------------------------------------------------------------------
 
 
-@access(SCOPED, roles=SCHOOL_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
 def student_page(request, public_id):
     student = get_student_for_user(request.user, public_id)
     log_read(request=request, obj=student)
@@ -318,7 +320,7 @@ def student_page(request, public_id):
 # --- GPDS -----------------------------------------------------------------------------------
 
 
-@access(SCOPED, roles=SCHOOL_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
 def meeting_list(request):
     qs = GpdsMeeting.objects.visible_to(request.user).select_related("school")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -341,7 +343,7 @@ def meeting_list(request):
     )
 
 
-@access(SCOPED, roles=SCHOOL_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
 def meeting_detail(request, public_id):
     meeting = get_meeting_for_user(request.user, public_id)
     writable = can_write(request.user) and meeting.school_id in writable_schools(request.user)
@@ -412,7 +414,7 @@ OPEN_TITLES = {
 }
 
 
-@access(SCOPED, roles=WRITE_ROLES)
+@access(SCOPED, roles=PREVENTION_WRITE_ROLES)
 def open_path(request, public_id, kind):
     if kind not in OPEN_FORMS:
         raise Http404
@@ -497,7 +499,7 @@ def _path_context(request, path):
         "is_ien_io": role.role == Role.IEN_IO,
         "is_dasen": role.role == Role.IA_DASEN,
         "is_pafi_validator": role.role == conf.pafi_validator_role()
-        and role.role in DEPARTEMENT_ROLES,
+        and role.role in INSPECTION_ROLES,
         "today": timezone.localdate(),
     }
 
@@ -532,7 +534,7 @@ def _initial():
     }
 
 
-@access(SCOPED, roles=PATH_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_READ_ROLES)
 def pafi_detail(request, public_id):
     path = get_pafi_for_user(request.user, public_id)
     log_read(request=request, obj=path)
@@ -589,14 +591,14 @@ def _path_action(request, public_id, action, *, getter, handlers, render_fn):
     if error is None:
         messages.success(request, success)
         return redirect(path)
-    if form is not None:
-        form.add_error(None, error)
-        return render_fn(request, path, {action: form}, 400)
+    # The refusal shows at the top of the page: the action's form may not be on it any more
+    # (e.g. starting a path that has not been validated yet).
     messages.error(request, error)
-    return render_fn(request, getter(request.user, public_id), None, 400)
+    path = getter(request.user, public_id)
+    return render_fn(request, path, {action: form} if form is not None else None, 400)
 
 
-@access(SCOPED, roles=PATH_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_READ_ROLES)
 @require_POST
 def pafi_action(request, public_id, action):
     return _path_action(
@@ -646,7 +648,7 @@ def _render_derogatoire(request, path, bound=None, status=200):
     return render(request, "prevention/derogatoire_detail.html", ctx, status=status)
 
 
-@access(SCOPED, roles=PATH_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_READ_ROLES)
 def derogatoire_detail(request, public_id):
     path = get_derogatoire_for_user(request.user, public_id)
     log_read(request=request, obj=path)
@@ -725,7 +727,7 @@ def _derogatoire_handlers():
     }
 
 
-@access(SCOPED, roles=PATH_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_READ_ROLES)
 @require_POST
 def derogatoire_action(request, public_id, action):
     return _path_action(
@@ -738,7 +740,7 @@ def derogatoire_action(request, public_id, action):
     )
 
 
-@access(SCOPED, roles=PATH_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_READ_ROLES)
 def derogatoire_pdf(request, public_id, document):
     from .pdf import render_derogatoire_pdf
 
@@ -778,7 +780,7 @@ def _render_tdo(request, path, bound=None, status=200):
     return render(request, "prevention/tdo_detail.html", ctx, status=status)
 
 
-@access(SCOPED, roles=SCHOOL_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
 def tdo_detail(request, public_id):
     path = get_tdo_for_user(request.user, public_id)
     log_read(request=request, obj=path)
@@ -814,7 +816,7 @@ def _tdo_handlers():
     }
 
 
-@access(SCOPED, roles=SCHOOL_READ_ROLES)
+@access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
 @require_POST
 def tdo_action(request, public_id, action):
     def getter(user, pid, write=False, departement=False):
@@ -833,7 +835,7 @@ def tdo_action(request, public_id, action):
 # --- Département validation queue -----------------------------------------------------------
 
 
-@access(SCOPED, roles=DEPARTEMENT_ROLES)
+@access(SCOPED, roles=INSPECTION_ROLES)
 def validation_queue(request):
     role = _role(request)
     derogatoires = list(
@@ -877,7 +879,7 @@ def dashboard_panel(request) -> str:
     role = _role(request)
     if role is None or not role.is_nominative:
         return ""
-    if role.role in SCHOOL_READ_ROLES:
+    if role.role in PREVENTION_SCHOOL_READ_ROLES:
         flagged = Flag.objects.visible_to(request.user).values("student_id").distinct().count()
         due = (
             Deadline.objects.visible_to(request.user)
@@ -893,7 +895,7 @@ def dashboard_panel(request) -> str:
             {"flagged": flagged, "due": due, "queue": None},
             request=request,
         )
-    if role.role in DEPARTEMENT_ROLES:
+    if role.role in INSPECTION_ROLES:
         waiting = (
             Derogatoire.objects.visible_to(request.user)
             .filter(status__in=[DerogatoireStatus.TRANSMITTED, DerogatoireStatus.OPINION_GIVEN])
@@ -914,7 +916,7 @@ def student_cases(request, student) -> list[dict]:
     if role is None:
         return []
     cases = []
-    if role.role in SCHOOL_READ_ROLES and role.is_nominative:
+    if role.role in PREVENTION_SCHOOL_READ_ROLES and role.is_nominative:
         cases.append(
             {
                 "kind": "Prévention",
@@ -923,8 +925,8 @@ def student_cases(request, student) -> list[dict]:
                 "url": reverse("prevention:student", args=[student.public_id]),
             }
         )
-    for model, roles in ((Pafi, PATH_READ_ROLES), (Derogatoire, PATH_READ_ROLES),
-                         (Tdo, SCHOOL_READ_ROLES)):  # fmt: skip
+    for model, roles in ((Pafi, PREVENTION_READ_ROLES), (Derogatoire, PREVENTION_READ_ROLES),
+                         (Tdo, PREVENTION_SCHOOL_READ_ROLES)):  # fmt: skip
         if role.role not in roles:
             continue
         for path in model.objects.visible_to(request.user).filter(student=student):

@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from accounts.enums import Role
 from accounts.perms import SCOPED, access
+from accounts.roles import ACADEMIE_REVIEW_ROLES, REPORT_DASHBOARD_ROLES
 from students.rules import school_year_of
 
 from . import summary
@@ -16,17 +16,7 @@ from .enums import TerritoryLevel
 from .forms import IndicatorPageForm
 from .indicators import DROPOUTS, aggregate, families, get_family, is_summary, present, scoped
 
-# Roles that steer from aggregates: their dashboard shows the indicators as bars.
-DASHBOARD_ROLES = {
-    Role.PILOTE_ACADEMIQUE,
-    Role.ADMINISTRATEUR,
-    Role.IA_DASEN,
-    Role.IEN_IO,
-    Role.DIRECTEUR_CIO,
-}
 MAX_PAGE_ROWS = 500
-# Who may ask for the precomputed figures to be brought up to date now.
-REFRESH_ROLES = {Role.PILOTE_ACADEMIQUE, Role.ADMINISTRATEUR}
 
 
 @access(SCOPED, nominative=False)
@@ -87,7 +77,7 @@ def indicators(request):
             "measures": family.measures,
             "masked": masked,
             "refresh": refresh,
-            "can_refresh": refresh is not None and role.role in REFRESH_ROLES,
+            "can_refresh": refresh is not None and role.role in ACADEMIE_REVIEW_ROLES,
             "csv_query": urlencode(params),
             "truncated": len(rows) == MAX_PAGE_ROWS,
         },
@@ -120,7 +110,7 @@ def cell(measure, row) -> str:
 def dashboard_panel(request) -> str:
     """Steering roles: the dropout rate of their scope by voie, per school year, as bars."""
     role = request.user.active_role
-    if role is None or role.role not in DASHBOARD_ROLES:
+    if role is None or role.role not in REPORT_DASHBOARD_ROLES:
         return ""
     masked = not role.is_nominative
     level = {
@@ -164,8 +154,8 @@ def dashboard_panel(request) -> str:
     )
 
 
+@access(SCOPED, roles=ACADEMIE_REVIEW_ROLES, nominative=False)
 @require_POST
-@access(SCOPED, roles=REFRESH_ROLES, nominative=False)
 def refresh_figures(request):
     """On demand: queue an incremental refresh of the precomputed figures."""
     from kombu.exceptions import OperationalError

@@ -10,15 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
-from accounts.enums import SCHOOL_ROLES, Role
+from accounts.enums import Role
 from accounts.perms import SCOPED, access
+from accounts.roles import EXIT_SIGNAL_ROLES, STUDENT_WRITE_ROLES
 from audit.services import log_list_read, log_read
 
 from . import services, siecle
 from .models import ExitSignal
-from .perms import STUDENT_WRITE_ROLES, get_student_for_user
-
-SIGNAL_ROLES = SCHOOL_ROLES | {Role.COORDONNATEUR_MLDS, Role.IA_DASEN, Role.ADMINISTRATEUR}
+from .perms import get_student_for_user
 
 
 def _signals(user):
@@ -32,7 +31,7 @@ def _signals(user):
     )
 
 
-@access(SCOPED, roles=SIGNAL_ROLES)
+@access(SCOPED, roles=EXIT_SIGNAL_ROLES)
 def exit_signals(request):
     qs = _signals(request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -56,7 +55,7 @@ def exit_signals(request):
     )
 
 
-@access(SCOPED, roles=SIGNAL_ROLES)
+@access(SCOPED, roles=EXIT_SIGNAL_ROLES)
 def exit_signal_action(request, public_id):
     if request.method != "POST":
         raise Http404

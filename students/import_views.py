@@ -8,11 +8,11 @@ from django.template.defaultfilters import filesizeformat
 from dsfr.forms import DsfrBaseForm
 
 from accounts.perms import SCOPED, access
+from accounts.roles import STUDENT_WRITE_ROLES
 from jobs import runner
 
 from . import imports, services
 from .models import ImportJob
-from .perms import STUDENT_WRITE_ROLES
 
 ACCEPTED_EXTENSIONS = (".csv", ".txt", ".xml", ".zip")
 ENCODING_CHOICES = [

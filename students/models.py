@@ -462,7 +462,8 @@ class ExitSignalQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The MLDS coordinator sees the signals of 16 and over of her départements; the
         IA-DASEN those under 16 of his; the school's staff those of their schools."""
-        from accounts.enums import SCHOOL_ROLES, Role
+        from accounts.enums import Role
+        from accounts.roles import SCHOOL_ROLES
 
         role = getattr(user, "active_role", None)
         if role is None:

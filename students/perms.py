@@ -4,12 +4,9 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.enums import SCHOOL_ROLES, Role
+from accounts.roles import STUDENT_WRITE_ROLES
 
 from .models import Student
-
-# Who may change pupils (imports, corrections): the school's own staff and the administrator.
-STUDENT_WRITE_ROLES = SCHOOL_ROLES | {Role.ADMINISTRATEUR}
 
 
 def can_write_students(user: Any) -> bool:

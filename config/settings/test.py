@@ -9,7 +9,10 @@ os.environ.setdefault("PASSWORD_LOGIN_ENABLED", "true")
 os.environ.setdefault("SECOND_FACTOR_FOR_PASSWORD_LOGIN", "false")
 
 from .base import *  # noqa: E402,F403
-from .base import DATABASES, REST_FRAMEWORK, STORAGES, TEMPLATES  # noqa: E402
+from .base import DATABASES, INSTALLED_APPS, REST_FRAMEWORK, STORAGES, TEMPLATES  # noqa: E402
+
+# The worked example of the README's "Conventions" (a small workflow), registered only here.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflow_example"]
 
 DEBUG = False
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

@@ -8,10 +8,12 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from accounts.perms import SCOPED, HasScopedRole
+from accounts.roles import COMMISSION_ROLES, DOSSIER_READ_ROLES, TRAIL_ROLES, role_in
 from audit.api import ListReadLogMixin
 from audit.models import AccessLog
 from audit.services import log_list_read, log_read
 from territories.models import Etablissement
+from workflows.api import WorkflowActionsMixin
 
 from .. import services
 from ..models import (
@@ -22,7 +24,7 @@ from ..models import (
     RepreparationDossier,
     can_pronounce,
 )
-from ..perms import COMMISSION_ROLES, HEAD_ROLES, READ_ROLES, TRAIL_ROLES, role_in
+from ..workflow import DOSSIER_WORKFLOW
 from .serializers import (
     DecisionSerializer,
     DossierDetailSerializer,
@@ -34,18 +36,28 @@ from .serializers import (
     TransitionSerializer,
 )
 
-TRAIL_ACTIONS = {"plan_entretien", "mark_contact_impossible"}
-
 
 def _drf(exc: ValidationError):
     return DRFValidationError({"detail": " ".join(exc.messages)})
 
 
-class DossierViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
-    """Re-preparation dossiers of the account's scope; changes through `transition`."""
+TRANSITION_REQUIRED = {
+    "plan_entretien": ("on",),
+    "express_wish": ("wish",),
+    "transmit_to_commission": ("proposed_school_uai",),
+    "inform_family": ("on", "channel"),
+}
+
+
+class DossierViewSet(WorkflowActionsMixin, ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
+    """Re-preparation dossiers of the account's scope; changes through `actions/<name>/`
+    (the body holds the fields of the page's form) or `transition` (the action in the body)."""
+
+    workflow = DOSSIER_WORKFLOW
+    action_serializer_class = DossierDetailSerializer
 
     access_scope = SCOPED
-    access_roles = READ_ROLES
+    access_roles = DOSSIER_READ_ROLES
     permission_classes = [HasScopedRole]
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
@@ -76,49 +88,26 @@ class DossierViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=TransitionSerializer, responses={200: DossierDetailSerializer})
     @action(detail=True, methods=["post"])
     def transition(self, request, id=None):
+        """The action named in the body: the serializer's fields, the same model methods and
+        guards as `actions/<name>/` (the declared transition decides who may)."""
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        data = body.validated_data
-        name = data["action"]
-        allowed = TRAIL_ROLES if name in TRAIL_ACTIONS else HEAD_ROLES
+        data = dict(body.validated_data)
+        name = data.pop("action")
         dossier = self.get_object()
-        if not role_in(request.user, allowed):
+        if not DOSSIER_WORKFLOW[name].may(request.user):
             raise NotFound("Ressource introuvable ou hors de votre périmètre.")
-        by, comment = request.user, data["comment"]
+        for key in TRANSITION_REQUIRED.get(name, ()):
+            self._need(data, key)
+        if name == "transmit_to_commission":
+            data["proposed_school"] = Etablissement.objects.filter(
+                uai=data.pop("proposed_school_uai").upper()
+            ).first()
         try:
-            if name == "plan_entretien":
-                dossier.plan_entretien(on=self._need(data, "on"), by=by, comment=comment)
-            elif name == "express_wish":
-                dossier.express_wish(
-                    by=by,
-                    wish=self._need(data, "wish"),
-                    other_route=data["other_route"],
-                    comment=comment,
-                )
-            elif name == "transmit_to_commission":
-                school = Etablissement.objects.filter(
-                    uai=self._need(data, "proposed_school_uai").upper()
-                ).first()
-                dossier.transmit_to_commission(
-                    by=by,
-                    proposed_school=school,
-                    impossibility_reason=data["impossibility_reason"],
-                    requested_formation=data["requested_formation"],
-                    request_reason=data["request_reason"],
-                    comment=comment,
-                )
-            elif name == "inform_family":
-                dossier.inform_family(
-                    by=by, on=self._need(data, "on"), channel=self._need(data, "channel")
-                )
-            elif name == "confirm_enrolment":
-                dossier.confirm_enrolment(by=by, on=data.get("on"), comment=comment)
-            else:
-                getattr(dossier, name)(by=by, comment=comment)
+            DOSSIER_WORKFLOW.run(dossier, name, by=request.user, data=data)
         except ValidationError as exc:
             return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
-        dossier = self.get_queryset().get(pk=dossier.pk)
-        return Response(DossierDetailSerializer(dossier).data)
+        return self.action_response(dossier)
 
     @staticmethod
     def _need(data, key):
@@ -131,7 +120,7 @@ class EntretienViewSet(
     ListReadLogMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     access_scope = SCOPED
-    access_roles = READ_ROLES
+    access_roles = DOSSIER_READ_ROLES
     permission_classes = [HasScopedRole]
     serializer_class = EntretienSerializer
     read_log_student = "dossier.student_id"

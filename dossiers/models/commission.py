@@ -11,9 +11,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.enums import Role
+from accounts.roles import COMMISSION_ROLES
 
 from ..enums import DecisionOutcome, DossierState
-from ..perms import COMMISSION_ROLES
 from .dossier import RepreparationDossier
 
 S = DossierState

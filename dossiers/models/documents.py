@@ -8,8 +8,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import COMMISSION_ROLES, DOSSIER_READ_ROLES, MLDS_ROLES
+
 from ..enums import BatchState, DocumentKind
-from ..perms import COMMISSION_ROLES, MLDS_ROLES, READ_ROLES
 from .commission import CommissionSession
 from .dossier import RepreparationDossier
 
@@ -27,7 +28,7 @@ class ScopedByStructureQuerySet(models.QuerySet):
             # when another département's commission decided (circulaire 2017-066).
             deps = role.departement_ids()
             return self.filter(Q(departement_id__in=deps) | Q(school__departement_id__in=deps))
-        if role.role in READ_ROLES and role.role not in MLDS_ROLES:
+        if role.role in DOSSIER_READ_ROLES and role.role not in MLDS_ROLES:
             return self.filter(school__isnull=False).filter(role.school_q("school__"))
         return self.none()
 

@@ -5,7 +5,6 @@ Seed 000 (instruction DRAIO Créteil, 3 July 2025) and domain.md §4.1–4.6, §
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -14,9 +13,16 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import (
+    COMMISSION_MEMBER_ROLES,
+    COMMISSION_ROLES,
+    DOSSIER_ACTING_ROLES,
+    DOSSIER_READ_ROLES,
+    MLDS_ROLES,
+)
 from notifications import calendar
 from notifications.models import Deadline
-from notifications.services import DeadlineSpec, record_human_action, sync_deadlines
+from notifications.services import DeadlineSpec, sync_deadlines
 
 from .. import rules
 from ..enums import (
@@ -34,103 +40,11 @@ from ..enums import (
     TrailKind,
     Wish,
 )
-from ..perms import ACTING_ROLES, COMMISSION_MEMBER_ROLES, COMMISSION_ROLES, MLDS_ROLES, READ_ROLES
+from ..workflow import DOSSIER_WORKFLOW, TRANSITIONS
 from .results import ExamResult, normalize_specialty
-from .trail import DossierTransition, Entretien, ExamRegistration, PlanChoice, RightUse
+from .trail import Entretien, ExamRegistration, PlanChoice, RightUse
 
 S = DossierState
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: tuple
-    target: str
-
-
-# The one table of allowed transitions (domain.md §4.5, derived from seed 000).
-TRANSITIONS = {
-    "plan_entretien": Transition(
-        "Planifier l'entretien",
-        (S.REMIS, S.ENTRETIEN_PLANIFIE, S.CONTACT_IMPOSSIBLE),
-        S.ENTRETIEN_PLANIFIE,
-    ),
-    "record_entretien": Transition(
-        "Enregistrer l'entretien de situation",
-        (S.REMIS, S.ENTRETIEN_PLANIFIE, S.CONTACT_IMPOSSIBLE),
-        S.ENTRETIEN_REALISE,
-    ),
-    "mark_contact_impossible": Transition(
-        "Constater le contact impossible ou le refus d'entretien",
-        (S.REMIS, S.ENTRETIEN_PLANIFIE),
-        S.CONTACT_IMPOSSIBLE,
-    ),
-    "express_wish": Transition(
-        "Enregistrer le souhait",
-        (S.ENTRETIEN_REALISE, S.CONTACT_IMPOSSIBLE, S.SOUHAIT_EXPRIME),
-        S.SOUHAIT_EXPRIME,
-    ),
-    "reenrol": Transition(
-        "Réinscrire dans l'établissement d'origine", (S.SOUHAIT_EXPRIME,), S.REINSCRIT
-    ),
-    "transmit_to_commission": Transition(
-        "Transmettre à la commission d'affectation", (S.SOUHAIT_EXPRIME,), S.TRANSMIS_COMMISSION
-    ),
-    "orient_elsewhere": Transition(
-        "Orienter vers une autre voie", (S.SOUHAIT_EXPRIME,), S.ORIENTE_AILLEURS
-    ),
-    # Commission only (services.decide / pronounce), never a page action. The commission
-    # proposes an assignment; only the IA-DASEN (by delegation of the recteur) or a delegate
-    # pronounces it (domain.md §4.5), unless rules.CHAIR_PRONOUNCES.
-    "record_commission_decision": Transition(
-        "Décision de la commission", (S.TRANSMIS_COMMISSION,), S.DECIDE_COMMISSION
-    ),
-    "propose_assignment": Transition(
-        "Affectation proposée par la commission",
-        (S.TRANSMIS_COMMISSION,),
-        S.PROPOSITION_AFFECTATION,
-    ),
-    "pronounce_assignment": Transition(
-        "Affectation prononcée", (S.PROPOSITION_AFFECTATION,), S.DECIDE_COMMISSION
-    ),
-    # Commission only (services.record_withdrawal / promote_from_waiting_list): the family
-    # declines the assigned place; a waiting pupil gets a freed place (a new proposal).
-    "record_withdrawal": Transition(
-        "Désistement de la famille",
-        (S.PROPOSITION_AFFECTATION, S.DECIDE_COMMISSION, S.FAMILLE_INFORMEE),
-        S.SANS_SOLUTION,
-    ),
-    "promote_from_waiting_list": Transition(
-        "Affectation proposée depuis la liste d'attente",
-        (S.DECIDE_COMMISSION, S.FAMILLE_INFORMEE, S.SANS_SOLUTION),
-        S.PROPOSITION_AFFECTATION,
-    ),
-    "inform_family": Transition(
-        "Famille informée de la décision",
-        (S.REINSCRIT, S.DECIDE_COMMISSION, S.ORIENTE_AILLEURS),
-        S.FAMILLE_INFORMEE,
-    ),
-    "confirm_enrolment": Transition(
-        "Confirmer l'inscription à la rentrée",
-        (S.FAMILLE_INFORMEE, S.SANS_SOLUTION),
-        S.INSCRIT_RENTREE,
-    ),
-    "declare_without_solution": Transition(
-        "Déclarer sans solution à la rentrée",
-        (
-            S.REMIS,
-            S.ENTRETIEN_PLANIFIE,
-            S.CONTACT_IMPOSSIBLE,
-            S.ENTRETIEN_REALISE,
-            S.SOUHAIT_EXPRIME,
-            S.REINSCRIT,
-            S.DECIDE_COMMISSION,
-            S.ORIENTE_AILLEURS,
-            S.FAMILLE_INFORMEE,
-        ),
-        S.SANS_SOLUTION,
-    ),
-}
 
 
 class DossierQuerySet(models.QuerySet):
@@ -143,7 +57,7 @@ class DossierQuerySet(models.QuerySet):
         aggregate-only pilot and roles outside re-preparation see nothing.
         """
         role = getattr(user, "active_role", None)
-        if role is None or not role.is_nominative or role.role not in READ_ROLES:
+        if role is None or not role.is_nominative or role.role not in DOSSIER_READ_ROLES:
             return self.none()
         q = role.school_q("school__")
         if role.role in COMMISSION_ROLES:
@@ -161,7 +75,7 @@ class DossierQuerySet(models.QuerySet):
         for the roles that carry a step (school, commission, MLDS hand-over); the directeur
         de CIO and the administrator only read."""
         role = getattr(user, "active_role", None)
-        if role is None or role.role not in ACTING_ROLES:
+        if role is None or role.role not in DOSSIER_ACTING_ROLES:
             return self.none()
         return self.visible_to(user)
 
@@ -530,39 +444,49 @@ class RepreparationDossier(models.Model):
         return [name for name, t in TRANSITIONS.items() if self.state in t.sources]
 
     def _apply(self, action: str, *, by, comment: str = "", guard=None, changes=None):
-        """Lock the row, check the source state and the guard, save, log, sync deadlines."""
-        transition = TRANSITIONS[action]
-        changes = changes or {}
-        with transaction.atomic():
-            current = (type(self).objects.select_for_update().values_list("state", flat=True)).get(
-                pk=self.pk
-            )
-            self.state = current
-            if current not in transition.sources:
-                allowed = ", ".join(f"« {DossierState(s).label} »" for s in transition.sources)
-                raise ValidationError(
-                    f"Action impossible : « {transition.label} » n'est possible que si le "
-                    f"dossier est {allowed} ; il est actuellement « "
-                    f"{DossierState(current).label} »."
-                )
-            if guard is not None:
-                guard()
-            for field, value in changes.items():
-                setattr(self, field, value)
-            self.state = transition.target
-            self.save(update_fields=[*changes, "state", "updated_at"])
-            DossierTransition.objects.create(
-                dossier=self,
-                action=action,
-                from_state=current,
-                to_state=transition.target,
-                by=by,
-                comment=comment,
-            )
-            self.sync_deadlines()
-            if by is not None and by.is_authenticated:
-                record_human_action(subject=self, by=by)
+        """The engine's apply: lock, check the source state and the guard, save, log, sync."""
+        DOSSIER_WORKFLOW.apply(self, action, by=by, comment=comment, guard=guard, changes=changes)
         return self
+
+    # --- guards, also read by the page to say why an action is not possible today ------
+    def check_contact_trail(self) -> None:
+        kinds = {TrailKind.INVITATION, TrailKind.CONTACT, TrailKind.REFUSAL}
+        if "trail" in getattr(self, "_prefetched_objects_cache", {}):
+            reached = any(entry.kind in kinds for entry in self.trail.all())
+        else:
+            reached = self.trail.filter(kind__in=kinds).exists()
+        if not reached:
+            raise ValidationError(
+                "Enregistrez d'abord dans le suivi au moins une invitation, une tentative de "
+                "contact ou un refus : l'accompagnement est dû à chaque élève ajourné, "
+                "volontaire ou non."
+            )
+
+    def check_reenrol(self, today) -> None:
+        if self.wish != Wish.REINSCRIPTION_ORIGINE:
+            raise ValidationError(
+                "La réinscription dans l'établissement d'origine suppose que l'élève l'ait "
+                "demandée : enregistrez d'abord ce souhait."
+            )
+        self.check_right_available(today)
+
+    def check_transmit(self, today) -> None:
+        self.check_transmit_wish()
+        self.check_right_available(today)
+
+    def check_transmit_wish(self) -> None:
+        if self.wish not in (Wish.CHANGEMENT, Wish.REINSCRIPTION_ORIGINE):
+            raise ValidationError(
+                "Seule une demande de changement d'établissement, ou une réinscription "
+                "impossible dans l'établissement d'origine, passe en commission."
+            )
+
+    def check_orient(self) -> None:
+        if self.wish not in (Wish.AUTRE_VOIE, Wish.REFUS):
+            raise ValidationError(
+                "L'orientation vers une autre voie suppose un souhait « autre voie » ou un "
+                "refus de re-préparer l'examen."
+            )
 
     def plan_entretien(self, *, on: dt.date, by, comment: str = "", today=None):
         today = today or timezone.localdate()
@@ -629,17 +553,9 @@ class RepreparationDossier(models.Model):
         return holder["entretien"]
 
     def mark_contact_impossible(self, *, by, comment: str = ""):
-        def guard():
-            if not self.trail.filter(
-                kind__in=[TrailKind.INVITATION, TrailKind.CONTACT, TrailKind.REFUSAL]
-            ).exists():
-                raise ValidationError(
-                    "Enregistrez d'abord dans le suivi au moins une invitation, une tentative de "
-                    "contact ou un refus : l'accompagnement est dû à chaque élève ajourné, "
-                    "volontaire ou non."
-                )
-
-        return self._apply("mark_contact_impossible", by=by, comment=comment, guard=guard)
+        return self._apply(
+            "mark_contact_impossible", by=by, comment=comment, guard=self.check_contact_trail
+        )
 
     def express_wish(
         self, *, by, wish: str, other_route: str = "", note: str = "", comment: str = ""
@@ -668,12 +584,7 @@ class RepreparationDossier(models.Model):
         today = today or timezone.localdate()
 
         def guard():
-            if self.wish != Wish.REINSCRIPTION_ORIGINE:
-                raise ValidationError(
-                    "La réinscription dans l'établissement d'origine suppose que l'élève l'ait "
-                    "demandée : enregistrez d'abord ce souhait."
-                )
-            self.check_right_available(today)
+            self.check_reenrol(today)
             self.use_right(today)
 
         return self._apply(
@@ -696,11 +607,7 @@ class RepreparationDossier(models.Model):
         request_reason = (request_reason or "").strip()
 
         def guard():
-            if self.wish not in (Wish.CHANGEMENT, Wish.REINSCRIPTION_ORIGINE):
-                raise ValidationError(
-                    "Seule une demande de changement d'établissement, ou une réinscription "
-                    "impossible dans l'établissement d'origine, passe en commission."
-                )
+            self.check_transmit_wish()
             if self.wish == Wish.REINSCRIPTION_ORIGINE and not impossibility_reason.strip():
                 raise ValidationError(
                     "L'élève demande sa réinscription : indiquez le motif de l'impossibilité "
@@ -753,16 +660,12 @@ class RepreparationDossier(models.Model):
 
     def orient_elsewhere(self, *, by, comment: str = "", today=None):
         today = today or timezone.localdate()
-
-        def guard():
-            if self.wish not in (Wish.AUTRE_VOIE, Wish.REFUS):
-                raise ValidationError(
-                    "L'orientation vers une autre voie suppose un souhait « autre voie » ou un "
-                    "refus de re-préparer l'examen."
-                )
-
         return self._apply(
-            "orient_elsewhere", by=by, comment=comment, guard=guard, changes={"decided_on": today}
+            "orient_elsewhere",
+            by=by,
+            comment=comment,
+            guard=self.check_orient,
+            changes={"decided_on": today},
         )
 
     def record_commission_decision(self, *, by, decision, today=None):

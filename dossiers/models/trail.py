@@ -10,28 +10,23 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from workflows.models import TransitionLog
+
 from ..enums import Channel, DossierState, Exam, PlanChoiceKind, TrailKind
 
 
-class DossierTransition(models.Model):
+class DossierTransition(TransitionLog):
     """One row per state change: the dossier's timeline."""
 
     dossier = models.ForeignKey(
         "dossiers.RepreparationDossier", on_delete=models.CASCADE, related_name="transitions"
     )
-    action = models.CharField("action", max_length=40)
     from_state = models.CharField("état de départ", max_length=30, blank=True)
     to_state = models.CharField("nouvel état", max_length=30, choices=DossierState.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, verbose_name="par"
-    )
-    at = models.DateTimeField("le", auto_now_add=True)
-    comment = models.TextField("commentaire", blank=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "étape du dossier"
         verbose_name_plural = "étapes du dossier"
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.from_label} → {self.get_to_state_display()}"

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
-from accounts.enums import Role
 from accounts.perms import SCOPED, access
+from accounts.roles import COMMISSION_PAGE_ROLES, COMMISSION_ROLES, role_in
 from audit.services import log_list_read
 from territories.models import Departement
 
@@ -26,9 +26,8 @@ from ..models import (
     can_pronounce,
     who_pronounces,
 )
-from ..perms import COMMISSION_ROLES, get_session_for_user, role_in
+from ..perms import get_session_for_user
 
-VIEW_ROLES = COMMISSION_ROLES | {Role.ADMINISTRATEUR}
 DOCKET_PAGE_SIZE = 100
 
 
@@ -36,7 +35,7 @@ def _departements(user):
     return Departement.objects.filter(id__in=user.active_role.departement_ids())
 
 
-@access(SCOPED, roles=VIEW_ROLES)
+@access(SCOPED, roles=COMMISSION_PAGE_ROLES)
 def commission_home(request, session_form=None, status=200):
     sessions = CommissionSession.objects.visible_to(request.user).select_related(
         "commission__departement"
@@ -108,7 +107,7 @@ def _capacity_options(capacities, exam: str) -> dict:
     }
 
 
-@access(SCOPED, roles=VIEW_ROLES)
+@access(SCOPED, roles=COMMISSION_PAGE_ROLES)
 def session_detail(request, public_id, status=200, bound=None):
     """The docket: transmitted dossiers by priority, each with its decision panel; then the
     proposals awaiting the IA-DASEN's pronouncement and the session's decisions."""
@@ -260,7 +259,7 @@ def session_letters(request, public_id):
     return redirect(batch)
 
 
-@access(SCOPED, roles=VIEW_ROLES)
+@access(SCOPED, roles=COMMISSION_PAGE_ROLES)
 def capacity_board(request, form=None, status=200):
     deps = request.user.active_role.departement_ids()
     capacities = list(

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,45 +10,23 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from accounts.perms import SCOPED, access
+from accounts.roles import (
+    COMMISSION_ROLES,
+    DOSSIER_READ_ROLES,
+    HEAD_ROLES,
+    MLDS_HANDOVER_ROLES,
+    TRAIL_ROLES,
+    role_in,
+)
 from audit.models import AccessLog
 from audit.services import log_list_read, log_read
+from workflows.views import action_view
 
 from .. import forms, rules, services
 from ..enums import DecisionOutcome, DossierState, PlanChoiceKind
-from ..models import TRANSITIONS, AccompanimentEntry, CommissionDecision
-from ..perms import (
-    COMMISSION_ROLES,
-    HEAD_ROLES,
-    MLDS_HANDOVER_ROLES,
-    READ_ROLES,
-    TRAIL_ROLES,
-    get_document_for_user,
-    get_dossier_for_user,
-    role_in,
-)
-
-# Which form and which roles each transition takes from the page.
-ACTIONS = {
-    "plan_entretien": (forms.PlanEntretienForm, TRAIL_ROLES),
-    "record_entretien": (forms.EntretienForm, TRAIL_ROLES),
-    "mark_contact_impossible": (forms.CommentForm, TRAIL_ROLES),
-    "express_wish": (forms.WishForm, HEAD_ROLES),
-    "reenrol": (forms.CommentForm, HEAD_ROLES),
-    "transmit_to_commission": (forms.TransmitForm, HEAD_ROLES),
-    "orient_elsewhere": (forms.CommentForm, HEAD_ROLES),
-    "inform_family": (forms.InformFamilyForm, HEAD_ROLES),
-    "confirm_enrolment": (forms.EnrolmentForm, HEAD_ROLES),
-    "declare_without_solution": (forms.CommentForm, HEAD_ROLES),
-}
-DOSSIER_FORMS = {forms.TransmitForm, forms.EnrolmentForm}
-
-
-def _make_form(name, dossier, data=None):
-    form_class, _ = ACTIONS[name]
-    kwargs = {"dossier": dossier} if form_class in DOSSIER_FORMS else {}
-    today = timezone.localdate()
-    initial = {"on": today, "held_on": today}
-    return form_class(data, prefix=name, initial=initial, **kwargs)
+from ..models import AccompanimentEntry, CommissionDecision
+from ..perms import get_document_for_user, get_dossier_for_user
+from ..workflow import DOSSIER_WORKFLOW
 
 
 def _context(
@@ -61,12 +40,11 @@ def _context(
     registrations = list(dossier.exam_registrations.select_related("confirmed_by", "cancelled_by"))
     registration = next((r for r in registrations if r.cancelled_at is None), None)
     rows = dossier.plan_rows(marks=marks, choices=choices, registration=registration)
-    actions = []
-    for name in dossier.available_transitions():
-        if name not in ACTIONS or not role_in(user, ACTIONS[name][1]):
-            continue
-        form = bound if bound is not None and bound.prefix == name else _make_form(name, dossier)
-        actions.append({"name": name, "label": TRANSITIONS[name].label, "form": form})
+    prefetch_related_objects(
+        [dossier],
+        Prefetch("trail", queryset=AccompanimentEntry.objects.select_related("recorded_by")),
+    )
+    offers = DOSSIER_WORKFLOW.offers(dossier, user, today=today, bound=bound)
     try:
         decision = dossier.decision
     except CommissionDecision.DoesNotExist:
@@ -79,12 +57,13 @@ def _context(
         "plan": rows,
         "timetable": dossier.timetable(rows),
         "transitions": dossier.transitions.select_related("by"),
-        "trail": dossier.trail.select_related("recorded_by"),
+        "trail": dossier.trail.all(),
         "entretiens": dossier.entretiens.select_related("recorded_by"),
         "documents": dossier.documents.all(),
         "deadlines": dossier.pending_deadlines(today),
         "decision": decision,
-        "actions": actions,
+        "offers": offers,
+        "next_step": DOSSIER_WORKFLOW.next_step(dossier, offers),
         "trail_form": trail_form or forms.TrailForm(initial={"occurred_on": today}),
         "can_trail": role_in(user, TRAIL_ROLES),
         "can_head": role_in(user, HEAD_ROLES),
@@ -115,51 +94,30 @@ def _error_page(request, dossier, message, *, status, **kwargs):
     )
 
 
-@access(SCOPED, roles=READ_ROLES)
+@access(SCOPED, roles=DOSSIER_READ_ROLES)
 def dossier_detail(request, public_id):
     dossier = get_dossier_for_user(request.user, public_id)
     log_read(request=request, obj=dossier.student)
     return render(request, "dossiers/dossier_detail.html", _context(request, dossier))
 
 
-@access(SCOPED, roles=TRAIL_ROLES)
-@require_POST
-def dossier_action(request, public_id, name):
-    if name not in ACTIONS:
-        raise Http404("Action inconnue.")
-    dossier = get_dossier_for_user(request.user, public_id, write=True, roles=ACTIONS[name][1])
-    form = _make_form(name, dossier, request.POST)
-    if not form.is_valid():
-        return _error_page(
-            request, dossier, "Le formulaire contient des erreurs.", status=400, bound=form
-        )
-    data, by = form.cleaned_data, request.user
-    try:
-        if name == "plan_entretien":
-            dossier.plan_entretien(on=data["on"], by=by)
-        elif name == "record_entretien":
-            dossier.record_entretien(by=by, **data)
-        elif name == "express_wish":
-            dossier.express_wish(
-                by=by, wish=data["wish"], other_route=data["other_route"], note=data["note"]
-            )
-        elif name == "transmit_to_commission":
-            dossier.transmit_to_commission(by=by, **data)
-        elif name == "inform_family":
-            dossier.inform_family(by=by, on=data["on"], channel=data["channel"])
-        elif name == "confirm_enrolment":
-            dossier.confirm_enrolment(by=by, on=data["on"], school=data["school"])
-        else:
-            getattr(dossier, name)(by=by, comment=data.get("comment", ""))
-    except ValidationError as exc:
-        dossier.refresh_from_db()
-        return _error_page(request, dossier, " ".join(exc.messages), status=409, bound=form)
-    messages.success(
+def _render_dossier(request, dossier, *, bound=None, status=200):
+    return render(
         request,
-        f"Action « {TRANSITIONS[name].label} » enregistrée ; "
-        f"le dossier est maintenant à l'étape « {dossier.get_state_display()} ».",
+        "dossiers/dossier_detail.html",
+        _context(request, dossier, bound=bound),
+        status=status,
     )
-    return redirect(dossier)
+
+
+dossier_action = action_view(
+    DOSSIER_WORKFLOW,
+    roles=TRAIL_ROLES,
+    get_object=lambda user, public_id: get_dossier_for_user(
+        user, public_id, write=True, roles=TRAIL_ROLES
+    ),
+    render_page=_render_dossier,
+)
 
 
 @access(SCOPED, roles=TRAIL_ROLES)
@@ -258,7 +216,7 @@ def document_create(request, public_id, kind):
     return redirect(dossier)
 
 
-@access(SCOPED, roles=READ_ROLES)
+@access(SCOPED, roles=DOSSIER_READ_ROLES)
 def document_download(request, public_id):
     doc = get_document_for_user(request.user, public_id)
     # One row naming every pupil of the PDF (a batch of letters names many).

@@ -16,6 +16,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from accounts.perms import SCOPED, access
+from accounts.roles import (
+    CIO_ROLES,
+    COMMISSION_ROLES,
+    DOSSIER_IMPORT_ROLES,
+    DOSSIER_READ_ROLES,
+    HEAD_ROLES,
+    MLDS_ROLES,
+    role_in,
+)
 from audit.services import log_list_read
 from config.forms import UNREADABLE_FILE
 from students.models import name_or_ine_matches
@@ -25,16 +34,7 @@ from .. import forms, rules, services
 from ..enums import STAGE_OF_STATE, DossierState, Stage
 from ..importer import import_results
 from ..models import RepreparationDossier
-from ..perms import (
-    CIO_ROLES,
-    COMMISSION_ROLES,
-    HEAD_ROLES,
-    IMPORT_ROLES,
-    MLDS_ROLES,
-    READ_ROLES,
-    get_batch_for_user,
-    role_in,
-)
+from ..perms import get_batch_for_user
 
 PAGE_SIZE = 50
 
@@ -62,7 +62,7 @@ def _decorate(dossiers, today):
     return dossiers
 
 
-@access(SCOPED, roles=READ_ROLES)
+@access(SCOPED, roles=DOSSIER_READ_ROLES)
 def dossier_list(request):
     today = timezone.localdate()
     role = request.user.active_role
@@ -97,7 +97,7 @@ def dossier_list(request):
             "querystring": query.urlencode(),
             "priority_rule": rules.PRIORITY_RULE_TEXT,
             "is_head": role.role in HEAD_ROLES,
-            "can_import": role.role in IMPORT_ROLES,
+            "can_import": role.role in DOSSIER_IMPORT_ROLES,
             "invite_form": forms.InviteAllForm(),
             "single_school": single_school,
             "today": today,
@@ -156,7 +156,7 @@ def batch_detail(request, public_id):
     return render(request, "dossiers/batch.html", {"batch": batch})
 
 
-@access(SCOPED, roles=IMPORT_ROLES)
+@access(SCOPED, roles=DOSSIER_IMPORT_ROLES)
 def results_import(request):
     form = forms.ResultsImportForm(request.POST or None, request.FILES or None)
     report = None
@@ -242,10 +242,7 @@ def cio_caseload(request):
     )
 
 
-SANS_SOLUTION_ROLES = READ_ROLES
-
-
-@access(SCOPED, roles=SANS_SOLUTION_ROLES)
+@access(SCOPED, roles=DOSSIER_READ_ROLES)
 def sans_solution(request):
     """Ajournés with no confirmed enrolment at the rentrée, per school, ready for the MLDS."""
     today = timezone.localdate()
@@ -297,7 +294,7 @@ def dashboard_panel(request) -> str:
         return render_to_string(
             "dossiers/_dashboard_aggregate.html", {"rows": rows}, request=request
         )
-    if role.role not in READ_ROLES:
+    if role.role not in DOSSIER_READ_ROLES:
         return ""
     qs = RepreparationDossier.objects.visible_to(request.user)
     stats = qs.aggregate(
@@ -318,7 +315,7 @@ def dashboard_panel(request) -> str:
             "stats": stats,
             "role": role,
             "is_commission": role.role in COMMISSION_ROLES,
-            "can_import": role.role in IMPORT_ROLES,
+            "can_import": role.role in DOSSIER_IMPORT_ROLES,
         },
         request=request,
     )
@@ -327,7 +324,7 @@ def dashboard_panel(request) -> str:
 def student_cases(request, student) -> list[dict]:
     """The pupil's re-preparation dossiers the viewer may open, for the pupil's record."""
     role = request.user.active_role
-    if role is None or not role_in(request.user, READ_ROLES):
+    if role is None or not role_in(request.user, DOSSIER_READ_ROLES):
         return []
     dossiers = (
         RepreparationDossier.objects.visible_to(request.user)

@@ -3,13 +3,16 @@ from django.db.models import Count, Prefetch, Q
 from rest_framework import viewsets
 
 from accounts.perms import SCOPED, HasScopedRole
+from accounts.roles import MLDS_PAGE_ROLES
 from audit.api import ListReadLogMixin
 from audit.models import AccessLog
 from audit.services import log_read
+from workflows.api import WorkflowActionsMixin
 
 from ..enums import FollowUpSource, FollowUpStatus
 from ..models import AmbitionEmploi, FollowUp, Partner, PfmpPeriod
-from ..perms import PAGE_ROLES
+from ..perms import get_ambition_for_user, get_follow_up_for_user
+from ..workflow import AMBITION_WORKFLOW, FOLLOW_UP_WORKFLOW
 from .serializers import AmbitionEmploiSerializer, FollowUpSerializer, PartnerSerializer
 
 
@@ -23,11 +26,14 @@ class FollowUpFilter(django_filters.FilterSet):
         fields = ["status", "source", "ine"]
 
 
-class FollowUpViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
-    """MLDS follow-ups of the account's scope (same rules as the pages). Reads are logged."""
+class FollowUpViewSet(WorkflowActionsMixin, ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
+    """MLDS follow-ups of the account's scope (same rules as the pages). Reads are logged;
+    `actions/<name>/` applies the page's actions with the same fields."""
+
+    workflow = FOLLOW_UP_WORKFLOW
 
     access_scope = SCOPED
-    access_roles = PAGE_ROLES
+    access_roles = MLDS_PAGE_ROLES
     permission_classes = [HasScopedRole]
     serializer_class = FollowUpSerializer
     lookup_field = "public_id"
@@ -48,10 +54,15 @@ class FollowUpViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
         log_read(request=request, obj=self.get_object(), channel=AccessLog.Channel.API)
         return response
 
+    def get_action_object(self):
+        return get_follow_up_for_user(self.request.user, self.kwargs["id"], write=True)
 
-class AmbitionEmploiViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
+
+class AmbitionEmploiViewSet(WorkflowActionsMixin, ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
+    workflow = AMBITION_WORKFLOW
+
     access_scope = SCOPED
-    access_roles = PAGE_ROLES
+    access_roles = MLDS_PAGE_ROLES
     permission_classes = [HasScopedRole]
     serializer_class = AmbitionEmploiSerializer
     lookup_field = "public_id"
@@ -73,12 +84,15 @@ class AmbitionEmploiViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
         log_read(request=request, obj=self.get_object(), channel=AccessLog.Channel.API)
         return response
 
+    def get_action_object(self):
+        return get_ambition_for_user(self.request.user, self.kwargs["id"], write=True)
+
 
 class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     """PSAD partner directory with the number of open follow-ups of the scope held with each."""
 
     access_scope = SCOPED
-    access_roles = PAGE_ROLES
+    access_roles = MLDS_PAGE_ROLES
     permission_classes = [HasScopedRole]
     serializer_class = PartnerSerializer
     lookup_field = "public_id"

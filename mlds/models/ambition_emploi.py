@@ -5,22 +5,19 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.enums import SCHOOL_ROLES, Role
+from accounts.enums import Role
+from accounts.roles import MLDS_DEPARTEMENT_READ_ROLES, MLDS_WRITE_ROLES, SCHOOL_ROLES, active_role
+from workflows.models import TransitionLog
 
 from .. import rules
 from ..enums import AmbitionEmploiDiploma, AmbitionEmploiOutcome, AmbitionEmploiStatus
-from .base import (
-    DEPARTEMENT_READ_ROLES,
-    WRITE_ROLES,
-    TransitionMixin,
-    active_role,
-    departement_q,
-)
+from ..workflow import AMBITION_WORKFLOW
+from .base import TransitionMixin, departement_q
 
 A = AmbitionEmploiStatus
 ACTIVE = [A.PROPOSE, A.ACCEPTE, A.EN_COURS]
@@ -36,10 +33,10 @@ TRANSITIONS = {
 class AmbitionEmploiQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Département roles see their département; the CIO and the school of enrolment theirs."""
-        role = active_role(user)
+        role = active_role(user, nominative=True)
         if role is None:
             return self.none()
-        if role.role in DEPARTEMENT_READ_ROLES:
+        if role.role in MLDS_DEPARTEMENT_READ_ROLES:
             return self.filter(departement_q(role))
         if role.role == Role.DIRECTEUR_CIO or role.role in SCHOOL_ROLES:
             return self.filter(role.school_q("school__"))
@@ -47,10 +44,10 @@ class AmbitionEmploiQuerySet(models.QuerySet):
 
     def writable_by(self, user):
         """The MLDS of the département and the school of enrolment (the pupil stays its pupil)."""
-        role = active_role(user)
+        role = active_role(user, nominative=True)
         if role is None:
             return self.none()
-        if role.role in WRITE_ROLES:
+        if role.role in MLDS_WRITE_ROLES:
             return self.filter(departement_q(role))
         if role.role in SCHOOL_ROLES:
             return self.filter(role.school_q("school__"))
@@ -128,6 +125,7 @@ class AmbitionEmploi(TransitionMixin, models.Model):
 
     objects = AmbitionEmploiQuerySet.as_manager()
     log_fk = "parcours"
+    workflow = AMBITION_WORKFLOW
 
     class Meta:
         verbose_name = "Parcours Ambition emploi"
@@ -265,6 +263,7 @@ class AmbitionEmploi(TransitionMixin, models.Model):
             )
         self.decided_on = on or timezone.localdate()
         self._commit(
+            "accepter",
             by=by,
             to=A.ACCEPTE,
             comment="Le jeune accepte le parcours",
@@ -276,6 +275,7 @@ class AmbitionEmploi(TransitionMixin, models.Model):
         self._guard(A.REFUSE)
         self.decided_on = on or timezone.localdate()
         self._commit(
+            "refuser",
             by=by,
             to=A.REFUSE,
             comment="Le jeune refuse le parcours" + (f" : {comment}" if comment else ""),
@@ -289,6 +289,7 @@ class AmbitionEmploi(TransitionMixin, models.Model):
         self.start_date = start_date
         self.planned_end_date = planned_end_date
         self._commit(
+            "demarrer",
             by=by,
             to=A.EN_COURS,
             comment=f"Début du parcours le {start_date:%d/%m/%Y}, fin prévue le "
@@ -303,6 +304,7 @@ class AmbitionEmploi(TransitionMixin, models.Model):
         self.check_dates(self.start_date, planned_end_date, pfmp_days=self.pfmp_days)
         self.planned_end_date = planned_end_date
         self._commit(
+            "fin-prevue",
             by=by,
             comment=f"Fin prévue portée au {planned_end_date:%d/%m/%Y}",
             fields=["planned_end_date"],
@@ -315,9 +317,10 @@ class AmbitionEmploi(TransitionMixin, models.Model):
         if end < start:
             raise ValidationError("La fin de la PFMP ne peut pas précéder son début.")
         days = rules.working_days(start, end)
-        with transaction.atomic():
-            # Lock the parcours so that two PFMP added at once cannot both pass the limit.
-            self._check_fresh(expected_version)
+        created = []
+
+        def guard():
+            # Runs on the locked row: two PFMP added at once cannot both pass the limit.
             if self.start_date:
                 if start < self.start_date or end > self.planned_end_date:
                     raise ValidationError(
@@ -331,10 +334,20 @@ class AmbitionEmploi(TransitionMixin, models.Model):
                         f"Refusé : les PFMP atteindraient {total} jours, au-delà des deux tiers "
                         f"du parcours ({limit} jours ouvrés au plus)."
                     )
-            period = PfmpPeriod.objects.create(
-                parcours=self, host=host, start=start, end=end, days=days, created_by=by
+            created.append(
+                PfmpPeriod.objects.create(
+                    parcours=self, host=host, start=start, end=end, days=days, created_by=by
+                )
             )
-            self._commit(by=by, comment=f"PFMP chez {host} : {days} jours")
+
+        self._commit(
+            "pfmp",
+            by=by,
+            comment=f"PFMP chez {host} : {days} jours",
+            guard=guard,
+            expected_version=expected_version,
+        )
+        period = created[0]
         return period
 
     def close(self, *, by, outcome, end_date, note="", expected_version=None):
@@ -352,6 +365,7 @@ class AmbitionEmploi(TransitionMixin, models.Model):
         self.outcome_note = note
         self.end_date = end_date
         self._commit(
+            "clore",
             by=by,
             to=A.CLOS,
             comment=f"Parcours terminé le {end_date:%d/%m/%Y} — issue : "
@@ -420,19 +434,14 @@ class PfmpPeriod(models.Model):
         return f"PFMP {self.host} ({self.days} j)"
 
 
-class AmbitionEmploiLog(models.Model):
+class AmbitionEmploiLog(TransitionLog):
     parcours = models.ForeignKey(AmbitionEmploi, on_delete=models.CASCADE, related_name="logs")
-    at = models.DateTimeField("date", default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField("de", max_length=20, choices=A.choices, blank=True)
-    to_status = models.CharField("vers", max_length=20, choices=A.choices)
-    comment = models.TextField("commentaire", blank=True)
+    from_state = models.CharField("de", max_length=20, choices=A.choices, blank=True)
+    to_state = models.CharField("vers", max_length=20, choices=A.choices)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "historique du parcours"
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.at:%d/%m/%Y} {self.from_status} → {self.to_status}"
+        return f"{self.at:%d/%m/%Y} {self.from_state} → {self.to_state}"

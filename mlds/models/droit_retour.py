@@ -11,10 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
+from accounts.roles import MLDS_DEPARTEMENT_READ_ROLES, MLDS_WRITE_ROLES, active_role
+from workflows.models import TransitionLog
 
 from .. import rules
 from ..enums import DroitRetourChannel, DroitRetourStatus, HighestDiploma
-from .base import DEPARTEMENT_READ_ROLES, WRITE_ROLES, TransitionMixin, active_role, departement_q
+from ..workflow import DROIT_RETOUR_WORKFLOW
+from .base import TransitionMixin, departement_q
 
 D = DroitRetourStatus
 TRANSITIONS = {
@@ -28,18 +31,18 @@ TRANSITIONS = {
 
 class DroitRetourQuerySet(models.QuerySet):
     def visible_to(self, user):
-        role = active_role(user)
+        role = active_role(user, nominative=True)
         if role is None:
             return self.none()
-        if role.role in DEPARTEMENT_READ_ROLES:
+        if role.role in MLDS_DEPARTEMENT_READ_ROLES:
             return self.filter(departement_q(role))
         if role.role == Role.DIRECTEUR_CIO:
             return self.filter(role.school_q("last_school__"))
         return self.none()
 
     def writable_by(self, user):
-        role = active_role(user)
-        if role is None or role.role not in WRITE_ROLES:
+        role = active_role(user, nominative=True)
+        if role is None or role.role not in MLDS_WRITE_ROLES:
             return self.none()
         return self.filter(departement_q(role))
 
@@ -112,6 +115,7 @@ class DroitRetour(TransitionMixin, models.Model):
 
     objects = DroitRetourQuerySet.as_manager()
     log_fk = "request"
+    workflow = DROIT_RETOUR_WORKFLOW
 
     class Meta:
         verbose_name = "droit au retour en formation"
@@ -169,6 +173,7 @@ class DroitRetour(TransitionMixin, models.Model):
         self.interview_note = note
         late = on > self.interview_due_on
         self._commit(
+            "entretien",
             by=by,
             to=D.ENTRETIEN,
             comment=f"Entretien le {on:%d/%m/%Y}" + (" (au-delà des 15 jours)" if late else ""),
@@ -183,6 +188,7 @@ class DroitRetour(TransitionMixin, models.Model):
         self.proposal = proposal
         self.proposal_school = school
         self._commit(
+            "proposition",
             by=by,
             to=D.PROPOSITION,
             comment=f"Proposition : {proposal}" + (f" ({school})" if school else ""),
@@ -194,6 +200,7 @@ class DroitRetour(TransitionMixin, models.Model):
         self._guard(D.INSCRIT)
         self.enrolled_on = on
         self._commit(
+            "inscription",
             by=by,
             to=D.INSCRIT,
             comment=f"Inscrit le {on:%d/%m/%Y}",
@@ -207,6 +214,7 @@ class DroitRetour(TransitionMixin, models.Model):
             raise ValidationError("Indiquez le motif du refus (par le jeune ou faute de place).")
         self.refusal_reason = reason
         self._commit(
+            "refus",
             by=by,
             to=D.REFUSE,
             comment=f"Refus : {reason}",
@@ -237,19 +245,14 @@ class DroitRetour(TransitionMixin, models.Model):
         sync_deadlines(subject=self, specs=self.deadline_specs())
 
 
-class DroitRetourLog(models.Model):
+class DroitRetourLog(TransitionLog):
     request = models.ForeignKey(DroitRetour, on_delete=models.CASCADE, related_name="logs")
-    at = models.DateTimeField("date", default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField("de", max_length=20, choices=D.choices, blank=True)
-    to_status = models.CharField("vers", max_length=20, choices=D.choices)
-    comment = models.TextField("commentaire", blank=True)
+    from_state = models.CharField("de", max_length=20, choices=D.choices, blank=True)
+    to_state = models.CharField("vers", max_length=20, choices=D.choices)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "historique du droit au retour"
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.at:%d/%m/%Y} {self.from_status} → {self.to_status}"
+        return f"{self.at:%d/%m/%Y} {self.from_state} → {self.to_state}"

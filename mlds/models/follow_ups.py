@@ -11,7 +11,9 @@ from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.enums import SCHOOL_ROLES, Role
+from accounts.enums import Role
+from accounts.roles import MLDS_DEPARTEMENT_READ_ROLES, MLDS_WRITE_ROLES, SCHOOL_ROLES, active_role
+from workflows.models import TransitionLog
 
 from .. import conf, rules
 from ..enums import (
@@ -23,7 +25,8 @@ from ..enums import (
     FollowUpStatus,
     SolutionType,
 )
-from .base import DEPARTEMENT_READ_ROLES, WRITE_ROLES, TransitionMixin, active_role, departement_q
+from ..workflow import FOLLOW_UP_WORKFLOW
+from .base import TransitionMixin, departement_q
 
 S = FollowUpStatus
 OPEN_STATUSES = [s for s in S if s != S.CLOS]
@@ -56,10 +59,10 @@ class FollowUpQuerySet(models.QuerySet):
         School roles: the follow-ups their school originated (signal, hand-over).
         Anyone else, and the aggregate-only pilot: nothing.
         """
-        role = active_role(user)
+        role = active_role(user, nominative=True)
         if role is None:
             return self.none()
-        if role.role in DEPARTEMENT_READ_ROLES:
+        if role.role in MLDS_DEPARTEMENT_READ_ROLES:
             return self.filter(departement_q(role))
         if role.role == Role.DIRECTEUR_CIO:
             return self.filter(role.school_q("last_school__"))
@@ -68,8 +71,8 @@ class FollowUpQuerySet(models.QuerySet):
         return self.none()
 
     def writable_by(self, user):
-        role = active_role(user)
-        if role is None or role.role not in WRITE_ROLES:
+        role = active_role(user, nominative=True)
+        if role is None or role.role not in MLDS_WRITE_ROLES:
             return self.none()
         return self.filter(departement_q(role))
 
@@ -243,6 +246,7 @@ class FollowUp(TransitionMixin, models.Model):
 
     objects = FollowUpQuerySet.as_manager()
     log_fk = "follow_up"
+    workflow = FOLLOW_UP_WORKFLOW
 
     class Meta:
         verbose_name = "suivi MLDS"
@@ -350,6 +354,7 @@ class FollowUp(TransitionMixin, models.Model):
         if paqi_site:
             parts.append(f"site PAQI : {paqi_site}")
         self._commit(
+            "attribuer",
             by=by,
             comment="Attribution — " + ", ".join(parts),
             fields=["assigned_to", "paqi_site"],
@@ -379,7 +384,12 @@ class FollowUp(TransitionMixin, models.Model):
         )
         with transaction.atomic():
             self._commit(
-                by=by, to=target, comment=comment, fields=fields, expected_version=expected_version
+                "contact",
+                by=by,
+                to=target,
+                comment=comment,
+                fields=fields,
+                expected_version=expected_version,
             )
             return ContactAttempt.objects.create(
                 follow_up=self, on=on, channel=channel, reached=reached, note=note, by=by
@@ -401,6 +411,7 @@ class FollowUp(TransitionMixin, models.Model):
         self.bilan_wishes = wishes
         self.bilan_obstacles = obstacles
         self._commit(
+            "bilan",
             by=by,
             to=S.BILAN,
             comment="Temps de bilan",
@@ -446,6 +457,7 @@ class FollowUp(TransitionMixin, models.Model):
         self.solution_proposed_on = on
         where = partner or school or self.paqi_site
         self._commit(
+            "proposer",
             by=by,
             to=S.SOLUTION_PROPOSEE,
             comment=f"Solution proposée : {label}" + (f" ({where})" if where else ""),
@@ -490,6 +502,7 @@ class FollowUp(TransitionMixin, models.Model):
         label = self.get_solution_type_display()
         fields = self._clear_solution()
         self._commit(
+            "decliner",
             by=by,
             to=S.BILAN,
             comment=f"Solution « {label} » déclinée" + (f" : {comment}" if comment else ""),
@@ -506,6 +519,7 @@ class FollowUp(TransitionMixin, models.Model):
             start_on, rules.TRANSITION_WINDOW_MONTHS()
         ) - dt.timedelta(days=1)
         self._commit(
+            "entree",
             by=by,
             to=S.EN_SOLUTION,
             comment=f"Entrée en solution le {start_on:%d/%m/%Y} : "
@@ -528,6 +542,7 @@ class FollowUp(TransitionMixin, models.Model):
         state = "solution tenue" if is_holding else "solution fragile"
         with transaction.atomic():
             self._commit(
+                "point",
                 by=by,
                 to=target,
                 comment=f"Point de suivi conjoint ({state})"
@@ -547,6 +562,7 @@ class FollowUp(TransitionMixin, models.Model):
         label = self.get_solution_type_display()
         fields = self._clear_solution()
         self._commit(
+            "rupture",
             by=by,
             to=S.BILAN,
             comment=f"Rupture de la solution « {label} » : {comment}",
@@ -562,6 +578,7 @@ class FollowUp(TransitionMixin, models.Model):
         self.outcome_note = note
         self.outcome_on = on or timezone.localdate()
         self._commit(
+            "issue",
             by=by,
             comment=f"Issue enregistrée : {FollowUpOutcome(outcome).label}",
             fields=["outcome", "outcome_note", "outcome_on"],
@@ -589,6 +606,7 @@ class FollowUp(TransitionMixin, models.Model):
         self.closure_reason = reason
         self.closed_on = today
         self._commit(
+            "clore",
             by=by,
             to=S.CLOS,
             comment=f"Clôture : {ClosureReason(reason).label}"
@@ -658,24 +676,19 @@ class FollowUp(TransitionMixin, models.Model):
         sync_deadlines(subject=self, specs=self.deadline_specs())
 
 
-class FollowUpLog(models.Model):
+class FollowUpLog(TransitionLog):
     """History of a follow-up: every transition and event (who, when, from, to, comment)."""
 
     follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="logs")
-    at = models.DateTimeField("date", default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField("de", max_length=20, choices=FollowUpStatus.choices, blank=True)
-    to_status = models.CharField("vers", max_length=20, choices=FollowUpStatus.choices)
-    comment = models.TextField("commentaire", blank=True)
+    from_state = models.CharField("de", max_length=20, choices=FollowUpStatus.choices, blank=True)
+    to_state = models.CharField("vers", max_length=20, choices=FollowUpStatus.choices)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "historique du suivi"
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.at:%d/%m/%Y} {self.from_status} → {self.to_status}"
+        return f"{self.at:%d/%m/%Y} {self.from_state} → {self.to_state}"
 
 
 class ContactAttempt(models.Model):

@@ -4,13 +4,15 @@ import uuid
 
 from django.db import models
 
-from .base import active_role, departement_q
+from accounts.roles import active_role
+
+from .base import departement_q
 
 
 class DepartementScopedQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Directory of the départements the active role reaches (no named pupil here)."""
-        role = active_role(user)
+        role = active_role(user, nominative=True)
         if role is None:
             return self.none()
         return self.filter(departement_q(role))

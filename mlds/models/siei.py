@@ -5,12 +5,14 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from .base import active_role, departement_q
+from accounts.roles import active_role
+
+from .base import departement_q
 
 
 class SieiImportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        role = active_role(user)
+        role = active_role(user, nominative=True)
         if role is None:
             return self.none()
         return self.filter(departement_q(role))

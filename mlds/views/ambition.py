@@ -3,88 +3,29 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from accounts.perms import SCOPED, access
+from accounts.roles import AMBITION_WRITE_ROLES, MLDS_PAGE_ROLES, MLDS_WRITE_ROLES
 from audit.services import log_list_read, log_read
+from workflows.views import action_view
 
 from ..enums import AmbitionEmploiStatus
 from ..forms import (
-    AmbitionCloseForm,
-    AmbitionEndForm,
     AmbitionProposeForm,
-    AmbitionStartForm,
-    CommentForm,
-    ConfirmForm,
-    PfmpForm,
 )
 from ..models import AmbitionEmploi
-from ..models.base import WRITE_ROLES
-from ..perms import AMBITION_WRITE_ROLES, PAGE_ROLES, get_ambition_for_user, get_follow_up_for_user
+from ..perms import get_ambition_for_user, get_follow_up_for_user
 from ..services import held_exam_cycle, propose_ambition_emploi
+from ..workflow import AMBITION_WORKFLOW
 
 A = AmbitionEmploiStatus
 
-ACTIONS = {
-    "accepter": (
-        ConfirmForm,
-        lambda p, by, d, v: p.accept(by=by, expected_version=v),
-        "Le jeune accepte le parcours.",
-    ),
-    "refuser": (
-        CommentForm,
-        lambda p, by, d, v: p.refuse(by=by, comment=d["comment"], expected_version=v),
-        "Refus enregistré.",
-    ),
-    "demarrer": (
-        AmbitionStartForm,
-        lambda p, by, d, v: p.start(
-            by=by,
-            start_date=d["start_date"],
-            planned_end_date=d["planned_end_date"],
-            expected_version=v,
-        ),
-        "Parcours démarré.",
-    ),
-    "fin-prevue": (
-        AmbitionEndForm,
-        lambda p, by, d, v: p.change_end(
-            by=by, planned_end_date=d["planned_end_date"], expected_version=v
-        ),
-        "Fin prévue modifiée.",
-    ),
-    "pfmp": (
-        PfmpForm,
-        lambda p, by, d, v: p.add_pfmp(
-            by=by, host=d["host"], start=d["start"], end=d["end"], expected_version=v
-        ),
-        "PFMP ajoutée.",
-    ),
-    "clore": (
-        AmbitionCloseForm,
-        lambda p, by, d, v: p.close(
-            by=by,
-            outcome=d["outcome"],
-            end_date=d["end_date"],
-            note=d["note"],
-            expected_version=v,
-        ),
-        "Parcours clos avec son issue.",
-    ),
-}
-OFFERED = {
-    A.PROPOSE: ["accepter", "refuser"],
-    A.ACCEPTE: ["demarrer", "pfmp", "refuser"],
-    A.EN_COURS: ["pfmp", "fin-prevue", "clore"],
-    A.REFUSE: [],
-    A.CLOS: [],
-}
 
-
-@access(SCOPED, roles=PAGE_ROLES)
+@access(SCOPED, roles=MLDS_PAGE_ROLES)
 def ambition_list(request):
     qs = (
         AmbitionEmploi.objects.visible_to(request.user)
@@ -118,7 +59,7 @@ def _render(request, parcours, bound=None, status=200):
     can_write = AmbitionEmploi.objects.writable_by(request.user).filter(pk=parcours.pk).exists()
     forms = {}
     if can_write:
-        for name in OFFERED[A(parcours.status)]:
+        for name in AMBITION_WORKFLOW.available(parcours):
             if bound and bound[0] == name:
                 forms[name] = bound[1]
             else:
@@ -127,7 +68,8 @@ def _render(request, parcours, bound=None, status=200):
                     initial["planned_end_date"] = parcours.planned_end_date
                 if name == "demarrer":
                     initial["start_date"] = parcours.default_start(timezone.localdate())
-                forms[name] = ACTIONS[name][0](initial=initial, prefix=name)
+                form_class = import_string(AMBITION_WORKFLOW[name].form)
+                forms[name] = form_class(initial=initial, prefix=name)
     return render(
         request,
         "mlds/ambition_detail.html",
@@ -144,39 +86,29 @@ def _render(request, parcours, bound=None, status=200):
     )
 
 
-@access(SCOPED, roles=PAGE_ROLES)
+@access(SCOPED, roles=MLDS_PAGE_ROLES)
 def ambition_detail(request, public_id):
     parcours = get_ambition_for_user(request.user, public_id)
     log_read(request=request, obj=parcours)
     return _render(request, parcours)
 
 
-@require_POST
-@access(SCOPED, roles=AMBITION_WRITE_ROLES)
-def ambition_action(request, public_id, action):
-    if action not in ACTIONS:
-        raise Http404("Action inconnue.")
-    parcours = get_ambition_for_user(request.user, public_id, write=True)
-    form_class, call, success = ACTIONS[action]
-    form = form_class(request.POST, prefix=action)
-    if form.is_valid():
-        try:
-            call(parcours, request.user, form.cleaned_data, form.cleaned_data.get("version"))
-        except ValidationError as exc:
-            message = " ".join(exc.messages)
-            form.add_error(None, message)
-            messages.error(request, message)
-        else:
-            messages.success(request, success)
-            return redirect(parcours)
-    else:
-        messages.error(request, "Le formulaire contient des erreurs : corrigez-les ci-dessous.")
-    parcours = get_ambition_for_user(request.user, public_id, write=True)
-    return _render(request, parcours, bound=(action, form), status=400)
+def _render_after_action(request, parcours, *, bound=None, status=200):
+    parcours = get_ambition_for_user(request.user, parcours.public_id, write=True)
+    return _render(request, parcours, bound=(bound.prefix, bound) if bound else None, status=status)
 
 
+ambition_action = action_view(
+    AMBITION_WORKFLOW,
+    roles=AMBITION_WRITE_ROLES,
+    get_object=lambda user, public_id: get_ambition_for_user(user, public_id, write=True),
+    render_page=_render_after_action,
+    refusal_status=400,
+)
+
+
+@access(SCOPED, roles=MLDS_WRITE_ROLES)
 @require_POST
-@access(SCOPED, roles=WRITE_ROLES)
 def ambition_propose(request, public_id):
     """From the MLDS follow-up page: offer a Parcours Ambition emploi to the young person."""
     follow_up = get_follow_up_for_user(request.user, public_id, write=True)

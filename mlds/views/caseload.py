@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.perms import SCOPED, access
+from accounts.roles import DROIT_RETOUR_READ_ROLES, MLDS_PAGE_ROLES, active_role
 from audit.models import AccessLog
 from audit.services import log_list_read
 
@@ -19,8 +20,7 @@ from ..enums import CaseloadView
 from ..exports import EXPORT_HEADER, export_rows
 from ..forms import CaseloadFilterForm
 from ..models import AmbitionEmploi, FollowUp
-from ..models.base import active_role
-from ..perms import PAGE_ROLES, can_signal, can_write_follow_ups
+from ..perms import can_signal, can_write_follow_ups
 
 PAGE_SIZE = 50
 V = CaseloadView
@@ -61,7 +61,7 @@ def filtered_follow_ups(user, params, today):
     return form, view, qs
 
 
-@access(SCOPED, roles=PAGE_ROLES)
+@access(SCOPED, roles=MLDS_PAGE_ROLES)
 def caseload(request):
     today = timezone.localdate()
     form, view, qs = filtered_follow_ups(request.user, request.GET, today)
@@ -113,7 +113,7 @@ class _Echo:
         return value
 
 
-@access(SCOPED, roles=PAGE_ROLES)
+@access(SCOPED, roles=MLDS_PAGE_ROLES)
 def export_csv(request):
     """Stream the filtered caseload as CSV (SIEI/RIO column order first). The read is logged
     before the first byte leaves: one row naming every young person of the file."""
@@ -141,8 +141,8 @@ def export_csv(request):
 
 def dashboard_panel(request) -> str:
     """HTML block for the home dashboard, or "" when this app has nothing for the role."""
-    role = active_role(request.user)
-    if role is None or role.role not in PAGE_ROLES:
+    role = active_role(request.user, nominative=True)
+    if role is None or role.role not in MLDS_PAGE_ROLES:
         return ""
     today = timezone.localdate()
     qs = FollowUp.objects.visible_to(request.user).open()
@@ -156,7 +156,7 @@ def dashboard_panel(request) -> str:
     counts["overdue"] = qs.overdue(today).count()
     return render_to_string(
         "mlds/_dashboard.html",
-        {"counts": counts, "can_signal": can_signal(request.user), "role": role},
+        {"counts": counts, "can_signal": can_signal(request.user)},
         request=request,
     )
 
@@ -165,16 +165,15 @@ def student_cases(request, student) -> list[dict]:
     """The young person's MLDS follow-ups, Ambition emploi and droit au retour the viewer may
     open, for the pupil's record."""
     from ..models import DroitRetour
-    from .droit_retour import READ_ROLES as DROIT_RETOUR_ROLES
 
     role = active_role(request.user)
     if role is None:
         return []
     cases = []
     kinds = [
-        (FollowUp, "Suivi MLDS", PAGE_ROLES),
-        (AmbitionEmploi, "Parcours Ambition emploi", PAGE_ROLES),
-        (DroitRetour, "Droit au retour en formation", DROIT_RETOUR_ROLES),
+        (FollowUp, "Suivi MLDS", MLDS_PAGE_ROLES),
+        (AmbitionEmploi, "Parcours Ambition emploi", MLDS_PAGE_ROLES),
+        (DroitRetour, "Droit au retour en formation", DROIT_RETOUR_READ_ROLES),
     ]
     for model, kind, roles in kinds:
         if role.role not in roles:

@@ -4,68 +4,35 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.utils.module_loading import import_string
 
 from accounts.perms import SCOPED, access
+from accounts.roles import DROIT_RETOUR_READ_ROLES, MLDS_WRITE_ROLES
 from audit.services import log_list_read, log_read
+from workflows.views import action_view
 
 from ..enums import DroitRetourStatus
-from ..forms import DroitRetourForm, EnrolForm, InterviewForm, ProposalForm, RefuseForm
+from ..forms import DroitRetourForm, ProposalForm
 from ..identity import find_or_create_young_person
 from ..models import DroitRetour
-from ..models.base import DEPARTEMENT_READ_ROLES, WRITE_ROLES
 from ..perms import get_droit_retour_for_user
 from ..services import open_droit_retour
+from ..workflow import DROIT_RETOUR_WORKFLOW
 
 D = DroitRetourStatus
-READ_ROLES = DEPARTEMENT_READ_ROLES | {"directeur_cio"}
-ACTIONS = {
-    "entretien": (
-        InterviewForm,
-        lambda r, by, d, v: r.record_interview(
-            by=by, on=d["on"], note=d["note"], expected_version=v
-        ),
-        "Entretien enregistré.",
-    ),
-    "proposition": (
-        ProposalForm,
-        lambda r, by, d, v: r.make_proposal(
-            by=by, proposal=d["proposal"], school=d["school"], expected_version=v
-        ),
-        "Proposition enregistrée.",
-    ),
-    "inscription": (
-        EnrolForm,
-        lambda r, by, d, v: r.enrol(by=by, on=d["on"], expected_version=v),
-        "Inscription enregistrée.",
-    ),
-    "refus": (
-        RefuseForm,
-        lambda r, by, d, v: r.refuse(by=by, reason=d["reason"], expected_version=v),
-        "Refus enregistré.",
-    ),
-}
-OFFERED = {
-    D.DEMANDE: ["entretien", "refus"],
-    D.ENTRETIEN: ["proposition", "refus"],
-    D.PROPOSITION: ["inscription", "refus"],
-    D.INSCRIT: [],
-    D.REFUSE: [],
-}
 
 
 def _form(name, request, data=None, initial=None):
-    form_class = ACTIONS[name][0]
+    form_class = import_string(DROIT_RETOUR_WORKFLOW[name].form)
     kwargs = {"prefix": name}
     if form_class is ProposalForm:
         kwargs["departement_id"] = request.departement_id
     return form_class(data, initial=initial, **kwargs)
 
 
-@access(SCOPED, roles=READ_ROLES)
+@access(SCOPED, roles=DROIT_RETOUR_READ_ROLES)
 def droit_retour_list(request):
     qs = (
         DroitRetour.objects.visible_to(request.user)
@@ -86,13 +53,13 @@ def droit_retour_list(request):
             "page_obj": page,
             "requests": page.object_list,
             "today": timezone.localdate(),
-            "can_write": request.user.active_role.role in WRITE_ROLES,
+            "can_write": request.user.active_role.role in MLDS_WRITE_ROLES,
             "querystring": "",
         },
     )
 
 
-@access(SCOPED, roles=WRITE_ROLES)
+@access(SCOPED, roles=MLDS_WRITE_ROLES)
 def droit_retour_new(request):
     form = DroitRetourForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -133,7 +100,7 @@ def _render(request, item, bound=None, status=200):
     can_write = DroitRetour.objects.writable_by(request.user).filter(pk=item.pk).exists()
     forms = {}
     if can_write:
-        for name in OFFERED[D(item.status)]:
+        for name in DROIT_RETOUR_WORKFLOW.available(item):
             if bound and bound[0] == name:
                 forms[name] = bound[1]
             else:
@@ -151,31 +118,22 @@ def _render(request, item, bound=None, status=200):
     )
 
 
-@access(SCOPED, roles=READ_ROLES)
+@access(SCOPED, roles=DROIT_RETOUR_READ_ROLES)
 def droit_retour_detail(request, public_id):
     item = get_droit_retour_for_user(request.user, public_id)
     log_read(request=request, obj=item)
     return _render(request, item)
 
 
-@require_POST
-@access(SCOPED, roles=WRITE_ROLES)
-def droit_retour_action(request, public_id, action):
-    if action not in ACTIONS:
-        raise Http404("Action inconnue.")
-    item = get_droit_retour_for_user(request.user, public_id, write=True)
-    request.departement_id = item.departement_id
-    form = _form(action, request, data=request.POST)
-    if form.is_valid():
-        try:
-            ACTIONS[action][1](
-                item, request.user, form.cleaned_data, form.cleaned_data.get("version")
-            )
-        except ValidationError as exc:
-            form.add_error(None, " ".join(exc.messages))
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, ACTIONS[action][2])
-            return redirect(item)
-    item = get_droit_retour_for_user(request.user, public_id, write=True)
-    return _render(request, item, bound=(action, form), status=400)
+def _render_after_action(request, item, *, bound=None, status=200):
+    item = get_droit_retour_for_user(request.user, item.public_id, write=True)
+    return _render(request, item, bound=(bound.prefix, bound) if bound else None, status=status)
+
+
+droit_retour_action = action_view(
+    DROIT_RETOUR_WORKFLOW,
+    roles=MLDS_WRITE_ROLES,
+    get_object=lambda user, public_id: get_droit_retour_for_user(user, public_id, write=True),
+    render_page=_render_after_action,
+    refusal_status=400,
+)

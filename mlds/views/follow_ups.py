@@ -3,36 +3,27 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.utils.module_loading import import_string
 
-from accounts.enums import SCHOOL_ROLES
 from accounts.perms import SCOPED, access
+from accounts.roles import MLDS_PAGE_ROLES, MLDS_WRITE_ROLES, SCHOOL_ROLES
 from audit.services import log_list_read, log_read
 from students.models import Student
+from workflows.views import action_view
 
 from .. import rules
 from ..enums import ClosureReason, FollowUpSource, FollowUpStatus
 from ..forms import (
     AmbitionProposeForm,
-    AssignForm,
-    BilanForm,
-    CloseForm,
-    CommentForm,
-    ContactForm,
-    JointReviewForm,
     NewFollowUpForm,
-    OutcomeForm,
     SignalForm,
-    SolutionForm,
-    TakeSolutionForm,
 )
 from ..identity import find_or_create_young_person
-from ..models.base import WRITE_ROLES
-from ..perms import PAGE_ROLES, can_write_follow_ups, get_follow_up_for_user
+from ..perms import can_write_follow_ups, get_follow_up_for_user
 from ..services import held_exam_cycle, open_follow_up
+from ..workflow import FOLLOW_UP_WORKFLOW
 
 S = FollowUpStatus
 
@@ -40,99 +31,6 @@ S = FollowUpStatus
 def _first_error(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
-
-# action slug → (form class, needs follow_up kwarg, call, success message, allowed statuses)
-ACTIONS = {
-    "attribuer": (
-        AssignForm,
-        True,
-        lambda fu, by, d, v: fu.assign(
-            by=by, coordinator=d["coordinator"], paqi_site=d["paqi_site"], expected_version=v
-        ),
-        "Attribution enregistrée.",
-    ),
-    "contact": (
-        ContactForm,
-        False,
-        lambda fu, by, d, v: fu.record_contact(
-            by=by,
-            on=d["on"],
-            channel=d["channel"],
-            reached=d["reached"],
-            note=d["note"],
-            expected_version=v,
-        ),
-        "Tentative de contact enregistrée.",
-    ),
-    "bilan": (
-        BilanForm,
-        False,
-        lambda fu, by, d, v: fu.record_bilan(
-            by=by,
-            on=d["on"],
-            situation=d["situation"],
-            wishes=d["wishes"],
-            obstacles=d["obstacles"],
-            expected_version=v,
-        ),
-        "Temps de bilan enregistré.",
-    ),
-    "proposer": (
-        SolutionForm,
-        True,
-        lambda fu, by, d, v: fu.propose_solution(
-            by=by,
-            solution_type=d["solution_type"],
-            partner=d["partner"],
-            school=d["school"],
-            detail=d["detail"],
-            expected_version=v,
-        ),
-        "Solution proposée au jeune.",
-    ),
-    "decliner": (
-        CommentForm,
-        False,
-        lambda fu, by, d, v: fu.decline_solution(by=by, comment=d["comment"], expected_version=v),
-        "Solution déclinée : le suivi revient au temps de bilan.",
-    ),
-    "entree": (
-        TakeSolutionForm,
-        False,
-        lambda fu, by, d, v: fu.take_solution(by=by, start_on=d["start_on"], expected_version=v),
-        "Entrée en solution enregistrée : le suivi conjoint de 4 mois commence.",
-    ),
-    "point": (
-        JointReviewForm,
-        False,
-        lambda fu, by, d, v: fu.record_joint_review(
-            by=by, on=d["on"], note=d["note"], is_holding=d["is_holding"], expected_version=v
-        ),
-        "Point de suivi conjoint enregistré.",
-    ),
-    "rupture": (
-        CommentForm,
-        False,
-        lambda fu, by, d, v: fu.report_rupture(by=by, comment=d["comment"], expected_version=v),
-        "Rupture enregistrée : un nouveau temps de bilan est à prévoir.",
-    ),
-    "issue": (
-        OutcomeForm,
-        False,
-        lambda fu, by, d, v: fu.record_outcome(
-            by=by, outcome=d["outcome"], note=d["note"], expected_version=v
-        ),
-        "Issue du suivi enregistrée.",
-    ),
-    "clore": (
-        CloseForm,
-        False,
-        lambda fu, by, d, v: fu.close(
-            by=by, reason=d["reason"], comment=d["comment"], expected_version=v
-        ),
-        "Suivi clos.",
-    ),
-}
 
 # Which action forms the page offers at each step (the model guards decide anyway).
 OFFERED = {
@@ -153,11 +51,12 @@ def _action_forms(follow_up, bound=None, today=None):
     for name in [*OFFERED[S(follow_up.status)], "attribuer", "clore"]:
         if follow_up.status == S.CLOS:
             break
-        form_class, needs_fu, _call, _msg = ACTIONS[name]
+        transition = FOLLOW_UP_WORKFLOW[name]
         if bound is not None and bound[0] == name:
             forms[name] = bound[1]
             continue
-        kwargs = {"follow_up": follow_up} if needs_fu else {}
+        form_class = import_string(transition.form)
+        kwargs = transition.form_kwargs(follow_up) if transition.form_kwargs else {}
         extra = {}
         if name == "attribuer":
             extra = {"coordinator": follow_up.assigned_to_id, "paqi_site": follow_up.paqi_site_id}
@@ -211,39 +110,30 @@ def _writable(request, follow_up) -> bool:
     return follow_up.departement_id in role.departement_ids()
 
 
-@access(SCOPED, roles=PAGE_ROLES)
+@access(SCOPED, roles=MLDS_PAGE_ROLES)
 def follow_up_detail(request, public_id):
     follow_up = get_follow_up_for_user(request.user, public_id)
     log_read(request=request, obj=follow_up)
     return _render_detail(request, follow_up)
 
 
-@require_POST
-@access(SCOPED, roles=WRITE_ROLES)
-def follow_up_action(request, public_id, action):
-    if action not in ACTIONS:
-        raise Http404("Action inconnue.")
-    follow_up = get_follow_up_for_user(request.user, public_id, write=True)
-    form_class, needs_fu, call, success = ACTIONS[action]
-    kwargs = {"follow_up": follow_up} if needs_fu else {}
-    form = form_class(request.POST, prefix=action, **kwargs)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            call(follow_up, request.user, data, data.get("version"))
-        except ValidationError as exc:
-            form.add_error(None, _first_error(exc))
-            messages.error(request, _first_error(exc))
-        else:
-            messages.success(request, success)
-            return redirect(follow_up)
-    else:
-        messages.error(request, "Le formulaire contient des erreurs : corrigez-les ci-dessous.")
-    follow_up = get_follow_up_for_user(request.user, public_id, write=True)
-    return _render_detail(request, follow_up, bound=(action, form), status=400)
+def _render_after_action(request, follow_up, *, bound=None, status=200):
+    follow_up = get_follow_up_for_user(request.user, follow_up.public_id, write=True)
+    return _render_detail(
+        request, follow_up, bound=(bound.prefix, bound) if bound else None, status=status
+    )
 
 
-@access(SCOPED, roles=WRITE_ROLES)
+follow_up_action = action_view(
+    FOLLOW_UP_WORKFLOW,
+    roles=MLDS_WRITE_ROLES,
+    get_object=lambda user, public_id: get_follow_up_for_user(user, public_id, write=True),
+    render_page=_render_after_action,
+    refusal_status=400,
+)
+
+
+@access(SCOPED, roles=MLDS_WRITE_ROLES)
 def follow_up_new(request):
     """A coordinator opens a follow-up for a young person, known or new (self-referral…)."""
     form = NewFollowUpForm(request.POST or None)

@@ -6,22 +6,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.perms import SCOPED, access
+from accounts.roles import MLDS_PAGE_ROLES, MLDS_WRITE_ROLES
 from audit.services import log_list_read
 from territories.models import Departement
 
 from ..enums import PartnerType
 from ..forms import PartnerContactForm, PartnerForm
 from ..models import FollowUp, Partner
-from ..models.base import WRITE_ROLES
-from ..perms import (
-    PAGE_ROLES,
-    can_write_follow_ups,
-    get_partner_for_user,
-    partners_writable_by,
-)
+from ..perms import can_write_follow_ups, get_partner_for_user, partners_writable_by
 
 
-@access(SCOPED, roles=PAGE_ROLES)
+@access(SCOPED, roles=MLDS_PAGE_ROLES)
 def partner_list(request):
     partner_type = request.GET.get("type", "")
     qs = Partner.objects.visible_to(request.user).select_related("departement")
@@ -43,7 +38,7 @@ def partner_list(request):
     )
 
 
-@access(SCOPED, roles=PAGE_ROLES)
+@access(SCOPED, roles=MLDS_PAGE_ROLES)
 def partner_detail(request, public_id):
     partner = get_partner_for_user(request.user, public_id)
     caseload = list(
@@ -72,7 +67,7 @@ def partner_detail(request, public_id):
     )
 
 
-@access(SCOPED, roles=WRITE_ROLES)
+@access(SCOPED, roles=MLDS_WRITE_ROLES)
 def partner_new(request):
     form = PartnerForm(request.POST or None)
     dep_ids = request.user.active_role.departement_ids()
@@ -90,7 +85,7 @@ def partner_new(request):
     return render(request, "mlds/partner_form.html", {"form": form, "partner": None})
 
 
-@access(SCOPED, roles=WRITE_ROLES)
+@access(SCOPED, roles=MLDS_WRITE_ROLES)
 def partner_edit(request, public_id):
     partner = get_partner_for_user(request.user, public_id, write=True)
     form = PartnerForm(request.POST or None, instance=partner)
@@ -112,8 +107,8 @@ def partner_edit(request, public_id):
     return render(request, "mlds/partner_form.html", {"form": form, "partner": partner})
 
 
+@access(SCOPED, roles=MLDS_WRITE_ROLES)
 @require_POST
-@access(SCOPED, roles=WRITE_ROLES)
 def partner_contact_add(request, public_id):
     partner = get_partner_for_user(request.user, public_id, write=True)
     form = PartnerContactForm(request.POST)

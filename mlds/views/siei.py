@@ -4,16 +4,16 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from accounts.perms import SCOPED, access
+from accounts.roles import MLDS_WRITE_ROLES
 from config.forms import UNREADABLE_FILE
 from territories.models import Departement
 
 from ..forms import SieiUploadForm
 from ..models import SieiImport
-from ..models.base import WRITE_ROLES
 from ..siei import COLUMNS, SieiImportError, import_siei
 
 
-@access(SCOPED, roles=WRITE_ROLES)
+@access(SCOPED, roles=MLDS_WRITE_ROLES)
 def siei_import(request):
     """A coordinator uploads the SIEI / RIO list of the département."""
     form = SieiUploadForm(request.POST or None, request.FILES or None)

@@ -2,11 +2,11 @@ import django_filters
 from rest_framework import mixins, viewsets
 
 from accounts.perms import SCOPED, HasScopedRole
+from accounts.roles import PREVENTION_READ_ROLES, PREVENTION_SCHOOL_READ_ROLES
 from audit.api import ListReadLogMixin
 
 from ..enums import FlagReason
 from ..models import Derogatoire, Flag, GpdsReview, Pafi, Tdo
-from ..models.base import PATH_READ_ROLES, SCHOOL_READ_ROLES
 from . import serializers
 
 
@@ -23,7 +23,7 @@ class FlagViewSet(ListReadLogMixin, mixins.ListModelMixin, viewsets.GenericViewS
     """Early signals of the scope (list only): an aid for staff, never a decision."""
 
     access_scope = SCOPED
-    access_roles = SCHOOL_READ_ROLES
+    access_roles = PREVENTION_SCHOOL_READ_ROLES
     permission_classes = [HasScopedRole]
     serializer_class = serializers.FlagSerializer
     filterset_class = FlagFilter
@@ -38,7 +38,7 @@ class FlagViewSet(ListReadLogMixin, mixins.ListModelMixin, viewsets.GenericViewS
 
 class GpdsReviewViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
     access_scope = SCOPED
-    access_roles = SCHOOL_READ_ROLES
+    access_roles = PREVENTION_SCHOOL_READ_ROLES
     permission_classes = [HasScopedRole]
     serializer_class = serializers.GpdsReviewSerializer
     lookup_field = "public_id"
@@ -55,7 +55,7 @@ class GpdsReviewViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
 
 class PathViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
     access_scope = SCOPED
-    access_roles = PATH_READ_ROLES
+    access_roles = PREVENTION_READ_ROLES
     permission_classes = [HasScopedRole]
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
@@ -81,6 +81,6 @@ class DerogatoireViewSet(PathViewSet):
 
 
 class TdoViewSet(PathViewSet):
-    access_roles = SCHOOL_READ_ROLES
+    access_roles = PREVENTION_SCHOOL_READ_ROLES
     model = Tdo
     serializer_class = serializers.TdoSerializer

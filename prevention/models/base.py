@@ -9,47 +9,43 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.enums import SCHOOL_ROLES, Role
+from accounts.roles import (
+    INSPECTION_ROLES,
+    PREVENTION_SCHOOL_READ_ROLES,
+    PREVENTION_WRITE_ROLES,
+    active_role,
+)
+from workflows.engine import Transition, Workflow
+from workflows.models import TransitionLog
 
 from ..enums import PathKind
 
-# Reading a school's prevention work: its staff, the CIO of its bassin, the administrator.
-SCHOOL_READ_ROLES = SCHOOL_ROLES | {Role.DIRECTEUR_CIO, Role.ADMINISTRATEUR}
-# The département sees the paths sent to it for validation, never a school's drafts.
-DEPARTEMENT_ROLES = {Role.IEN_IO, Role.IA_DASEN}
-PATH_READ_ROLES = SCHOOL_READ_ROLES | DEPARTEMENT_ROLES
-WRITE_ROLES = SCHOOL_ROLES
-
-
-def role_of(user):
-    return getattr(user, "active_role", None) if user and user.is_authenticated else None
-
 
 def can_write(user) -> bool:
-    role = role_of(user)
-    return role is not None and role.role in WRITE_ROLES
+    role = active_role(user)
+    return role is not None and role.role in PREVENTION_WRITE_ROLES
 
 
 class SchoolScopedQuerySet(models.QuerySet):
     """Rows anchored on a school (`school` field), read by the school, its CIO, the admin."""
 
     def visible_to(self, user):
-        role = role_of(user)
-        if role is None or not role.is_nominative or role.role not in SCHOOL_READ_ROLES:
+        role = active_role(user)
+        if role is None or not role.is_nominative or role.role not in PREVENTION_SCHOOL_READ_ROLES:
             return self.none()
         return self.filter(role.school_q("school__"))
 
     def writable_by(self, user):
-        role = role_of(user)
-        if role is None or role.role not in WRITE_ROLES:
+        role = active_role(user)
+        if role is None or role.role not in PREVENTION_WRITE_ROLES:
             return self.none()
         return self.filter(school_id=role.etablissement_id)
 
 
 class PathQuerySet(SchoolScopedQuerySet):
     def visible_to(self, user):
-        role = role_of(user)
-        if role is not None and role.role in DEPARTEMENT_ROLES:
+        role = active_role(user)
+        if role is not None and role.role in INSPECTION_ROLES:
             statuses = self.model.DEPARTEMENT_VISIBLE_STATUSES
             if not statuses:
                 return self.none()
@@ -62,7 +58,7 @@ class PathQuerySet(SchoolScopedQuerySet):
         return self.exclude(status__in=self.model.TERMINAL_STATUSES)
 
 
-class PathEvent(models.Model):
+class PathEvent(TransitionLog):
     """One transition of one path: the case's history and the pupil's timeline."""
 
     student = models.ForeignKey(
@@ -82,16 +78,11 @@ class PathEvent(models.Model):
         "prevention.Tdo", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
     kind = models.CharField("parcours", max_length=20, choices=PathKind.choices)
-    from_status = models.CharField("de", max_length=20, blank=True)
-    to_status = models.CharField("vers", max_length=20)
+    from_state = models.CharField("de", max_length=20, blank=True)
+    to_state = models.CharField("vers", max_length=20)
     label = models.CharField("étape", max_length=200)
-    comment = models.TextField("commentaire", blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="par"
-    )
-    at = models.DateTimeField("le", default=timezone.now)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "étape de parcours"
         verbose_name_plural = "étapes de parcours"
         ordering = ["at", "id"]
@@ -172,12 +163,38 @@ class PathBase(models.Model):
     def _event_fk(self) -> dict:
         return {self.KIND: self}
 
-    def log(self, *, by, from_status: str, to_status: str, label: str, comment: str = ""):
+    @classmethod
+    def lifecycle(cls) -> Workflow:
+        """The path's lifecycle for the engine, declared by `TRANSITIONS` and `Status`: one
+        transition per target status, named after it."""
+        if "_lifecycle" not in cls.__dict__:
+            targets = dict.fromkeys(t for ts in cls.TRANSITIONS.values() for t in ts)
+            cls._lifecycle = Workflow(
+                name=f"prevention_{cls.KIND}",
+                label=PathKind(cls.KIND).label,
+                log_model="prevention.PathEvent",
+                log_fk=cls.KIND,
+                state_field="status",
+                strict_state=True,
+                save_whole_row=True,
+                transitions={
+                    str(t): Transition(
+                        cls.Status(t).label,
+                        tuple(s for s, ts in cls.TRANSITIONS.items() if t in ts),
+                        t,
+                    )
+                    for t in targets
+                },
+            )
+        return cls._lifecycle
+
+    def log(self, *, by, from_state: str, to_state: str, label: str, comment: str = ""):
+        """An event outside the transitions (opening, a bilan, a signature)."""
         PathEvent.objects.create(
             student_id=self.student_id,
             kind=self.KIND,
-            from_status=from_status,
-            to_status=to_status,
+            from_state=from_state,
+            to_state=to_state,
             label=label,
             comment=comment,
             by=by if by and by.is_authenticated else None,
@@ -189,33 +206,28 @@ class PathBase(models.Model):
             record_human_action(subject=self, by=by)
 
     def _move(self, to: str, *, by, comment: str = "", label: str = ""):
-        """Apply one allowed transition, save, log it and resync the deadlines."""
+        """Apply one allowed transition through the engine: locked, saved, logged, deadlines
+        resynced, in one transaction."""
         if to not in self.allowed_targets():
             raise ValidationError(
                 f"Passage impossible de « {self.get_status_display()} » à "
                 f"« {self.Status(to).label} »."
             )
-        before = self.status
-        self.status = to
-        self.full_clean_status()
-        self.save()
-        self.log(
+        self.lifecycle().apply(
+            self,
+            str(to),
             by=by,
-            from_status=before,
-            to_status=to,
-            label=label or self.Status(to).label,
             comment=comment,
+            log_fields={
+                "student_id": self.student_id,
+                "kind": self.KIND,
+                "label": label or self.Status(to).label,
+            },
         )
-        self.sync_deadlines()
-
-    def full_clean_status(self):
-        """Hook for per-status consistency checks before saving (DB constraints back them)."""
 
     def note(self, *, by, label: str, comment: str = ""):
         """Log an event that does not change the status (a bilan, a visit, a signature)."""
-        self.log(
-            by=by, from_status=self.status, to_status=self.status, label=label, comment=comment
-        )
+        self.log(by=by, from_state=self.status, to_state=self.status, label=label, comment=comment)
 
     def deadline_specs(self) -> list:
         return []

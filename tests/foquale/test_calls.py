@@ -71,8 +71,8 @@ def test_full_call_journey(world, client_for):
     assert call.status == CallStatus.PUBLISHED and call.published_at
     after = chef.get(detail).text
     assert "Très bon projet" in after and "Retenu" in after
-    assert [t.to_status for t in call.transitions.all()] == ["ouvert", "instruction", "publie"]
-    assert [t.to_status for t in project.transitions.all()] == ["depose", "retenu"]
+    assert [t.to_state for t in call.transitions.all()] == ["ouvert", "instruction", "publie"]
+    assert [t.to_state for t in project.transitions.all()] == ["depose", "retenu"]
 
 
 @time_machine.travel("2025-12-01")

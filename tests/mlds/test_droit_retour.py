@@ -33,7 +33,7 @@ def test_request_computes_the_15_day_interview_and_opens_a_follow_up(world, froz
     item.enrol(by=world.users.mlds1, on=frozen_today)
     assert item.status == D.INSCRIT
     assert Deadline.objects.get(pk=deadline.pk).completed_at is not None
-    assert [log.to_status for log in item.logs.all()] == [
+    assert [log.to_state for log in item.logs.all()] == [
         "demande",
         "entretien",
         "proposition",

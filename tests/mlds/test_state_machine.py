@@ -28,7 +28,7 @@ def test_full_path_writes_one_log_per_step_and_closes(world, frozen_today, make_
     fu.close(by=world.users.mlds1, reason=ClosureReason.SOLUTION_CONSOLIDEE)
     fu.refresh_from_db()
     assert fu.status == S.CLOS and fu.closed_on == frozen_today
-    moves = list(fu.logs.values_list("from_status", "to_status"))
+    moves = list(fu.logs.values_list("from_state", "to_state"))
     assert moves == [
         ("", S.SIGNALE),
         (S.SIGNALE, S.CONTACTE),

@@ -108,7 +108,7 @@ def test_full_derogatoire_path_with_logs_and_deadlines(world):
     path.refresh_from_db()
     assert path.status == DerogatoireStatus.FINISHED
     assert PathBilan.objects.get(derogatoire=path, kind="final").attach_to_assignment
-    labels = list(path.events.values_list("to_status", flat=True))
+    labels = list(path.events.values_list("to_state", flat=True))
     assert labels[:4] == ["transmis", "avis_ien_io", "valide", "en_cours"]
     assert labels[-1] == "termine"
 
@@ -138,7 +138,7 @@ def test_double_submission_is_refused_without_loss(world):
     stale = type(path).objects.get(pk=path.pk)
     with pytest.raises(ValidationError, match="Passage impossible"):
         stale.transmit(by=None, now=NOW)
-    assert path.events.filter(to_status="transmis").count() == 1
+    assert path.events.filter(to_state="transmis").count() == 1
 
 
 def test_pafi_validation_by_configured_role(world):
@@ -164,7 +164,7 @@ def test_tdo_offer_refused_is_kept_as_proof(world):
     tdo = TdoFactory(student__current_school=world.school_a)
     tdo.answer(by=None, accepted=False, answered_on=dt.date(2025, 11, 5), comment="Refus")
     tdo.refresh_from_db()
-    assert tdo.status == "refuse" and tdo.events.get().to_status == "refuse"
+    assert tdo.status == "refuse" and tdo.events.get().to_state == "refuse"
 
 
 def test_tdo_needs_bilan_and_outcome_to_close(world):

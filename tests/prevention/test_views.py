@@ -306,3 +306,16 @@ def test_dashboard_panels(pworld, client_for):
     assert "1 parcours attend" in client_for(w.users.ienio1).get("/").text
     assert "élève" in client_for(w.users.referent_a).get("/").text
     assert "Prévention du décrochage" not in client_for(w.users.pilot).get("/").text
+
+
+def test_a_refusal_whose_form_is_not_on_the_page_still_shows_its_reason(pworld, client_for):
+    """Starting a dérogatoire path before the IA-DASEN's validation: the start form is not on
+    the draft's page, so the reason must show where the user is, at the top of the page."""
+    w = pworld
+    path = DerogatoireFactory(student__current_school=w.school_a)
+    url = reverse("prevention:derogatoire_action", args=[path.public_id, "demarrer"])
+    response = client_for(w.users.referent_a).post(url, {"started_on": "2025-11-03"})
+    assert response.status_code == 400
+    assert "ne peut pas commencer sans la validation de l&#x27;IA-DASEN" in response.text
+    path.refresh_from_db()
+    assert path.status == DerogatoireStatus.DRAFT
