@@ -5,7 +5,6 @@ import datetime as dt
 from functools import partial
 
 import pytest
-import time_machine
 
 from foquale.enums import CallStatus, ProjectStatus
 from foquale.models import CallForProjects, CallTransition, Project, ProjectTransition
@@ -15,16 +14,15 @@ from .race import race
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(dt.datetime(2025, 10, 1, 10), tick=False):
-        yield dt.date(2025, 10, 1)
+def today(clock):
+    return clock.at(dt.date(2025, 10, 1))
 
 
 @pytest.mark.django_db(transaction=True)
-def test_opening_a_call_twice_at_once_gives_one_success(world, clock):
+def test_opening_a_call_twice_at_once_gives_one_success(world, today):
     call = CallFactory(academie=world.academie)
     calls = [
-        partial(CallForProjects.objects.get(pk=call.pk).open, by=user, today=clock)
+        partial(CallForProjects.objects.get(pk=call.pk).open, by=user, today=today)
         for user in (world.users.pilot, world.users.admin)
     ]
     outcomes = race(*calls)
@@ -33,11 +31,11 @@ def test_opening_a_call_twice_at_once_gives_one_success(world, clock):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_submitting_and_withdrawing_a_project_at_once_give_one_success(world, clock):
+def test_submitting_and_withdrawing_a_project_at_once_give_one_success(world, today):
     call = CallFactory(academie=world.academie, opened=True)
     project = ProjectFactory(call=call, school=world.school_a)
     calls = [
-        partial(Project.objects.get(pk=project.pk).submit, by=world.users.chef_a, today=clock),
+        partial(Project.objects.get(pk=project.pk).submit, by=world.users.chef_a, today=today),
         partial(Project.objects.get(pk=project.pk).withdraw, by=world.users.chef_a),
     ]
     outcomes = race(*calls)

@@ -6,7 +6,6 @@ import datetime as dt
 from functools import partial
 
 import pytest
-import time_machine
 
 from mlds.enums import AmbitionEmploiStatus, ClosureReason, DroitRetourStatus, FollowUpStatus
 from mlds.models import AmbitionEmploi, DroitRetour, FollowUp
@@ -19,14 +18,13 @@ API = "/api/v1/mlds"
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(dt.datetime(2025, 10, 15, 10, 0), tick=False):
-        yield dt.date(2025, 10, 15)
+def today(clock):
+    return clock.at(dt.date(2025, 10, 15))
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_coordinators_closing_a_follow_up_at_once_give_one_success(
-    world, clock, make_follow_up
+    world, today, make_follow_up
 ):
     fu = make_follow_up("issue")
     calls = [
@@ -43,7 +41,7 @@ def test_two_coordinators_closing_a_follow_up_at_once_give_one_success(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_refusals_of_a_droit_au_retour_at_once_give_one_success(world, clock):
+def test_two_refusals_of_a_droit_au_retour_at_once_give_one_success(world, today):
     item = open_droit_retour(
         student=YoungPersonFactory(without_school=True),
         by=world.users.mlds1,
@@ -61,7 +59,7 @@ def test_two_refusals_of_a_droit_au_retour_at_once_give_one_success(world, clock
 
 
 @pytest.mark.django_db(transaction=True)
-def test_accepting_an_ambition_emploi_twice_at_once_gives_one_success(world, calendar, clock):
+def test_accepting_an_ambition_emploi_twice_at_once_gives_one_success(world, calendar, today):
     parcours = propose_ambition_emploi(
         student=YoungPersonFactory(current_school=world.school_a),
         by=world.users.chef_a,

@@ -5,7 +5,6 @@ import datetime as dt
 from functools import partial
 
 import pytest
-import time_machine
 
 from prevention.models import Derogatoire, PathEvent, Tdo
 from tests.prevention.factories import DerogatoireFactory, TdoFactory
@@ -16,13 +15,12 @@ NOW = dt.datetime(2025, 11, 20, 10, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False):
-        yield NOW
+def today(clock):
+    return clock.at(NOW)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_transmissions_of_a_derogatoire_path_at_once_give_one_success(world, clock):
+def test_two_transmissions_of_a_derogatoire_path_at_once_give_one_success(world, today):
     path = DerogatoireFactory(student__current_school=world.school_a, signed=True)
     calls = [
         partial(Derogatoire.objects.get(pk=path.pk).transmit, by=user, now=NOW)
@@ -34,7 +32,7 @@ def test_two_transmissions_of_a_derogatoire_path_at_once_give_one_success(world,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_answers_to_a_tdo_offer_at_once_give_one_success(world, clock):
+def test_two_answers_to_a_tdo_offer_at_once_give_one_success(world, today):
     tdo = TdoFactory(student__current_school=world.school_a)
     calls = [
         partial(
