@@ -44,6 +44,7 @@ OBJECT_TYPE_LABELS = {
     "gpdsmeeting": "Réunion du GPDS",
     "generateddocument": "Document (PDF)",
     "decrochage_inscriptions": "Indicateurs de décrochage (inscriptions)",
+    "exit_signal": "Sorties sans solution",
 }
 
 

@@ -125,6 +125,7 @@ def _build():
                 dt.date(2025, 7, 8),
                 schools[(i + 1) % SCHOOLS].pk,
             )
+            d.commission_departement = dep
         else:
             d.state = STATES[i % len(STATES)]
             if d.state == DossierState.SOUHAIT_EXPRIME:

@@ -277,11 +277,11 @@ def _stored_rows(path) -> dict:
     tables = []
     for model, rows in ((Student, students), (Enrolment, enrolments), (LegalRepresentative, reps)):
         columns = [f.attname for f in model._meta.concrete_fields]
-        tables.append((model._meta.db_table, columns, [[r[c] for c in columns] for r in rows]))
+        tables.append((model._meta.db_table, columns, [[r.get(c) for c in columns] for r in rows]))
         hist = model.history.model
         columns = [f.attname for f in hist._meta.concrete_fields if f.attname != "history_id"]
         merged = ({**r, **history} for r in rows)
-        tables.append((hist._meta.db_table, columns, [[r[c] for c in columns] for r in merged]))
+        tables.append((hist._meta.db_table, columns, [[r.get(c) for c in columns] for r in merged]))
     return tables
 
 

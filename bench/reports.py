@@ -140,7 +140,7 @@ def _pupils_postgres(pupils: int):
         cur.execute(
             """
             INSERT INTO students_enrolment (student_id, school_id, school_year, level, division,
-                voie, entry_date, exit_date, exit_reason)
+                voie, entry_date, exit_date, exit_reason, exit_motif_code, exit_source)
             SELECT s.id, s.current_school_id, 2022 + s.id % 3, s.level, '', s.voie,
                    make_date(2022 + (s.id % 3)::int, 9, 2),
                    CASE WHEN s.id % 100 < 8 THEN make_date(2023 + (s.id % 3)::int, 2, 1)
@@ -148,7 +148,7 @@ def _pupils_postgres(pupils: int):
                    CASE WHEN s.id % 100 < 8 THEN
                        (ARRAY['abandon','emploi','apprentissage','autre',''])[1 + s.id % 5]
                         WHEN s.id % 100 < 14 THEN 'fin_cycle'
-                   ELSE '' END
+                   ELSE '' END, '', ''
             FROM students_student s WHERE s.last_name LIKE 'NOM%'
             """
         )
@@ -166,9 +166,9 @@ def _pupils_postgres(pupils: int):
         cur.execute(
             """
             INSERT INTO students_enrolment (student_id, school_id, school_year, level, division,
-                voie, entry_date, exit_reason)
+                voie, entry_date, exit_reason, exit_motif_code, exit_source)
             SELECT e.student_id, e.school_id, e.school_year + 1, e.level, '', e.voie,
-                   make_date(e.school_year + 1, 9, 2), ''
+                   make_date(e.school_year + 1, 9, 2), '', '', ''
             FROM students_enrolment e
             WHERE e.exit_date IS NOT NULL AND e.student_id % 4 = 0 AND e.school_year < 2024
             """

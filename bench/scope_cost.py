@@ -96,13 +96,13 @@ def _insert_pupils(school_ids: list[int], count: int, offset: int, left_every: i
         cursor.execute(
             """
             INSERT INTO students_enrolment (student_id, school_id, school_year, level, division,
-                voie, entry_date, exit_date, exit_reason)
+                voie, entry_date, exit_date, exit_reason, exit_motif_code, exit_source)
             SELECT s.id,
                 COALESCE(s.current_school_id, (%(schools)s::bigint[])[1 + (s.id %% %(n)s)]),
                 2024, 'TPRO', 'T1',
                 'professionnelle', date '2024-09-02',
                 CASE WHEN s.current_school_id IS NULL THEN date '2025-02-10' END,
-                CASE WHEN s.current_school_id IS NULL THEN 'abandon' ELSE '' END
+                CASE WHEN s.current_school_id IS NULL THEN 'abandon' ELSE '' END, '', ''
             FROM students_student s
             WHERE s.ine LIKE '%%BS' AND NOT EXISTS (
                 SELECT 1 FROM students_enrolment e WHERE e.student_id = s.id)

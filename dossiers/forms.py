@@ -249,3 +249,9 @@ class CancelRegistrationForm(DsfrBaseForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Par exemple : confirmation saisie par erreur, inscription non encore faite.",
     )
+
+
+class WithdrawalForm(DsfrBaseForm):
+    """The family declines the place the commission gave: the reason they gave, if any."""
+
+    reason = forms.CharField(label="Motif du désistement", max_length=500, required=False)

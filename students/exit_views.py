@@ -38,7 +38,7 @@ def exit_signals(request):
     signals = list(page.object_list)
     log_list_read(
         request=request,
-        object_type="exitsignal",
+        object_type="exit_signal",
         student_ids=(s.student_id for s in signals),
         row_count=len(signals),
     )

@@ -328,9 +328,15 @@ def decision_withdraw(request, dossier_id):
         ),
         dossier__public_id=dossier_id,
     )
+    form = forms.WithdrawalForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "Le désistement n'a pas été enregistré : " + " ".join(form.errors["reason"])
+        )
+        return session_detail(request, decision.session.public_id, status=400)
     try:
         services.record_withdrawal(
-            decision=decision, by=request.user, reason=request.POST.get("reason", "")
+            decision=decision, by=request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -67,7 +67,7 @@ def test_siei_young_person_to_closed_follow_up(
     propose = page.get_by_test_id("form-proposer")
     propose.get_by_label("Solution").select_option(label="École de la deuxième chance (E2C)")
     propose.get_by_label("Structure partenaire").select_option(
-        label="E2C Melun Val de Seine (École de la deuxième chance)"
+        label="E2C Melun Val de Seine (École de la deuxième chance (E2C))"
     )
     propose.get_by_role("button", name="Proposer cette solution").click()
     expect(page.get_by_test_id("status")).to_have_text("Solution proposée")

@@ -41,11 +41,15 @@ def test_network_head_reads_diagnosis_and_refers_a_pupil(world, page, browser_lo
 
 
 def test_pilot_sees_masked_indicators(world, page, browser_login, live_server):
+    from reports.summary import refresh_dropouts
+
     make_dropout_world(world)
+    refresh_dropouts(full=True)  # what the morning refresh does
     browser_login(page, world.users.pilot)
     assert page.get_by_text("Décrochage dans votre périmètre").is_visible()
     page.get_by_role("link", name="Tous les indicateurs").click()
     page.get_by_label("Regrouper par territoire").select_option("etablissement")
+    page.get_by_label("Année scolaire").select_option(label="2024-2025")
     page.get_by_role("button", name="Afficher").click()
     rows = page.get_by_test_id("indicator-row")
     assert rows.count() >= 4
