@@ -257,6 +257,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API REST v1 : élèves, structures, dossiers, parcours et indicateurs, "
     "toujours restreints au périmètre du compte ou du jeton.",
     "VERSION": "1.0.0",
+    # One partner vocabulary (territories' directory) serves MLDS, FoQualE and TDO fields.
+    "ENUM_NAME_OVERRIDES": {"PartnerKindEnum": "territories.enums.PartnerKind"},
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI served from this site (no CDN; compatible with the Content-Security-Policy).
     "SWAGGER_UI_DIST": "SIDECAR",
