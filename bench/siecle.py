@@ -162,6 +162,8 @@ def _academie(uais, pupils, folder):
 
 
 def run() -> dict:
+    if connection.vendor != "postgresql":
+        return {"summary": "PostgreSQL requis (plancher COPY)", "passed": None}
     uais = _schools(count=max(2, ACADEMIE // PER_SCHOOL + 1))
     lycee_s, lycee_mb, zip_bytes = _lycee(uais[0])
     lycee_floor = _copy_floor()
