@@ -8,12 +8,10 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
@@ -24,6 +22,7 @@ from students.models import ImportJob, Student
 from students.rules import school_year_of
 from students.siecle_export import eleves_xml, zipped
 
+from ..celery_process import CeleryWorkerProcess
 from ..conftest import require_or_skip
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -92,7 +91,7 @@ class PrivateRedis:
             self.process.wait(timeout=10)
 
 
-class Worker:
+class Worker(CeleryWorkerProcess):
     def __init__(self, *, broker, queue, media):
         db = connection.settings_dict
         password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
@@ -108,38 +107,6 @@ class Worker:
         }
         self.queue = queue
         self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--loglevel=WARNING",
-                "-Q",
-                self.queue,
-                "-n",
-                f"{self.queue}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=settings.BASE_DIR,
-            env=self.env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def kill(self):
-        """SIGKILL to the whole process group, parent included: no cleanup, no ack."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
 
 
 @pytest.fixture

@@ -6,15 +6,11 @@ transactional tests), and reads the e-mails the worker writes with the file-base
 
 import datetime as dt
 import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -24,6 +20,7 @@ from notifications.enums import ReminderStage, SendState
 from notifications.models import Digest, Reminder
 
 from ..accounts.factories import RoleAssignmentFactory, UserFactory
+from ..celery_process import CeleryWorkerProcess
 from ..conftest import require_or_skip
 from ..students.factories import StudentFactory
 from .factories import DeadlineFactory
@@ -60,7 +57,7 @@ def mails(directory: Path) -> list[str]:
     return found
 
 
-class Worker:
+class Worker(CeleryWorkerProcess):
     def __init__(self, *, queue, mail_dir, pause):
         db = connection.settings_dict
         password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
@@ -76,38 +73,6 @@ class Worker:
         }
         self.queue = queue
         self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--loglevel=WARNING",
-                "-Q",
-                self.queue,
-                "-n",
-                f"{self.queue}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=settings.BASE_DIR,
-            env=self.env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def kill(self):
-        """SIGKILL, as an OOM killer or a lost node would: no cleanup, no ack."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
 
 
 @pytest.fixture
