@@ -10,3 +10,9 @@ class DossiersConfig(AppConfig):
         from . import deadlines
 
         deadlines.register()
+
+        from jobs.uploads import register_upload
+
+        from .importer import run_upload
+
+        register_upload("resultats", run=run_upload)

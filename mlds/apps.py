@@ -10,3 +10,9 @@ class MldsConfig(AppConfig):
         from . import deadlines
 
         deadlines.register()
+
+        from jobs.uploads import register_upload
+
+        from .siei import run_upload
+
+        register_upload("siei", run=run_upload)
