@@ -10,3 +10,21 @@ class DossiersConfig(AppConfig):
         from . import deadlines
 
         deadlines.register()
+
+        # Letter batches are durable jobs: sent again while waiting or once their workers died.
+        from jobs import runner
+
+        from .enums import BatchState
+        from .models import BatchJob
+        from .tasks import render_batch
+
+        runner.register(
+            "dossiers.letters",
+            runner.JobKind(
+                model=BatchJob,
+                task=render_batch,
+                pending=(BatchState.PENDING,),
+                running=(BatchState.RUNNING, BatchState.MERGING),
+                field="state",
+            ),
+        )
