@@ -16,3 +16,21 @@ class DossiersConfig(AppConfig):
         from .importer import run_upload
 
         register_upload("resultats", run=run_upload)
+
+        # Letter batches are durable jobs: sent again while waiting or once their workers died.
+        from jobs import runner
+
+        from .enums import BatchState
+        from .models import BatchJob
+        from .tasks import render_batch
+
+        runner.register(
+            "dossiers.letters",
+            runner.JobKind(
+                model=BatchJob,
+                task=render_batch,
+                pending=(BatchState.PENDING,),
+                running=(BatchState.RUNNING, BatchState.MERGING),
+                field="state",
+            ),
+        )
