@@ -438,6 +438,7 @@ project_action = action_view(
     nominative=False,
     get_object=_project_for_action,
     render_page=_render_project_after_action,
+    redirect_to=lambda project: reverse("foquale:project_detail", args=[project.public_id]),
 )
 
 

@@ -9,14 +9,23 @@ Transition names are the slugs of the page's action URLs (`/foquale/appels/<id>/
 
 from django.utils import timezone
 
-from accounts.roles import ACADEMIE_REVIEW_ROLES, FOQUALE_PROJECT_WRITE_ROLES, holds
+from accounts.roles import ACADEMIE_REVIEW_ROLES, FOQUALE_PROJECT_WRITE_ROLES, active_role, holds
 from workflows.engine import Transition, Workflow
 
 from .enums import CallStatus, ProjectStatus
 
 C, P = CallStatus, ProjectStatus
-REVIEWERS = holds(ACADEMIE_REVIEW_ROLES)
 SCHOOL_HEAD = holds(FOQUALE_PROJECT_WRITE_ROLES)
+
+
+def REVIEWERS(user) -> bool:  # noqa: N802 - a predicate named like the other role groups
+    """The académie's reviewers, the academic pilot included (an aggregate-only role that
+    still runs the calls for projects)."""
+    role = active_role(user)
+    return role is not None and role.role in ACADEMIE_REVIEW_ROLES
+
+
+REVIEWERS.roles = ACADEMIE_REVIEW_ROLES  # type: ignore[attr-defined]
 
 
 # --- What blocks an action today (the model's guards, said before the user tries) -----------

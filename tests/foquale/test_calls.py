@@ -12,9 +12,9 @@ from .factories import CallFactory, ProjectFactory
 pytestmark = pytest.mark.django_db
 
 
-def post(client, name, obj, data=None, **kw):
+def post(client, url_name, obj, data=None, **kw):
     return client.post(
-        reverse(f"foquale:{name}", kwargs={"public_id": obj.public_id, **kw}), data or {}
+        reverse(f"foquale:{url_name}", kwargs={"public_id": obj.public_id, **kw}), data or {}
     )
 
 
