@@ -7,6 +7,8 @@ class MldsConfig(AppConfig):
 
     def ready(self):
         # Deadline kinds and case types of this app (see notifications.registry).
-        from . import deadlines
+        from . import deadlines, hooks
 
         deadlines.register()
+        # What `students` asks of this app (students.hooks): it cannot import it.
+        hooks.register()
