@@ -7,7 +7,7 @@ class DossiersConfig(AppConfig):
 
     def ready(self):
         # Deadline kinds and case types of this app (see notifications.registry).
-        from . import deadlines
+        from . import deadlines, hooks
 
         deadlines.register()
 
@@ -34,3 +34,5 @@ class DossiersConfig(AppConfig):
                 field="state",
             ),
         )
+        # What `students` asks of this app (students.hooks): it cannot import it.
+        hooks.register()
