@@ -12,8 +12,9 @@ the Dockerfile; TLS is the proxy's, so each request carries `X-Forwarded-Proto: 
 
 Each client logs in through the login form (its own session cookie) and loops, closed-loop,
 over its profile:
-- heads (`chef.lycee`): upload a small results file (the upload URL as users call it), open a
-  dossier, open a pupil's page, `/healthz`;
+- heads (`chef.lycee`): upload a small results file (the upload URL as users call it: it
+  starts an upload job and answers with its progress page, opened once), open a dossier,
+  open a pupil's page, `/healthz`;
 - CIO (`directeur.cio`): dashboard, CIO follow-up, a dossier, a pupil's page;
 - commission (`commission.77`): the session's docket;
 - steering (`pilote`, `foquale`, `dasen.77` in turn): their dashboard, `/healthz`.
@@ -308,14 +309,28 @@ def _run_level(port: int, clients: int, targets: dict, files: list[bytes]) -> di
             try:
                 response = session.request(method, url, **kwargs)
                 status = response.status_code
+                location = response.headers.get("location", "") if status == 302 else ""
             except Exception:  # a timeout or a dropped connection counts as an error
-                status = 599
+                status, location = 599, ""
             elapsed = time.perf_counter() - started
             with lock:
                 samples[page].append(elapsed)
                 statuses[page][status] += 1
                 if status >= 400:
                     errors[page] += 1
+            if payload is not None and location.startswith("/"):
+                # The upload answers at once with its job's progress page: open it once.
+                started = time.perf_counter()
+                try:
+                    status = session.request("GET", location).status_code
+                except Exception:
+                    status = 599
+                elapsed = time.perf_counter() - started
+                with lock:
+                    samples["avancement du dépôt"].append(elapsed)
+                    statuses["avancement du dépôt"][status] += 1
+                    if status >= 400:
+                        errors["avancement du dépôt"] += 1
 
     threads = [
         threading.Thread(target=loop, args=(session, steps, i), daemon=True)
