@@ -7,6 +7,21 @@ urlpatterns = [
     path("", views.board, name="board"),
     path("signaux/", views.signal_list, name="signals"),
     path("signaux/import/", views.absence_import, name="absence_import"),
+    path(
+        "signaux/import/<uuid:public_id>/",
+        views.absence_import_status,
+        name="absence_import_status",
+    ),
+    path(
+        "signaux/import/<uuid:public_id>/avancement/",
+        views.absence_import_progress,
+        name="absence_import_progress",
+    ),
+    path(
+        "signaux/import/<uuid:public_id>/relancer/",
+        views.absence_import_relaunch,
+        name="absence_import_relaunch",
+    ),
     path("eleve/<uuid:public_id>/", views.student_page, name="student"),
     path("eleve/<uuid:public_id>/ouvrir/<str:kind>/", views.open_path, name="open_path"),
     path("gpds/", views.meeting_list, name="gpds_list"),

@@ -1,4 +1,3 @@
-import csv
 import datetime as dt
 import itertools
 
@@ -8,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +24,9 @@ from accounts.roles import (
     role_in,
 )
 from audit.services import log_list_read, log_read
-from config.forms import UNREADABLE_FILE
+from jobs import views as job_views
+from jobs.models import UploadJob
+from jobs.uploads import start_upload_job, structure_q
 from notifications import calendar
 from notifications.models import Deadline
 from students.models import Student
@@ -39,7 +40,6 @@ from .enums import (
     PafiStatus,
     PreventionDeadline,
 )
-from .imports import ImportRejected, import_absences
 from .models import (
     AbsenceRecord,
     Derogatoire,
@@ -240,35 +240,61 @@ def signal_list(request):
 @access(SCOPED, roles=PREVENTION_WRITE_ROLES)
 @require_POST
 def absence_import(request):
+    """The upload is checked (size, kind) and stored; the import runs in the background."""
     form = forms.AbsenceImportForm(request.POST, request.FILES)
-    errors = []
     if form.is_valid():
-        try:
-            result = import_absences(
-                form.cleaned_data["file"].read(), school_ids=writable_schools(request.user)
-            )
-        except ImportRejected as exc:
-            errors = exc.errors
-        except (csv.Error, UnicodeError):
-            errors = [UNREADABLE_FILE]
-        else:
-            messages.success(
-                request,
-                f"{result.rows} ligne(s) importée(s) ({result.created} nouvelle(s), "
-                f"{result.updated} remplacée(s)) ; "
-                + (
-                    f"{result.flags} signaux actifs."
-                    if result.flags > 1
-                    else f"{result.flags} signal actif."
-                ),
-            )
-            return redirect("prevention:signals")
+        job = start_upload_job(
+            kind=UploadJob.Kind.ABSENCES,
+            upload=form.cleaned_data["file"],
+            user=request.user,
+            school=request.user.active_role.etablissement,
+        )
+        return job_views.upload_started(request, job, namespace=ABSENCE_IMPORT_URL)
     return render(
         request,
         "prevention/import_errors.html",
-        {"form": form, "errors": errors[:500], "error_count": len(errors)},
+        {"form": form, "jobs": _absence_jobs(request.user)[:10]},
         status=400,
     )
+
+
+ABSENCE_IMPORT_URL = "prevention:absence_import"
+
+
+def _absence_jobs(user):
+    """The absences uploads of the role's school, and the user's own."""
+    return UploadJob.objects.visible_to(
+        user,
+        kind=UploadJob.Kind.ABSENCES,
+        structure_q=structure_q(school_q=Q(school_id__in=writable_schools(user))),
+    ).select_related("created_by", "school")
+
+
+def _absence_job(user, public_id):
+    return get_object_or_404(_absence_jobs(user), public_id=public_id)
+
+
+@access(SCOPED, roles=PREVENTION_WRITE_ROLES)
+def absence_import_status(request, public_id):
+    return job_views.upload_status(
+        request,
+        _absence_job(request.user, public_id),
+        namespace=ABSENCE_IMPORT_URL,
+        title="Importer les absences",
+        links=[(reverse("prevention:signals"), "Voir les signaux")],
+        upload_url=reverse("prevention:signals"),
+    )
+
+
+@access(SCOPED, roles=PREVENTION_WRITE_ROLES)
+def absence_import_progress(request, public_id):
+    return job_views.upload_progress(_absence_job(request.user, public_id))
+
+
+@access(SCOPED, roles=PREVENTION_WRITE_ROLES)
+def absence_import_relaunch(request, public_id):
+    job = _absence_job(request.user, public_id)
+    return job_views.upload_relaunch(request, job, namespace=ABSENCE_IMPORT_URL)
 
 
 # --- Pupil page -----------------------------------------------------------------------------
