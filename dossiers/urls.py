@@ -20,6 +20,7 @@ urlpatterns = [
     path("inviter/", overview.invite_all, name="invite_all"),
     path("lettres/", overview.print_letters, name="print_letters"),
     path("lots/<uuid:public_id>/", overview.batch_detail, name="batch"),
+    path("lots/<uuid:public_id>/relancer/", overview.batch_relaunch, name="batch_relaunch"),
     path("cio/", overview.cio_caseload, name="cio"),
     path("sans-solution/", overview.sans_solution, name="sans_solution"),
     path("documents/<uuid:public_id>/", dossier.document_download, name="document"),

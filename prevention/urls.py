@@ -27,7 +27,7 @@ urlpatterns = [
     path("gpds/", views.meeting_list, name="gpds_list"),
     path("gpds/<uuid:public_id>/", views.meeting_detail, name="gpds_detail"),
     path("pafi/<uuid:public_id>/", views.pafi_detail, name="pafi_detail"),
-    path("pafi/<uuid:public_id>/<str:action>/", views.pafi_action, name="pafi_action"),
+    path("pafi/<uuid:public_id>/<slug:name>/", views.pafi_action, name="pafi_action"),
     path("derogatoire/<uuid:public_id>/", views.derogatoire_detail, name="derogatoire_detail"),
     path(
         "derogatoire/<uuid:public_id>/pdf/<str:document>/",
@@ -35,11 +35,11 @@ urlpatterns = [
         name="derogatoire_pdf",
     ),
     path(
-        "derogatoire/<uuid:public_id>/<str:action>/",
+        "derogatoire/<uuid:public_id>/<slug:name>/",
         views.derogatoire_action,
         name="derogatoire_action",
     ),
     path("tdo/<uuid:public_id>/", views.tdo_detail, name="tdo_detail"),
-    path("tdo/<uuid:public_id>/<str:action>/", views.tdo_action, name="tdo_action"),
+    path("tdo/<uuid:public_id>/<slug:name>/", views.tdo_action, name="tdo_action"),
     path("validation/", views.validation_queue, name="validation_queue"),
 ]

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +26,7 @@ from accounts.roles import (
     role_in,
 )
 from audit.services import log_list_read
+from jobs import runner
 from jobs import views as job_views
 from jobs.models import UploadJob
 from jobs.uploads import start_upload_job, structure_q
@@ -33,7 +34,7 @@ from students.models import name_or_ine_matches
 from territories.models import Etablissement
 
 from .. import forms, rules, services
-from ..enums import STAGE_OF_STATE, DossierState, Stage
+from ..enums import STAGE_OF_STATE, BatchState, DossierState, Stage
 from ..models import RepreparationDossier
 from ..perms import get_batch_for_user
 
@@ -137,9 +138,19 @@ def print_letters(request):
     return redirect(batch)
 
 
+def _batch_chunks(batch) -> dict:
+    """Chunks rendered / total and the workers that rendered them, in one query."""
+    from ..models import BatchChunk
+
+    rows = list(BatchChunk.objects.filter(batch=batch).values_list("status", "worker"))
+    done = [worker for status, worker in rows if status == BatchChunk.Status.DONE]
+    return {"chunks_total": len(rows), "chunks_done": len(done), "workers": len(set(done))}
+
+
 @access(SCOPED, roles=HEAD_ROLES | COMMISSION_ROLES | {Role.ADMINISTRATEUR})
 def batch_detail(request, public_id):
     batch = get_batch_for_user(request.user, public_id)
+    chunks = _batch_chunks(batch)
     if request.GET.get("format") == "json":
         return JsonResponse(
             {
@@ -149,12 +160,40 @@ def batch_detail(request, public_id):
                 "total": batch.total,
                 "percent": batch.percent,
                 "count": f"{batch.done_count} / {batch.total}",
+                "chunks": f"{chunks['chunks_done']} / {chunks['chunks_total']}",
+                **chunks,
                 "finished": batch.is_finished,
                 "document_url": batch.document.get_absolute_url() if batch.document_id else None,
                 "error": batch.error,
             }
         )
-    return render(request, "dossiers/batch.html", {"batch": batch})
+    return render(
+        request,
+        "dossiers/batch.html",
+        {
+            "batch": batch,
+            **chunks,
+            "has_broker": runner.has_broker(),
+            "can_relaunch": request.user.is_administrator and batch.state != BatchState.DONE,
+        },
+    )
+
+
+@access(SCOPED, roles=HEAD_ROLES | COMMISSION_ROLES | {Role.ADMINISTRATEUR})
+@require_POST
+def batch_relaunch(request, public_id):
+    """An administrator sends a batch again (failed, or stuck after an outage); the other
+    administrators' path is the batch list of the admin site (action "Relancer")."""
+    batch = get_batch_for_user(request.user, public_id)
+    if not request.user.is_administrator:
+        raise Http404
+    if services.relaunch_batch(batch):
+        messages.success(
+            request, "Lot relancé : les parts déjà rendues sont gardées, les autres reprennent."
+        )
+    else:
+        messages.error(request, "Ce lot est terminé : il n'y a rien à relancer.")
+    return redirect(batch)
 
 
 @access(SCOPED, roles=DOSSIER_IMPORT_ROLES)
