@@ -226,7 +226,7 @@ def test_command_imports_a_whole_academie_or_nothing(pupils, tmp_path):
     assert "Ligne 2" in err.getvalue()
 
 
-QUERIES_PER_IMPORT = 0
+QUERIES_PER_IMPORT = 34
 
 
 def _results_file(students, *, outcome="ajourne"):
