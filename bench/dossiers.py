@@ -270,7 +270,9 @@ def run() -> dict:
         )
     )
     largest = memory[max(memory)]["peak_mb"]
-    both = all(w["chunks"] > 0 for w in shared.values() if isinstance(w, dict))
+    both = connection.vendor != "postgresql" or all(
+        w["chunks"] > 0 for w in shared.values() if isinstance(w, dict)
+    )
     print(summary)
     return {
         "summary": summary,
@@ -323,6 +325,8 @@ def _run_workers(batch_id: int, names: list[str]) -> dict[str, dict]:
     import sys
     from pathlib import Path
 
+    if connection.vendor != "postgresql":
+        return _run_in_process(batch_id, names)
     root = Path(__file__).resolve().parent.parent
     env = _worker_env()
     procs = {
@@ -348,6 +352,20 @@ def _run_workers(batch_id: int, names: list[str]) -> dict[str, dict]:
         assert p.returncode == 0, stderr[-2000:]
         chunks = int(stdout.strip().rsplit(":", 1)[-1])
         out[name] = {"peak_mb": round(peaks[name] / 1e6, 1), "chunks": chunks}
+    return out
+
+
+def _run_in_process(batch_id: int, names: list[str]) -> dict[str, dict]:
+    """SQLite (its test database lives in this process): the workers run here, one after the
+    other; the peak is this process's (the figure that matters is PostgreSQL's)."""
+    from bench.imports import RssSampler
+
+    out = {}
+    for name in names:
+        with RssSampler() as sampler:
+            services.run_batch(batch_id=batch_id, worker=name)
+        chunks = BatchChunk.objects.filter(batch_id=batch_id, worker=name).count()
+        out[name] = {"peak_mb": round(sampler.peak / 1e6, 1), "chunks": chunks}
     return out
 
 
