@@ -581,13 +581,16 @@ def _render_chunk(batch: BatchJob, chunk: BatchChunk, today) -> None:
     ids = list(chunk.dossier_ids)
     group = max(1, conf.BATCH_GROUP_SIZE)
     letters, pages, parts = [], 0, []
+    fonts = pdf.font_config()  # one for the chunk: a new one per letter is never freed
     with tempfile.TemporaryDirectory(prefix="lettres-") as workdir:
         for start in range(0, len(ids), group):
             sub = ids[start : start + group]
             by_id = {d.pk: d for d in _letter_queryset().filter(pk__in=sub)}
             documents = [
                 pdf.render_document(
-                    "dossiers/pdf/lettre.html", {"letters": [_letter_context(by_id[pk], today)]}
+                    "dossiers/pdf/lettre.html",
+                    {"letters": [_letter_context(by_id[pk], today)]},
+                    fonts=fonts,
                 )
                 for pk in sub
                 if pk in by_id
