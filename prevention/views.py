@@ -578,12 +578,17 @@ def _pafi_handlers():
     }
 
 
+def _form_kwargs(form_class, path) -> dict:
+    """A form whose choices depend on the path (the partners of its territory) gets it."""
+    return {"path": path} if getattr(form_class, "takes_path", False) else {}
+
+
 def _path_action(request, public_id, action, *, getter, handlers, render_fn):
     if action not in handlers:
         raise Http404
     who, form_class, handler, success = handlers[action]
     path = getter(request.user, public_id, write=who == "school", departement=who == "departement")
-    form = form_class(request.POST) if form_class else None
+    form = form_class(request.POST, **_form_kwargs(form_class, path)) if form_class else None
     if form is not None and not form.is_valid():
         return render_fn(request, path, {action: form}, 400)
     data = form.cleaned_data if form is not None else {}
@@ -772,7 +777,9 @@ TDO_FORMS = {
 
 def _render_tdo(request, path, bound=None, status=200):
     ctx = _path_context(request, path)
-    ctx["forms"] = {name: cls(initial=_initial()) for name, cls in TDO_FORMS.items()}
+    ctx["forms"] = {
+        name: cls(initial=_initial(), **_form_kwargs(cls, path)) for name, cls in TDO_FORMS.items()
+    }
     if bound:
         ctx["forms"].update(bound)
     ctx["follow_ups"] = path.follow_ups.all()

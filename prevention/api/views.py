@@ -84,3 +84,7 @@ class TdoViewSet(PathViewSet):
     access_roles = PREVENTION_SCHOOL_READ_ROLES
     model = Tdo
     serializer_class = serializers.TdoSerializer
+
+    def get_queryset(self):
+        # The partner's name and type come from the directory.
+        return super().get_queryset().select_related("partner", "contact")
