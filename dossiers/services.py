@@ -1,16 +1,27 @@
 """Workflows across models: commission decisions, bulk actions, documents, MLDS hand-over."""
 
+from __future__ import annotations
+
+import datetime as dt
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from config import pdf
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from accounts.models import User
+    from mlds.models import AmbitionEmploi, FollowUp
+    from territories.models import Departement, Etablissement
 from students.models import LegalRepresentative
 
 from . import conf, rules
@@ -38,7 +49,7 @@ LETTER_STATES = [
 ]
 
 
-def commission_for(departement) -> Commission:
+def commission_for(departement: Departement) -> Commission:
     commission, _ = Commission.objects.get_or_create(departement=departement)
     return commission
 
@@ -48,7 +59,7 @@ def decide(
     session: CommissionSession,
     dossier: RepreparationDossier,
     outcome: str,
-    by,
+    by: User,
     capacity: Capacity | None = None,
     reason: str = "",
 ) -> CommissionDecision:
@@ -136,14 +147,24 @@ def decide(
     return decision
 
 
-def _pronounce_one(*, decision: CommissionDecision, dossier: RepreparationDossier, by, today=None):
+def _pronounce_one(
+    *,
+    decision: CommissionDecision,
+    dossier: RepreparationDossier,
+    by: User,
+    today: dt.date | None = None,
+) -> None:
     decision.pronounced_at, decision.pronounced_by = timezone.now(), by
     decision.save(update_fields=["pronounced_at", "pronounced_by"])
     dossier.pronounce_assignment(by=by, decision=decision, today=today)
 
 
 def pronounce(
-    *, session: CommissionSession, by, dossier_ids=None, today=None
+    *,
+    session: CommissionSession,
+    by: User,
+    dossier_ids: Iterable[str] | None = None,
+    today: dt.date | None = None,
 ) -> tuple[list[CommissionDecision], list[str]]:
     """The IA-DASEN (or a delegate) pronounces the session's proposed assignments, all of
     them or those of `dossier_ids` (public ids): the D.331-61 right is used and the family
@@ -195,7 +216,9 @@ def pronounce(
 PROMOTABLE_STATES = list(TRANSITIONS["promote_from_waiting_list"].sources)
 
 
-def waiting_list_of(capacities):
+def waiting_list_of(
+    capacities: Iterable[Capacity] | QuerySet[Capacity],
+) -> QuerySet[CommissionDecision]:
     """The waiting-list decisions for some capacities, first in line first (order of
     decision), limited to pupils who still wait (not enrolled elsewhere since)."""
     return (
@@ -209,7 +232,9 @@ def waiting_list_of(capacities):
     )
 
 
-def record_withdrawal(*, decision: CommissionDecision, by, reason: str, today=None):
+def record_withdrawal(
+    *, decision: CommissionDecision, by: User, reason: str, today: dt.date | None = None
+) -> CommissionDecision:
     """The family declines the assigned place: the place is freed for the waiting list, the
     pupil is without a solution again (the school and the MLDS take over from there)."""
     reason = reason.strip()
@@ -230,10 +255,13 @@ def record_withdrawal(*, decision: CommissionDecision, by, reason: str, today=No
         locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
         dossier = RepreparationDossier.objects.get(pk=locked.dossier_id)
         dossier.record_withdrawal(by=by, decision=locked, today=today)
-    return locked
+    withdrawn: CommissionDecision = locked
+    return withdrawn
 
 
-def promote_from_waiting_list(*, capacity: Capacity, by, today=None) -> CommissionDecision:
+def promote_from_waiting_list(
+    *, capacity: Capacity, by: User, today: dt.date | None = None
+) -> CommissionDecision:
     """Give a free place of `capacity` to the first pupil waiting for it whose right to
     re-prepare still runs (D.331-61: only for the rentrée right after the failure).
 
@@ -247,7 +275,8 @@ def promote_from_waiting_list(*, capacity: Capacity, by, today=None) -> Commissi
                 f"Aucune place libre en {cap.formation} au {cap.school.name} : enregistrez "
                 "d'abord un désistement ou augmentez la capacité."
             )
-        first, refused = None, []
+        first: CommissionDecision | None = None
+        refused = []
         for candidate in waiting_list_of([cap]).select_for_update(of=("self",)):
             try:
                 candidate.dossier.check_right_available(today or timezone.localdate())
@@ -276,7 +305,9 @@ def promote_from_waiting_list(*, capacity: Capacity, by, today=None) -> Commissi
     return first
 
 
-def invite_all(*, school, by, channel: str, note: str = "", today=None) -> int:
+def invite_all(
+    *, school: Etablissement, by: User, channel: str, note: str = "", today: dt.date | None = None
+) -> int:
     """Record an invitation to the entretien for every dossier of the school still waiting."""
     today = today or timezone.localdate()
     dossiers = list(
@@ -302,7 +333,7 @@ def invite_all(*, school, by, channel: str, note: str = "", today=None) -> int:
 # --- documents ----------------------------------------------------------------------------
 
 
-def _letter_queryset():
+def _letter_queryset() -> QuerySet[RepreparationDossier]:
     return RepreparationDossier.objects.select_related(
         "student",
         "school__departement",
@@ -314,17 +345,19 @@ def _letter_queryset():
     )
 
 
-def _letter_context(dossier: RepreparationDossier, today) -> RepreparationDossier:
+def _letter_context(dossier: RepreparationDossier, today: dt.date) -> RepreparationDossier:
     """Attach what the letter template needs (recipients, decision) to the dossier."""
     student = dossier.student
-    dossier.recipients = student.letter_recipients(today)
-    dossier.adult = student.is_adult_on(today)
+    # Attributes for the template only, not fields of the model.
+    letter: Any = dossier
+    letter.recipients = student.letter_recipients(today)
+    letter.adult = student.is_adult_on(today)
     try:
-        dossier.letter_decision = dossier.decision
+        letter.letter_decision = dossier.decision
     except CommissionDecision.DoesNotExist:
-        dossier.letter_decision = None
-    dossier.state_reenrolled = (
-        dossier.letter_decision is None
+        letter.letter_decision = None
+    letter.state_reenrolled = (
+        letter.letter_decision is None
         and dossier.wish == Wish.REINSCRIPTION_ORIGINE
         and dossier.decided_on is not None
     )
@@ -347,15 +380,15 @@ def check_letter_possible(dossier: RepreparationDossier) -> None:
 
 def _store(
     *,
-    kind,
-    title,
-    content: bytes | File,
+    kind: str,
+    title: str,
+    content: bytes | File[bytes],
     pages: int,
-    by,
-    departement_id,
-    school_id=None,
-    session=None,
-    dossier_ids=(),
+    by: User,
+    departement_id: int,
+    school_id: int | None = None,
+    session: CommissionSession | None = None,
+    dossier_ids: Iterable[int] = (),
 ) -> GeneratedDocument:
     doc = GeneratedDocument(
         kind=kind,
@@ -374,7 +407,9 @@ def _store(
     return doc
 
 
-def render_family_letter(*, dossier: RepreparationDossier, by, today=None) -> GeneratedDocument:
+def render_family_letter(
+    *, dossier: RepreparationDossier, by: User, today: dt.date | None = None
+) -> GeneratedDocument:
     """One letter, rendered in the request."""
     today = today or timezone.localdate()
     d = _letter_queryset().get(pk=dossier.pk)
@@ -393,7 +428,7 @@ def render_family_letter(*, dossier: RepreparationDossier, by, today=None) -> Ge
     )
 
 
-def render_demande(*, dossier: RepreparationDossier, by) -> GeneratedDocument:
+def render_demande(*, dossier: RepreparationDossier, by: User) -> GeneratedDocument:
     d = dossier
     rows = d.plan_rows()
     content, pages = pdf.render_pdf(
@@ -419,7 +454,7 @@ def render_demande(*, dossier: RepreparationDossier, by) -> GeneratedDocument:
     )
 
 
-def render_minutes(*, session: CommissionSession, by) -> GeneratedDocument:
+def render_minutes(*, session: CommissionSession, by: User) -> GeneratedDocument:
     decisions = session.decisions.select_related(
         "dossier__student", "dossier__school", "dossier__exam_result", "capacity__school"
     ).order_by("decided_at", "id")
@@ -444,7 +479,9 @@ def render_minutes(*, session: CommissionSession, by) -> GeneratedDocument:
     )
 
 
-def request_letters(*, by, session: CommissionSession | None = None, school=None) -> BatchJob:
+def request_letters(
+    *, by: User, session: CommissionSession | None = None, school: Etablissement | None = None
+) -> BatchJob:
     """Create the batch and enqueue its rendering after commit; returns at once."""
     from .tasks import render_batch
 
@@ -456,13 +493,15 @@ def request_letters(*, by, session: CommissionSession | None = None, school=None
             .values_list("dossier_id", flat=True)
         )
         departement_id, school_id = session.commission.departement_id, None
-    else:
+    elif school is not None:
         ids = list(
             RepreparationDossier.objects.filter(school=school, decided_on__isnull=False)
             .by_priority()
             .values_list("id", flat=True)
         )
         departement_id, school_id = school.departement_id, school.pk
+    else:
+        raise ValidationError("Aucune décision à annoncer : aucune lettre à préparer.")
     if not ids:
         raise ValidationError("Aucune décision à annoncer : aucune lettre à préparer.")
     batch = BatchJob.objects.create(
@@ -478,10 +517,13 @@ def request_letters(*, by, session: CommissionSession | None = None, school=None
     return batch
 
 
-def _render_parts(batch, today, workdir: Path) -> tuple[list[int], int, list[Path]]:
+def _render_parts(
+    batch: BatchJob, today: dt.date, workdir: Path
+) -> tuple[list[int], int, list[Path]]:
     """Lay the batch out by chunks of letters, each written to a part file and dropped from
     memory before the next; returns (dossiers written, pages, part files in order)."""
-    letters, pages, parts = [], 0, []
+    letters: list[int] = []
+    pages, parts = 0, []
     ids = list(batch.dossier_ids)
     size = max(1, conf.BATCH_CHUNK_SIZE)
     for start in range(0, len(ids), size):
@@ -561,7 +603,7 @@ def mlds_available() -> bool:
     return hasattr(mlds_services, "open_follow_up")
 
 
-def transmit_to_mlds(*, dossier: RepreparationDossier, by, note: str = ""):
+def transmit_to_mlds(*, dossier: RepreparationDossier, by: User, note: str = "") -> FollowUp:
     """Hand a pupil without solution over to the MLDS (seed 000: OF 16-18)."""
     if dossier.state != S.SANS_SOLUTION:
         raise ValidationError("Seul un élève sans solution à la rentrée se transmet à la MLDS.")
@@ -601,8 +643,8 @@ def can_offer_ambition_emploi(dossier: RepreparationDossier) -> bool:
 
 
 def offer_ambition_emploi(
-    *, dossier: RepreparationDossier, by, is_volunteer: bool, is_employed_or_in_training: bool
-):
+    *, dossier: RepreparationDossier, by: User, is_volunteer: bool, is_employed_or_in_training: bool
+) -> AmbitionEmploi:
     """Propose the Parcours Ambition emploi from the dossier; the pupil stays in its school."""
     if not can_offer_ambition_emploi(dossier):
         raise ValidationError(
@@ -614,7 +656,7 @@ def offer_ambition_emploi(
     return propose_ambition_emploi(
         student=dossier.student,
         by=by,
-        diploma=AMBITION_EMPLOI_EXAMS[dossier.exam_result.exam],
+        diploma=AMBITION_EMPLOI_EXAMS[Exam(dossier.exam_result.exam)],
         school=dossier.school,
         session_year=dossier.exam_result.session_year,
         is_volunteer=is_volunteer,
