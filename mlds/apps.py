@@ -10,5 +10,11 @@ class MldsConfig(AppConfig):
         from . import deadlines, hooks
 
         deadlines.register()
+
+        from jobs.uploads import register_upload
+
+        from .siei import run_upload
+
+        register_upload("siei", run=run_upload)
         # What `students` asks of this app (students.hooks): it cannot import it.
         hooks.register()

@@ -210,8 +210,6 @@ class TdoStartForm(DsfrBaseForm):
     )
     start_date = forms.DateField(label="Début", help_text=TDO_MONTHS_HELP, **DATE)
 
-    takes_path = True
-
     def __init__(self, *args, path=None, **kwargs):
         super().__init__(*args, **kwargs)
         if path is not None:

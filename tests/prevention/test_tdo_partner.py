@@ -24,6 +24,11 @@ def action_url(tdo, name="demarrer"):
     return reverse("prevention:tdo_action", args=[tdo.public_id, name])
 
 
+def start_form(**fields):
+    """The start form's fields as the page posts them (prefixed with the action)."""
+    return {f"demarrer-{name}": value for name, value in fields.items()}
+
+
 def directory(world):
     return {
         "ours": Partner.objects.create(
@@ -62,7 +67,7 @@ def test_starting_with_a_directory_partner_links_it_and_its_contact(world, clien
     tdo = accepted_tdo(world)
     response = client_for(world.users.referent_a).post(
         action_url(tdo),
-        {"partner": partner.pk, "partner_contact": "  mme   DURAND ", "start_date": "2025-11-10"},
+        start_form(partner=partner.pk, partner_contact="  mme   DURAND ", start_date="2025-11-10"),
     )
     assert response.status_code == 302
     tdo.refresh_from_db()
@@ -80,7 +85,7 @@ def test_a_partner_of_another_departement_is_refused(world, client_for):
     partner = directory(world)["theirs"]
     tdo = accepted_tdo(world)
     response = client_for(world.users.referent_a).post(
-        action_url(tdo), {"partner": partner.pk, "start_date": "2025-11-10"}
+        action_url(tdo), start_form(partner=partner.pk, start_date="2025-11-10")
     )
     assert response.status_code == 400
     assert "Sélectionnez un choix valide" in response.text
@@ -96,12 +101,12 @@ def test_a_structure_named_by_hand_is_found_in_or_added_to_the_directory(world, 
     first = accepted_tdo(world)
     response = client.post(
         action_url(first),
-        {
-            "partner_kind": "mission_locale",
-            "partner_name": "mission locale de  MELUN",
-            "partner_contact": "M. Lenoir",
-            "start_date": "2025-11-10",
-        },
+        start_form(
+            partner_kind="mission_locale",
+            partner_name="mission locale de  MELUN",
+            partner_contact="M. Lenoir",
+            start_date="2025-11-10",
+        ),
     )
     assert response.status_code == 302
     first.refresh_from_db()
@@ -112,7 +117,7 @@ def test_a_structure_named_by_hand_is_found_in_or_added_to_the_directory(world, 
     second.answer(by=None, accepted=True, answered_on=dt.date(2025, 11, 5))
     response = client_for(world.users.chef_b).post(
         action_url(second),
-        {"partner_kind": "e2c", "partner_name": "E2C de Bobigny", "start_date": "2025-11-10"},
+        start_form(partner_kind="e2c", partner_name="E2C de Bobigny", start_date="2025-11-10"),
     )
     assert response.status_code == 302
     second.refresh_from_db()
@@ -132,7 +137,7 @@ def test_a_structure_named_by_hand_is_found_in_or_added_to_the_directory(world, 
 def test_the_start_form_says_what_is_missing(world, client_for, data, message):
     tdo = accepted_tdo(world)
     response = client_for(world.users.referent_a).post(
-        action_url(tdo), {"start_date": "2025-11-10", **data}
+        action_url(tdo), start_form(start_date="2025-11-10", **data)
     )
     assert response.status_code == 400
     assert message in response.text
