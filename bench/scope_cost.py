@@ -129,8 +129,11 @@ def _median(fn) -> float:
     return statistics.median(samples)
 
 
-def _row_before(user, page: int) -> int:
-    """Id of the last pupil of page `page - 1`: the cursor after it opens page `page`."""
+def _row_before(user, page: int) -> int | None:
+    """Id of the last pupil of page `page - 1`: the cursor after it opens page `page` (None:
+    page 1, from the start)."""
+    if page <= 1:
+        return None
     ordered = Student.objects.visible_to(user).order_by(*ORDER).values_list("id", flat=True)
     return ordered[(page - 1) * 50 - 1]
 
@@ -177,7 +180,7 @@ def run() -> dict:
     dasen = _account("bench.dasen", Role.IA_DASEN, departement=scope_dep)
     visible = {u: Student.objects.visible_to(u).count() for u in (head, cio, dasen)}
     # The deepest full page of each scope, by number (OFFSET) and by cursor (keyset).
-    deep = {u: max(2, visible[u] // 50) for u in visible}
+    deep = {u: max(1, visible[u] // 50) for u in visible}
     cursors = {u: keyset.encode(_row_before(u, deep[u]), deep[u]) for u in visible}
     indicators = "/api/v1/indicateurs/decrochage/?territoire=etablissement&par=voie,annee"
     scopes = [
@@ -220,11 +223,14 @@ def run() -> dict:
                 Student.objects.visible_to(user).values_list("id")[(page - 1) * 50 : page * 50],
                 analyze=True,
             )
-            boundary = Student.objects.filter(pk=_row_before(user, page)).values_list(*ORDER)
+            before = _row_before(user, page)
+            boundary = (
+                Student.objects.filter(pk=before).values_list(*ORDER).get() if before else None
+            )
             explains[f"{phase} — {label}, page {page} par curseur"] = _explain(
                 keyset.bounded(
                     Student.objects.visible_to(user), ordering=ORDER, direction=keyset.AFTER,
-                    boundary=boundary.get(),
+                    boundary=boundary,
                 ).values_list("id")[:51],
                 analyze=True,
             )  # fmt: skip

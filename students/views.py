@@ -101,9 +101,10 @@ def _paginate(request, qs) -> tuple[Pager, str]:
                 qs, ordering=LIST_ORDER, direction=direction, cursor=cursor, size=size,
                 values=LIST_COLUMNS,
             )  # fmt: skip
-            pager = Pager(count, page.number, _num_pages(count), page.rows)
-            if not page.has_next:
-                pager.number = pager.num_pages
+            num_pages = _num_pages(count)
+            # Numbers carried by cursors are indicative (pupils come and go meanwhile).
+            number = min(page.number, num_pages) if page.has_next else num_pages
+            pager = Pager(count, number, num_pages, page.rows)
             has_previous, has_next = page.has_previous, page.has_next
         except keyset.BadCursor as exc:
             notice, direction = str(exc), None

@@ -87,7 +87,7 @@ class KeysetPagination(DefaultPagination):
             except keyset.BadCursor as exc:
                 raise exceptions.ValidationError({direction: [str(exc)]}) from exc
             rows, has_previous, has_next = page.rows, page.has_previous, page.has_next
-            self.number = page.number if has_next else self.num_pages
+            self.number = min(page.number, self.num_pages) if has_next else self.num_pages
         url = remove_query_param(
             remove_query_param(
                 remove_query_param(request.build_absolute_uri(), self.page_query_param),
