@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jobs.uploads import UploadRejected, error
 from notifications import calendar
 from notifications.services import sync_deadlines_many
 from students.models import Student
@@ -150,9 +151,10 @@ def _parse_mark(text: str, session_year: int):
 
 
 def parse(text: str, *, today: dt.date) -> tuple[list[ParsedRow], list[RowError]]:
-    first_line = text.split("\n", 1)[0]
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # newline="": lines may end in CRLF, LF or CR alone (older Mac spreadsheets).
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
@@ -236,6 +238,16 @@ def parse(text: str, *, today: dt.date) -> tuple[list[ParsedRow], list[RowError]
             continue
         rows.append(ParsedRow(number, ine, exam, specialty, session_year, outcome, average, marks))
     return rows, errors
+
+
+def run_upload(job, raw: bytes, user) -> str:
+    """The background import of a browser upload (jobs.uploads): the uploader's scope."""
+    report = import_results(raw, by=user, scope_user=user)
+    if not report.ok:
+        raise UploadRejected(
+            [error(e.message[:1].upper() + e.message[1:], line=e.line) for e in report.errors]
+        )
+    return report.summary
 
 
 def import_results(raw: bytes, *, by=None, scope_user=None, today=None) -> ImportReport:

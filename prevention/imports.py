@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from jobs.uploads import UploadRejected, line_errors
 from students.models import Student
 
 from . import conf
@@ -104,7 +105,8 @@ def parse(raw: bytes) -> tuple[list[dict], list[str]]:
         return [], ["Le fichier est vide."]
     sample = text[:4096]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # newline="": lines may end in CRLF, LF or CR alone (older Mac spreadsheets).
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [_norm_header(h) for h in next(reader)]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -211,6 +213,23 @@ def parse(raw: bytes) -> tuple[list[dict], list[str]]:
     if not rows and not errors:
         errors.append("Le fichier ne contient aucune ligne de données.")
     return rows, errors
+
+
+def run_upload(job, raw: bytes, user) -> str:
+    """The background import of a school's upload (jobs.uploads): its pupils only."""
+    from .perms import writable_schools
+
+    try:
+        result = import_absences(raw, school_ids=writable_schools(user))
+    except ImportRejected as exc:
+        raise UploadRejected(line_errors(exc.errors)) from exc
+    flags = (
+        f"{result.flags} signaux actifs." if result.flags > 1 else f"{result.flags} signal actif."
+    )
+    return (
+        f"{result.rows} ligne(s) importée(s) ({result.created} nouvelle(s), "
+        f"{result.updated} remplacée(s)) ; {flags}"
+    )
 
 
 def import_absences(raw: bytes, *, school_ids=None) -> ImportResult:

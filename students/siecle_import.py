@@ -375,7 +375,7 @@ class _Intake:
         return self.motif_labels.get(code) or f"Motif {code or 'non précisé'}"
 
     def _signal_exits(self, pupils, students, enrolments, school, params):
-        from mlds.services import held_diplomas
+        from .hooks import held_diplomas
 
         candidates = [
             p
