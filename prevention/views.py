@@ -258,7 +258,8 @@ def absence_import(request):
                     f"{result.flags} signaux actifs."
                     if result.flags > 1
                     else f"{result.flags} signal actif."
-                ),
+                )
+                + f" Profil de colonnes : « {result.profile} ».",
             )
             return redirect("prevention:signals")
     return render(

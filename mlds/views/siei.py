@@ -43,7 +43,8 @@ def siei_import(request):
                     f"Liste importée : {batch.created_follow_ups} suivi(s) ouvert(s), "
                     f"{batch.already_followed} jeune(s) déjà suivi(s), "
                     f"{batch.created_students} jeune(s) inconnu(s) créé(s), "
-                    f"{batch.duplicate_rows} doublon(s) dans le fichier.",
+                    f"{batch.duplicate_rows} doublon(s) dans le fichier"
+                    + (f" (profil de colonnes « {batch.profile} »)." if batch.profile else "."),
                 )
                 return redirect("mlds:siei_import")
     imports = SieiImport.objects.visible_to(request.user).select_related("imported_by")[:20]
