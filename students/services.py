@@ -191,6 +191,7 @@ def _import(uploads, *, job, allowed, progress):
         allowed_school_ids=allowed,
         progress=progress,
         encoding=job.encoding or None,
+        source_name=job.filename,
     )
 
 
