@@ -8,7 +8,7 @@ PY := $(UV) run --frozen python
 DEMO_PUPILS ?= 40000
 PORT ?= 8000
 
-.PHONY: install run demo test test-fast lint format bench migrations-check clean backup restore-check
+.PHONY: install run demo test test-fast lint format bench bench-results-day migrations-check clean backup restore-check
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
@@ -53,6 +53,10 @@ restore-check: install
 
 bench: install
 	$(PY) -m bench
+
+# Results-day load test: gunicorn with the production settings, 8/16/32 clients (≈ 5 min).
+bench-results-day: install
+	$(PY) -m bench results_day
 
 clean:
 	rm -rf .venv db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -37,20 +37,15 @@ def navigation(request):
     }
 
 
-def access_flags(role) -> dict:
-    """The `can_*` booleans templates test instead of role names (groups in accounts.roles)."""
+def access_flags(role) -> dict[str, bool]:
+    """The `can_*` booleans templates test instead of role names (groups in accounts.roles).
+
+    The main menu itself is `navigation.ENTRIES`, keyed by the same groups.
+    """
     r = role.role if role is not None and role.is_nominative else None
     return {
-        "can_nav_dossiers": r in roles.DOSSIER_READ_ROLES - roles.MLDS_ROLES,
-        "can_nav_cio": r in roles.CIO_ROLES,
-        "can_nav_commission": r in roles.COMMISSION_PAGE_ROLES,
-        "can_nav_sans_solution": r in roles.MLDS_ROLES,
-        "can_nav_prevention": r in roles.PREVENTION_SCHOOL_READ_ROLES,
-        "can_nav_validations": r in roles.INSPECTION_ROLES,
-        "can_nav_mlds": r in roles.MLDS_PAGE_ROLES,
         "can_nav_droit_retour": r in roles.DROIT_RETOUR_READ_ROLES,
         "can_import_siei": r in roles.MLDS_ROLES,
-        "can_administer": r in roles.ADMIN_ROLES,
     }
 
 

@@ -9,10 +9,8 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from .enums import Role
+from . import roles as G
 
-R = Role
-SCHOOL = {R.CHEF_ETABLISSEMENT, R.REFERENT_DECROCHAGE}
 # Above this many entries, the menu is grouped in sub-menus.
 FLAT_MENU_MAX = 8
 
@@ -22,7 +20,7 @@ class Entry:
     label: str
     url_name: str
     group: str
-    roles: frozenset | None = None  # None: every role
+    roles: frozenset[str] | None = None  # None: every role (groups of accounts.roles)
     nominative: bool = False
     # What makes it current: "app" (any page of the app) or "app:url_name".
     current: tuple = field(default_factory=tuple)
@@ -65,7 +63,7 @@ ENTRIES = (
         "Sorties sans solution",
         "students:exit_signals",
         GROUP_CASES,
-        roles=frozenset(SCHOOL | {R.COORDONNATEUR_MLDS, R.IA_DASEN, R.ADMINISTRATEUR}),
+        roles=G.EXIT_SIGNAL_ROLES,
         nominative=True,
         current=("students:exit_signals",),
     ),
@@ -73,9 +71,8 @@ ENTRIES = (
         "Re-préparation",
         "dossiers:list",
         GROUP_CASES,
-        roles=frozenset(
-            SCHOOL | {R.IEN_IO, R.IA_DASEN, R.MEMBRE_COMMISSION, R.ADMINISTRATEUR, R.DIRECTEUR_CIO}
-        ),
+        # The MLDS coordinator reads only the sans-solution dossiers: its own entry below.
+        roles=G.DOSSIER_READ_ROLES - G.MLDS_ROLES,
         nominative=True,
         current=("dossiers",),
     ),
@@ -83,7 +80,7 @@ ENTRIES = (
         "Suivi CIO",
         "dossiers:cio",
         GROUP_CASES,
-        roles=frozenset({R.DIRECTEUR_CIO}),
+        roles=G.CIO_ROLES,
         nominative=True,
         current=("dossiers:cio",),
     ),
@@ -91,7 +88,7 @@ ENTRIES = (
         "Commission d'affectation",
         "dossiers:commission",
         GROUP_CASES,
-        roles=frozenset({R.IEN_IO, R.IA_DASEN, R.MEMBRE_COMMISSION, R.ADMINISTRATEUR}),
+        roles=G.COMMISSION_PAGE_ROLES,
         nominative=True,
         current=COMMISSION_PAGES,
     ),
@@ -99,7 +96,7 @@ ENTRIES = (
         "Sans solution à la rentrée",
         "dossiers:sans_solution",
         GROUP_CASES,
-        roles=frozenset({R.COORDONNATEUR_MLDS}),
+        roles=G.MLDS_ROLES,
         nominative=True,
         current=("dossiers:sans_solution",),
     ),
@@ -107,23 +104,21 @@ ENTRIES = (
         "Prévention",
         "prevention:board",
         GROUP_CASES,
-        roles=frozenset(SCHOOL | {R.DIRECTEUR_CIO, R.ADMINISTRATEUR}),
+        roles=G.PREVENTION_SCHOOL_READ_ROLES,
         current=("prevention",),
     ),
     Entry(
         "Validations des parcours",
         "prevention:validation_queue",
         GROUP_CASES,
-        roles=frozenset({R.IEN_IO, R.IA_DASEN}),
+        roles=G.INSPECTION_ROLES,
         current=("prevention",),
     ),
     Entry(
         "Suivis MLDS",
         "mlds:caseload",
         GROUP_CASES,
-        roles=frozenset(
-            SCHOOL | {R.COORDONNATEUR_MLDS, R.IA_DASEN, R.IEN_IO, R.ADMINISTRATEUR, R.DIRECTEUR_CIO}
-        ),
+        roles=G.MLDS_PAGE_ROLES,
         nominative=True,
         current=("mlds",),
     ),
@@ -139,7 +134,7 @@ ENTRIES = (
         "Comptes des agents",
         "accounts:account_list",
         GROUP_ADMIN,
-        roles=frozenset({R.ADMINISTRATEUR}),
+        roles=G.ADMIN_ROLES,
         current=(
             "accounts:account_list",
             "accounts:account_detail",
@@ -152,14 +147,14 @@ ENTRIES = (
         "Traçabilité",
         "audit:access_log",
         GROUP_ADMIN,
-        roles=frozenset({R.ADMINISTRATEUR}),
+        roles=G.ADMIN_ROLES,
         current=("audit",),
     ),
     Entry(
         "Envois des rappels",
         "notifications:operations",
         GROUP_ADMIN,
-        roles=frozenset({R.ADMINISTRATEUR}),
+        roles=G.ADMIN_ROLES,
         current=("notifications:operations", "notifications:retry_failed"),
     ),
 )

@@ -22,13 +22,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def discover() -> list[str]:
+def discover(*, on_demand: bool = False) -> list[str]:
+    """Benchmarks with a `run()`; those marked `ON_DEMAND = True` (the results-day load test,
+    which starts its own servers) only when named or when `on_demand` is set."""
     names = []
     for info in pkgutil.iter_modules([str(HERE)]):
         if info.name.startswith("_"):
             continue
         module = importlib.import_module(f"bench.{info.name}")
-        if callable(getattr(module, "run", None)):
+        if callable(getattr(module, "run", None)) and (
+            on_demand or not getattr(module, "ON_DEMAND", False)
+        ):
             names.append(info.name)
     return sorted(names)
 
@@ -76,7 +80,8 @@ def main(argv: list[str]) -> int:
     names = argv or discover()
     unknown = [n for n in names if not (HERE / f"{n}.py").exists()]
     if unknown:
-        print(f"Benchmark(s) inconnu(s) : {', '.join(unknown)}. Disponibles : {discover()}")
+        available = discover(on_demand=True)
+        print(f"Benchmark(s) inconnu(s) : {', '.join(unknown)}. Disponibles : {available}")
         return 2
     vendor = connection.vendor
     print(f"Base de travail : {vendor} (copie jetable de la base de DATABASE_URL)")

@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.enums import Role
 from accounts.models import RoleAssignment, User
+from config import keyset
 from reports.summary import refresh_dropouts
 from students.models import Student
 from territories.models import Academie, Bassin, Departement, Etablissement, RegionAcademique
@@ -30,6 +31,7 @@ LARGE = int(os.environ.get("BENCH_SCOPE_LARGE", "200000"))
 SCOPE = int(os.environ.get("BENCH_SCOPE_PUPILS", "8000"))
 REPEAT = int(os.environ.get("BENCH_SCOPE_REPEAT", "15"))
 TARGET = 1.3
+ORDER = ("last_name", "first_name", "id")  # the list's order, indexed per scope level
 OTHER_DEPARTEMENTS = 3
 SCHOOLS_PER_DEPARTEMENT = 20
 
@@ -78,7 +80,7 @@ def _insert_pupils(school_ids: list[int], count: int, offset: int, left_every: i
                 sex, email, phone, address, current_school_id, level, mef, division, voie,
                 created_at, updated_at)
             SELECT gen_random_uuid(), lpad((%(offset)s + g)::text, 9, '0') || 'BS',
-                'NOM' || lpad(((g * 7919) %% 99991)::text, 5, '0'), 'Prénom' || (g %% 97),
+                'NOM' || lpad(((g::bigint * 7919) %% 99991)::text, 5, '0'), 'Prénom' || (g %% 97),
                 date '2006-01-01' + (g %% 1800), 'F', '', '', '',
                 CASE WHEN g %% %(left)s = 0 THEN NULL
                      ELSE (%(schools)s::bigint[])[1 + g %% %(n)s] END,
@@ -127,10 +129,17 @@ def _median(fn) -> float:
     return statistics.median(samples)
 
 
-def _explain(sql_qs) -> str:
+def _row_before(user, page: int) -> int:
+    """Id of the last pupil of page `page - 1`: the cursor after it opens page `page`."""
+    ordered = Student.objects.visible_to(user).order_by(*ORDER).values_list("id", flat=True)
+    return ordered[(page - 1) * 50 - 1]
+
+
+def _explain(sql_qs, analyze: bool = False) -> str:
     sql, params = sql_qs.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql, params)
+        options = "(ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " if analyze else ""
+        cursor.execute("EXPLAIN " + options + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
@@ -167,7 +176,9 @@ def run() -> dict:
     cio = _account("bench.cio", Role.DIRECTEUR_CIO, bassin=bassin)
     dasen = _account("bench.dasen", Role.IA_DASEN, departement=scope_dep)
     visible = {u: Student.objects.visible_to(u).count() for u in (head, cio, dasen)}
-    deep = {u: max(1, visible[u] // 50 // 2) for u in visible}
+    # The deepest full page of each scope, by number (OFFSET) and by cursor (keyset).
+    deep = {u: max(2, visible[u] // 50) for u in visible}
+    cursors = {u: keyset.encode(_row_before(u, deep[u]), deep[u]) for u in visible}
     indicators = "/api/v1/indicateurs/decrochage/?territoire=etablissement&par=voie,annee"
     scopes = [
         (
@@ -176,8 +187,14 @@ def run() -> dict:
             [
                 ("liste des élèves", "/eleves/", False),
                 (f"liste, page {deep[user]}", f"/eleves/?page={deep[user]}", False),
+                (f"liste, page {deep[user]} par curseur", f"/eleves/?apres={cursors[user]}", False),
                 ("tableau de bord", "/", False),
                 ("API élèves", "/api/v1/eleves/", True),
+                (
+                    f"API élèves, page {deep[user]} par curseur",
+                    f"/api/v1/eleves/?apres={cursors[user]}",
+                    True,
+                ),
                 ("API indicateurs", indicators, True),
             ],
         )
@@ -198,6 +215,19 @@ def run() -> dict:
             explains[f"{phase} — {label}"] = _explain(
                 Student.objects.visible_to(user).values_list("id")[:50]
             )
+            page = deep[user]
+            explains[f"{phase} — {label}, page {page} par numéro"] = _explain(
+                Student.objects.visible_to(user).values_list("id")[(page - 1) * 50 : page * 50],
+                analyze=True,
+            )
+            boundary = Student.objects.filter(pk=_row_before(user, page)).values_list(*ORDER)
+            explains[f"{phase} — {label}, page {page} par curseur"] = _explain(
+                keyset.bounded(
+                    Student.objects.visible_to(user), ordering=ORDER, direction=keyset.AFTER,
+                    boundary=boundary.get(),
+                ).values_list("id")[:51],
+                analyze=True,
+            )  # fmt: skip
         print(f"académie {phase} : {Student.objects.count()} élèves")
     rows, worst = [], 0.0
     for key in timings["petite"]:
@@ -213,6 +243,21 @@ def run() -> dict:
             }  # fmt: skip
         )
         print(f"{key:45s} {small * 1000:8.1f} ms → {large * 1000:8.1f} ms  ×{ratio:.2f}")
+    # Depth: the deepest page by number (OFFSET) and by cursor, against page 1, same size.
+    depth = {}
+    for label, user, _ in scopes:
+        for phase in ("petite", "grande"):
+            page1 = timings[phase][f"{label} — liste des élèves"]
+            by_number = timings[phase][f"{label} — liste, page {deep[user]}"]
+            by_cursor = timings[phase][f"{label} — liste, page {deep[user]} par curseur"]
+            depth[f"{phase} — {label}, page {deep[user]}"] = {
+                "numéro ÷ page 1": round(by_number / page1, 2),
+                "curseur ÷ page 1": round(by_cursor / page1, 2),
+            }
+            print(
+                f"{phase} — {label}, page {deep[user]} ÷ page 1 : par numéro "
+                f"×{by_number / page1:.2f}, par curseur ×{by_cursor / page1:.2f}"
+            )
     for key, plan in explains.items():
         print(f"\nEXPLAIN {key}\n{plan}")
     indexes = sorted(
@@ -233,6 +278,7 @@ def run() -> dict:
         "large": LARGE,
         "pages": rows,
         "refresh_ms": refresh_ms,
+        "depth": depth,
         "explain": explains,
     }
 

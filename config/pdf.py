@@ -47,12 +47,21 @@ def write_to(documents, path) -> int:
 
 
 def concatenate(parts, path) -> None:
-    """Join PDF files into one, page after page (pypdf)."""
-    from pypdf import PdfWriter
+    """Join PDF files into one, page after page, in a `pdfunite` subprocess (poppler-utils):
+    the pages go from file to file without ever being held by the Python process, whose memory
+    stays that of one chunk of letters whatever the batch size."""
+    import shutil
+    import subprocess
 
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(str(part))
-    with open(path, "wb") as out:
-        writer.write(out)
-    writer.close()
+    parts = [str(part) for part in parts]
+    if not parts:
+        raise ValueError("Aucun fichier PDF à assembler.")
+    if len(parts) == 1:
+        shutil.copyfile(parts[0], path)
+        return
+    tool = shutil.which("pdfunite")
+    if tool is None:
+        raise RuntimeError("pdfunite (paquet poppler-utils) est introuvable sur ce serveur.")
+    done = subprocess.run([tool, *parts, str(path)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"Assemblage du PDF impossible : {done.stderr.strip()[:500]}")

@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
 
-from .models import PronouncementDelegation
+from .models import BatchJob, PronouncementDelegation
 from .perms import COMMISSION_ROLES
 
 
@@ -40,3 +40,30 @@ class PronouncementDelegationAdmin(SimpleHistoryAdmin):
 
             kwargs["queryset"] = Departement.objects.filter(academie_id__in=academies)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(BatchJob)
+class BatchJobAdmin(admin.ModelAdmin):
+    """Letter batches as data: state, progress, attempts, last heartbeat; relaunch a stuck
+    or failed one. An administrator sees the batches of the académies it administers."""
+
+    list_display = ["__str__", "state", "departement", "attempts", "created_at", "heartbeat_at"]
+    list_filter = ["state"]
+    readonly_fields = [f.name for f in BatchJob._meta.fields]
+    actions = ["relaunch"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("departement")
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(departement__academie_id__in=request.user.administered_academie_ids)
+
+    @admin.action(description="Relancer les lots sélectionnés (en attente, bloqués ou en échec)")
+    def relaunch(self, request, queryset):
+        from . import services
+
+        count = sum(1 for batch in queryset if services.relaunch_batch(batch))
+        self.message_user(request, f"{count} lot(s) relancé(s).")
+
+    def has_add_permission(self, request):
+        return False

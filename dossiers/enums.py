@@ -153,6 +153,7 @@ class DocumentKind(models.TextChoices):
 class BatchState(models.TextChoices):
     PENDING = "en_attente", "En attente"
     RUNNING = "en_cours", "En cours"
+    MERGING = "assemblage", "Assemblage du PDF"
     DONE = "termine", "Terminé"
     FAILED = "echec", "Échec"
 

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jobs.uploads import UploadRejected, error
 from notifications import calendar
 from notifications.services import sync_deadlines_many
 from students.models import Student
@@ -223,6 +224,16 @@ def parse(table, *, today: dt.date) -> tuple[list[ParsedRow], list[RowError]]:
             continue
         rows.append(ParsedRow(number, ine, exam, specialty, session_year, outcome, average, marks))
     return rows, errors
+
+
+def run_upload(job, raw: bytes, user) -> str:
+    """The background import of a browser upload (jobs.uploads): the uploader's scope."""
+    report = import_results(raw, by=user, scope_user=user)
+    if not report.ok:
+        raise UploadRejected(
+            [error(e.message[:1].upper() + e.message[1:], line=e.line) for e in report.errors]
+        )
+    return report.summary
 
 
 def import_results(raw: bytes, *, by=None, scope_user=None, today=None) -> ImportReport:

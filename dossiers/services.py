@@ -1,16 +1,22 @@
 """Workflows across models: commission decisions, bulk actions, documents, MLDS hand-over."""
 
+import os
+import shutil
+import socket
 import tempfile
-import time
+import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F, Prefetch
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F, Prefetch, Q, Sum
 from django.utils import timezone
 
 from config import pdf
+from jobs import runner
 from students.models import LegalRepresentative
 
 from . import conf, rules
@@ -18,6 +24,7 @@ from .enums import BatchState, DecisionOutcome, DocumentKind, DossierState, Exam
 from .models import (
     TRANSITIONS,
     AccompanimentEntry,
+    BatchChunk,
     BatchJob,
     Capacity,
     Commission,
@@ -444,10 +451,30 @@ def render_minutes(*, session: CommissionSession, by) -> GeneratedDocument:
     )
 
 
-def request_letters(*, by, session: CommissionSession | None = None, school=None) -> BatchJob:
-    """Create the batch and enqueue its rendering after commit; returns at once."""
+def _chunk_rows(batch: BatchJob) -> list[BatchChunk]:
+    ids = list(batch.dossier_ids)
+    size = max(1, conf.BATCH_CHUNK_SIZE)
+    return [
+        BatchChunk(batch=batch, index=n, dossier_ids=ids[start : start + size])
+        for n, start in enumerate(range(0, len(ids), size))
+    ]
+
+
+def _send_batch(batch: BatchJob, chunks: int) -> None:
+    """Queue the batch after commit. With a broker, one message per chunk (up to
+    BATCH_FANOUT): idle workers start on it together and share its chunks."""
     from .tasks import render_batch
 
+    copies = 1
+    if runner.has_broker() and not getattr(settings, "JOBS_RUN_INLINE", False):
+        copies = max(1, min(chunks, conf.BATCH_FANOUT))
+    for _ in range(copies):
+        runner.enqueue(render_batch, batch.pk)
+
+
+def request_letters(*, by, session: CommissionSession | None = None, school=None) -> BatchJob:
+    """Commit the batch and its chunks, queue their rendering after commit; returns at once,
+    whatever the state of the queue (jobs.runner: the sweep sends it again if needed)."""
     if session is not None:
         # Proposals still awaiting the IA-DASEN's pronouncement get no letter yet.
         ids = list(
@@ -465,92 +492,253 @@ def request_letters(*, by, session: CommissionSession | None = None, school=None
         departement_id, school_id = school.departement_id, school.pk
     if not ids:
         raise ValidationError("Aucune décision à annoncer : aucune lettre à préparer.")
-    batch = BatchJob.objects.create(
-        kind=DocumentKind.LETTRES_LOT,
-        dossier_ids=ids,
-        total=len(ids),
-        session=session,
-        school_id=school_id,
-        departement_id=departement_id,
-        requested_by=by,
-    )
-    render_batch.delay_on_commit(batch.pk)
+    with transaction.atomic():
+        batch = BatchJob.objects.create(
+            kind=DocumentKind.LETTRES_LOT,
+            dossier_ids=ids,
+            total=len(ids),
+            session=session,
+            school_id=school_id,
+            departement_id=departement_id,
+            requested_by=by,
+            enqueued_at=timezone.now(),
+        )
+        chunks = BatchChunk.objects.bulk_create(_chunk_rows(batch))
+        _send_batch(batch, len(chunks))
     return batch
 
 
-def _render_parts(batch, today, workdir: Path) -> tuple[list[int], int, list[Path]]:
-    """Lay the batch out by chunks of letters, each written to a part file and dropped from
-    memory before the next; returns (dossiers written, pages, part files in order)."""
-    letters, pages, parts = [], 0, []
-    ids = list(batch.dossier_ids)
-    size = max(1, conf.BATCH_CHUNK_SIZE)
-    for start in range(0, len(ids), size):
-        chunk = ids[start : start + size]
-        by_id = {d.pk: d for d in _letter_queryset().filter(pk__in=chunk)}
-        documents = [
-            pdf.render_document(
-                "dossiers/pdf/lettre.html", {"letters": [_letter_context(by_id[pk], today)]}
-            )
-            for pk in chunk
-            if pk in by_id
-        ]
-        if documents:
-            part = workdir / f"{start:07d}.pdf"
-            pages += pdf.write_to(documents, part)
-            parts.append(part)
-            letters.extend(pk for pk in chunk if pk in by_id)
-        del documents, by_id
-        BatchJob.objects.filter(pk=batch.pk).update(done_count=min(start + size, len(ids)))
-    if not parts:
-        raise ValidationError("Aucun des dossiers du lot n'existe plus : aucune lettre.")
-    return letters, pages, parts
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def run_batch(*, batch_id: int) -> None:
-    """Render a batch of letters. Idempotent: a finished batch is left alone, a batch
-    interrupted by a dying worker restarts from zero (acks_late redelivers it)."""
-    claimed = BatchJob.objects.filter(
-        pk=batch_id, state__in=[BatchState.PENDING, BatchState.RUNNING]
-    ).update(state=BatchState.RUNNING, done_count=0)
-    if not claimed:
-        return
-    batch = BatchJob.objects.select_related("session", "school").get(pk=batch_id)
-    started = time.perf_counter()
-    today = timezone.localdate()
-    try:
-        with tempfile.TemporaryDirectory(prefix="lettres-") as workdir:
-            letters, pages, parts = _render_parts(batch, today, Path(workdir))
-            merged = Path(workdir) / "lot.pdf"
-            pdf.concatenate(parts, merged)
-            where = (
-                f"séance du {batch.session.date:%d/%m/%Y}" if batch.session else batch.school.name
-            )
-            with transaction.atomic(), merged.open("rb") as content:
-                doc = _store(
-                    kind=DocumentKind.LETTRES_LOT,
-                    title=f"Lettres aux familles — {where} ({len(letters)} lettres)",
-                    content=File(content),
-                    pages=pages,
-                    by=batch.requested_by,
-                    departement_id=batch.departement_id,
-                    school_id=batch.school_id,
-                    session=batch.session,
-                    dossier_ids=letters,
+def _claim_chunk(batch_id: int, worker: str) -> BatchChunk | None:
+    """Take the next chunk of the batch for this worker: a waiting one, or one whose worker
+    stopped beating (killed). On PostgreSQL `SKIP LOCKED` lets workers pass each other; the
+    conditional UPDATE makes the claim exclusive on every database (SQLite included)."""
+    C = BatchChunk.Status
+    for _ in range(10):  # a claim lost to another worker: try the next chunk
+        now = timezone.now()
+        stale = now - runner.stale_after()
+        with transaction.atomic():
+            candidates = (
+                BatchChunk.objects.filter(batch_id=batch_id, batch__state=BatchState.RUNNING)
+                .filter(
+                    Q(status=C.PENDING)
+                    | Q(status=C.RUNNING, heartbeat_at__lt=stale)
+                    | Q(status=C.RUNNING, heartbeat_at__isnull=True)
                 )
+                .order_by("index")
+            )
+            if connection.features.has_select_for_update_skip_locked:
+                candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+            chunk = candidates.first()
+            if chunk is None:
+                return None
+            token = uuid.uuid4().hex
+            taken = BatchChunk.objects.filter(
+                pk=chunk.pk, status=chunk.status, token=chunk.token
+            ).update(
+                status=C.RUNNING,
+                token=token,
+                worker=worker[:200],
+                heartbeat_at=now,
+                attempts=F("attempts") + 1,
+                done_count=0,
+                letters=[],
+                pages=0,
+            )
+            if not taken:
+                continue
+            # A chunk taken over from a dead worker: its letters are counted again.
             BatchJob.objects.filter(pk=batch_id).update(
+                heartbeat_at=now,
+                done_count=F("done_count") - chunk.done_count,
+                attempts=F("attempts") + (1 if chunk.status == C.RUNNING else 0),
+            )
+        chunk.status, chunk.token, chunk.done_count = C.RUNNING, token, 0
+        return chunk
+    return None
+
+
+def _progress(chunk: BatchChunk, letters: int) -> bool:
+    """Count letters done, if this worker still holds the chunk (False: it was taken over)."""
+    now = timezone.now()
+    with transaction.atomic():
+        held = BatchChunk.objects.filter(pk=chunk.pk, token=chunk.token).update(
+            done_count=F("done_count") + letters, heartbeat_at=now
+        )
+        if held:
+            BatchJob.objects.filter(pk=chunk.batch_id).update(
+                done_count=F("done_count") + letters, heartbeat_at=now
+            )
+    return bool(held)
+
+
+def _render_chunk(batch: BatchJob, chunk: BatchChunk, today) -> None:
+    """Lay the chunk's letters out by small groups, each written to a part file and dropped
+    from memory before the next; the parts are joined (pdfunite) into the chunk's file."""
+    ids = list(chunk.dossier_ids)
+    group = max(1, conf.BATCH_GROUP_SIZE)
+    letters, pages, parts = [], 0, []
+    with tempfile.TemporaryDirectory(prefix="lettres-") as workdir:
+        for start in range(0, len(ids), group):
+            sub = ids[start : start + group]
+            by_id = {d.pk: d for d in _letter_queryset().filter(pk__in=sub)}
+            documents = [
+                pdf.render_document(
+                    "dossiers/pdf/lettre.html", {"letters": [_letter_context(by_id[pk], today)]}
+                )
+                for pk in sub
+                if pk in by_id
+            ]
+            if documents:
+                part = Path(workdir) / f"{start:07d}.pdf"
+                pages += pdf.write_to(documents, part)
+                parts.append(part)
+                letters.extend(pk for pk in sub if pk in by_id)
+            del documents, by_id
+            if not _progress(chunk, len(sub)):
+                return  # taken over by another worker: its rendering counts, not ours
+        name = ""
+        if parts:
+            joined = Path(workdir) / "part.pdf"
+            pdf.concatenate(parts, joined)
+            with joined.open("rb") as content:
+                name = default_storage.save(
+                    f"dossiers/lots/{batch.public_id}/{chunk.index:05d}-{chunk.token}.pdf",
+                    File(content),
+                )
+    done = BatchChunk.objects.filter(pk=chunk.pk, token=chunk.token).update(
+        status=BatchChunk.Status.DONE,
+        file=name,
+        letters=letters,
+        pages=pages,
+        finished_at=timezone.now(),
+    )
+    if not done and name:
+        default_storage.delete(name)
+
+
+def _local_copy(name: str, workdir: Path, n: int) -> Path:
+    """The chunk file as a local path for pdfunite (copied when the storage is remote)."""
+    try:
+        return Path(default_storage.path(name))
+    except NotImplementedError:
+        local = workdir / f"in-{n:05d}.pdf"
+        with default_storage.open(name, "rb") as src, local.open("wb") as dst:
+            shutil.copyfileobj(src, dst)
+        return local
+
+
+def _merge(batch: BatchJob) -> None:
+    """Once every chunk is done, one worker joins their files into the batch's PDF."""
+    C = BatchChunk.Status
+    if BatchChunk.objects.filter(batch_id=batch.pk).exclude(status=C.DONE).exists():
+        return  # chunks still rendering elsewhere: the last worker to finish merges
+    claimed_at = timezone.now()
+    stale = claimed_at - runner.stale_after()
+    taken = (
+        BatchJob.objects.filter(pk=batch.pk)
+        .filter(
+            Q(state=BatchState.RUNNING)
+            | Q(state=BatchState.MERGING, heartbeat_at__lt=stale)
+            | Q(state=BatchState.MERGING, heartbeat_at__isnull=True)
+        )
+        .update(state=BatchState.MERGING, heartbeat_at=claimed_at)
+    )
+    if not taken:
+        return
+    chunks = list(BatchChunk.objects.filter(batch_id=batch.pk).order_by("index"))
+    letters = [pk for chunk in chunks for pk in chunk.letters]
+    files = [chunk.file for chunk in chunks if chunk.file]
+    if not letters or not files:
+        raise ValidationError("Aucun des dossiers du lot n'existe plus : aucune lettre.")
+    where = f"séance du {batch.session.date:%d/%m/%Y}" if batch.session else batch.school.name
+    started = batch.started_at or batch.created_at
+    with tempfile.TemporaryDirectory(prefix="lettres-") as workdir:
+        local = [_local_copy(name, Path(workdir), n) for n, name in enumerate(files)]
+        merged = Path(workdir) / "lot.pdf"
+        pdf.concatenate(local, merged)
+        with transaction.atomic(), merged.open("rb") as content:
+            now = timezone.now()
+            won = BatchJob.objects.filter(
+                pk=batch.pk, state=BatchState.MERGING, heartbeat_at=claimed_at
+            ).update(
                 state=BatchState.DONE,
                 done_count=batch.total,
-                document=doc,
-                seconds=time.perf_counter() - started,
-                finished_at=timezone.now(),
+                seconds=(now - started).total_seconds(),
+                finished_at=now,
+                heartbeat_at=now,
             )
+            if not won:
+                return  # taken over while merging: the other worker's file counts
+            doc = _store(
+                kind=DocumentKind.LETTRES_LOT,
+                title=f"Lettres aux familles — {where} ({len(letters)} lettres)",
+                content=File(content),
+                pages=sum(chunk.pages for chunk in chunks),
+                by=batch.requested_by,
+                departement_id=batch.departement_id,
+                school_id=batch.school_id,
+                session=batch.session,
+                dossier_ids=letters,
+            )
+            BatchJob.objects.filter(pk=batch.pk).update(document=doc)
+    for name in files:
+        default_storage.delete(name)
+
+
+def run_batch(*, batch_id: int, worker: str = "") -> None:
+    """Render a batch of letters, alone or with other workers. Safe to run again and
+    concurrently: each chunk is claimed by one worker at a time, a chunk whose worker died is
+    taken over once its heartbeat is stale, a finished batch is left alone, and only one worker
+    merges the chunks into the batch's PDF."""
+    now = timezone.now()
+    BatchJob.objects.filter(pk=batch_id, state=BatchState.PENDING).update(
+        state=BatchState.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
+    )
+    batch = BatchJob.objects.select_related("session", "school").filter(pk=batch_id).first()
+    if batch is None or batch.state not in (BatchState.RUNNING, BatchState.MERGING):
+        return
+    if not BatchChunk.objects.filter(batch_id=batch_id).exists():  # a batch of before chunks
+        BatchChunk.objects.bulk_create(_chunk_rows(batch), ignore_conflicts=True)
+    worker = worker or _worker_name()
+    today = timezone.localdate()
+    chunk = None
+    try:
+        while (chunk := _claim_chunk(batch_id, worker)) is not None:
+            _render_chunk(batch, chunk, today)
+        chunk = None
+        _merge(batch)
     except OperationalError:
         raise  # transient: the task retries
     except Exception as exc:  # a template or data error must show on the page, not loop
-        BatchJob.objects.filter(pk=batch_id).update(
-            state=BatchState.FAILED, error=f"Échec du rendu : {exc}"[:2000]
+        if chunk is not None:
+            BatchChunk.objects.filter(pk=chunk.pk, token=chunk.token).update(
+                status=BatchChunk.Status.FAILED
+            )
+        BatchJob.objects.filter(pk=batch_id).exclude(state=BatchState.DONE).update(
+            state=BatchState.FAILED,
+            error=f"Échec du rendu : {' '.join(getattr(exc, 'messages', [str(exc)]))}"[:2000],
         )
         raise
+
+
+def relaunch_batch(batch: BatchJob) -> bool:
+    """An administrator sends a batch again: failed chunks and chunks of a worker that seems
+    stuck go back to waiting (a worker still alive on one loses its claim: its writes no longer
+    count), the chunks already rendered are kept. False for a finished batch."""
+    if batch.state == BatchState.DONE:
+        return False
+    with transaction.atomic():
+        BatchChunk.objects.filter(
+            batch=batch, status__in=[BatchChunk.Status.FAILED, BatchChunk.Status.RUNNING]
+        ).update(status=BatchChunk.Status.PENDING, token="", done_count=0)
+        done = BatchChunk.objects.filter(batch=batch).aggregate(n=Sum("done_count"))["n"] or 0
+        BatchJob.objects.filter(pk=batch.pk).update(error="", done_count=done)
+        runner.relaunch("dossiers.letters", batch)
+    return True
 
 
 def mlds_available() -> bool:

@@ -12,5 +12,6 @@ from . import services
     max_retries=3,
 )
 def render_batch(batch_id: int) -> None:
-    """Render a batch of letters (idempotent; see services.run_batch)."""
+    """Render chunks of a batch of letters, with any other worker on it, and merge them once
+    all are done (idempotent and safe concurrently; see services.run_batch)."""
     services.run_batch(batch_id=batch_id)

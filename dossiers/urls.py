@@ -6,9 +6,21 @@ app_name = "dossiers"
 urlpatterns = [
     path("", overview.dossier_list, name="list"),
     path("import/", overview.results_import, name="import"),
+    path("import/<uuid:public_id>/", overview.results_import_status, name="import_status"),
+    path(
+        "import/<uuid:public_id>/avancement/",
+        overview.results_import_progress,
+        name="import_progress",
+    ),
+    path(
+        "import/<uuid:public_id>/relancer/",
+        overview.results_import_relaunch,
+        name="import_relaunch",
+    ),
     path("inviter/", overview.invite_all, name="invite_all"),
     path("lettres/", overview.print_letters, name="print_letters"),
     path("lots/<uuid:public_id>/", overview.batch_detail, name="batch"),
+    path("lots/<uuid:public_id>/relancer/", overview.batch_relaunch, name="batch_relaunch"),
     path("cio/", overview.cio_caseload, name="cio"),
     path("sans-solution/", overview.sans_solution, name="sans_solution"),
     path("documents/<uuid:public_id>/", dossier.document_download, name="document"),

@@ -270,9 +270,9 @@ class CallForProjects(models.Model):
     def _move(self, to, *, by, comment="", fields=()):
         """Through the lifecycle engine: locked, in one transaction, one log row."""
         name = {
-            CallStatus.OPEN: "open",
-            CallStatus.REVIEW: "close_submissions",
-            CallStatus.PUBLISHED: "publish",
+            CallStatus.OPEN: "ouvrir",
+            CallStatus.REVIEW: "cloturer",
+            CallStatus.PUBLISHED: "publier",
         }[to]
         if to not in self.TRANSITIONS[CallStatus(self.status)]:
             raise ValidationError(
@@ -449,15 +449,16 @@ class Project(models.Model):
             return True
         return self.call.status == CallStatus.PUBLISHED
 
-    def _move(self, to, *, by, comment="", fields=()):
-        """Through the lifecycle engine: locked, in one transaction, one log row."""
+    def _move(self, to, *, by, comment="", fields=(), expected_version=None):
+        """Through the lifecycle engine: locked, in one transaction, one log row; refused as
+        stale when `expected_version` (the version the page was loaded with) has moved."""
         if to not in self.TRANSITIONS[ProjectStatus(self.status)]:
             raise ValidationError(
                 f"Passage impossible de « {self.get_status_display()} » "
                 f"à « {ProjectStatus(to).label} »."
             )
-        name = {ProjectStatus.SUBMITTED: "submit", ProjectStatus.WITHDRAWN: "withdraw"}.get(
-            to, "decide"
+        name = {ProjectStatus.SUBMITTED: "deposer", ProjectStatus.WITHDRAWN: "retirer"}.get(
+            to, "decider"
         )
         PROJECT_WORKFLOW.apply(
             self,
@@ -466,22 +467,28 @@ class Project(models.Model):
             comment=comment,
             target=to,
             changes={field: getattr(self, field) for field in fields},
+            expected_version=expected_version,
         )
 
-    def submit(self, *, by, today) -> None:
+    def submit(self, *, by, today, expected_version=None) -> None:
         if not self.call.is_open_for_submission(today):
             raise ValidationError("L'appel à projets n'accepte plus de dépôt.")
         if self.axis not in self.call.axes:
             raise ValidationError("L'axe choisi ne fait pas partie de l'appel à projets.")
         self.submitted_at = timezone.now()
-        self._move(ProjectStatus.SUBMITTED, by=by, fields=["submitted_at"])
+        self._move(
+            ProjectStatus.SUBMITTED,
+            by=by,
+            fields=["submitted_at"],
+            expected_version=expected_version,
+        )
 
-    def withdraw(self, *, by) -> None:
+    def withdraw(self, *, by, expected_version=None) -> None:
         if self.call.status not in (CallStatus.DRAFT, CallStatus.OPEN):
             raise ValidationError("L'instruction a commencé : le projet ne peut plus être retiré.")
-        self._move(ProjectStatus.WITHDRAWN, by=by)
+        self._move(ProjectStatus.WITHDRAWN, by=by, expected_version=expected_version)
 
-    def decide(self, *, by, accepted: bool, comment: str) -> None:
+    def decide(self, *, by, accepted: bool, comment: str, expected_version=None) -> None:
         if self.call.status != CallStatus.REVIEW:
             raise ValidationError("La commission ne décide que pendant l'instruction de l'appel.")
         if not self.reviews.exists():
@@ -496,6 +503,7 @@ class Project(models.Model):
             by=by,
             comment=comment,
             fields=["decision_comment", "decided_by", "decided_at"],
+            expected_version=expected_version,
         )
 
 

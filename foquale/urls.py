@@ -16,10 +16,13 @@ urlpatterns = [
     path("appels/", views.call_list, name="call_list"),
     path("appels/nouveau/", views.call_create, name="call_create"),
     path("appels/<uuid:public_id>/", views.call_detail, name="call_detail"),
-    path("appels/<uuid:public_id>/<slug:step>/", views.call_transition, name="call_transition"),
+    path("appels/<uuid:public_id>/<slug:name>/", views.call_transition, name="call_transition"),
     path("appels/<uuid:public_id>/projets/nouveau/", views.project_create, name="project_create"),
     path("projets/<uuid:public_id>/", views.project_detail, name="project_detail"),
-    path("projets/<uuid:public_id>/depot/", views.project_submit, name="project_submit"),
+    path(
+        "projets/<uuid:public_id>/action/<slug:name>/",
+        views.project_action,
+        name="project_action",
+    ),
     path("projets/<uuid:public_id>/notation/", views.project_review, name="project_review"),
-    path("projets/<uuid:public_id>/decision/", views.project_decide, name="project_decide"),
 ]

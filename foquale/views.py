@@ -4,6 +4,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -15,13 +16,13 @@ from audit.services import log_list_read
 from reports.charts import bars, common_scale, voie_label
 from students.models import Student
 from territories.models import Network, Partner, PartnerContact
+from workflows.views import action_view
 
 from .diagnosis import build_diagnosis
 from .enums import CallStatus, ProjectStatus, ReferralStatus
 from .forms import (
     ActionForm,
     CallForm,
-    DecisionForm,
     DiagnosisForm,
     NetworkForm,
     PartnerForm,
@@ -48,6 +49,7 @@ from .perms import (
     network_responsables,
 )
 from .services import refer_student
+from .workflow import CALL_WORKFLOW, PROJECT_WORKFLOW, SCHOOL_HEAD
 
 # --- Networks -----------------------------------------------------------------------------
 
@@ -314,9 +316,7 @@ def call_create(request):
     return render(request, "foquale/call_form.html", {"form": form})
 
 
-@access(SCOPED, nominative=False)
-def call_detail(request, public_id):
-    call = get_call_for_user(request.user, public_id)
+def _render_call(request, call, *, bound=None, status=200):
     role = request.user.active_role
     projects = (
         Project.objects.visible_to(request.user)
@@ -325,6 +325,7 @@ def call_detail(request, public_id):
         .prefetch_related(Prefetch("reviews", queryset=ProjectReview.objects.order_by("id")))
         .order_by("school__name", "title")
     )
+    offers = CALL_WORKFLOW.offers(call, request.user, bound=bound)
     return render(
         request,
         "foquale/call_detail.html",
@@ -336,28 +337,31 @@ def call_detail(request, public_id):
             and call.is_open_for_submission(timezone.localdate()),
             "transitions": call.transitions.select_related("by"),
             "published": call.status == CallStatus.PUBLISHED,
+            "offers": offers,
+            "next_step": CALL_WORKFLOW.next_step(call, offers),
         },
+        status=status,
     )
 
 
-@access(SCOPED, roles=ACADEMIE_REVIEW_ROLES, nominative=False)
-@require_POST
-def call_transition(request, public_id, step):
-    call = get_call_for_user(request.user, public_id, write=True)
-    moves = {
-        "ouvrir": lambda: call.open(by=request.user, today=timezone.localdate()),
-        "cloturer": lambda: call.close_submissions(by=request.user),
-        "publier": lambda: call.publish(by=request.user),
-    }
-    if step not in moves:
-        raise Http404("Étape inconnue.")
-    try:
-        moves[step]()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Appel à projets : {call.get_status_display().lower()}.")
+@access(SCOPED, nominative=False)
+def call_detail(request, public_id):
+    return _render_call(request, get_call_for_user(request.user, public_id))
+
+
+def _back_to_call(request, call, *, bound=None, status=200):
+    # The refusal is in the messages: the call's page shows it after the redirect.
     return redirect("foquale:call_detail", public_id=call.public_id)
+
+
+call_transition = action_view(
+    CALL_WORKFLOW,
+    roles=ACADEMIE_REVIEW_ROLES,
+    nominative=False,
+    get_object=lambda user, public_id: get_call_for_user(user, public_id, write=True),
+    render_page=_back_to_call,
+    redirect_to=lambda call: reverse("foquale:call_detail", args=[call.public_id]),
+)
 
 
 @access(SCOPED, roles=FOQUALE_PROJECT_WRITE_ROLES)
@@ -376,19 +380,21 @@ def project_create(request, public_id):
     return render(request, "foquale/project_form.html", {"call": call, "form": form})
 
 
-@access(SCOPED, nominative=False)
-def project_detail(request, public_id):
-    project = get_project_for_user(request.user, public_id)
+def _render_project(request, project, *, bound=None, status=200):
     role = request.user.active_role
     is_reviewer = can_review_calls(request.user)
     reviews = project.reviews.select_related("reviewer").order_by("id") if is_reviewer else []
     show_decision = project.decision_visible_to(request.user)
     transitions = project.transitions.select_related("by")
+    offers = PROJECT_WORKFLOW.offers(project, request.user, bound=bound)
+    next_step = PROJECT_WORKFLOW.next_step(project, offers)
     if not show_decision:
         # The decision reaches the school with the publication of the results, not before.
         transitions = transitions.exclude(
             to_state__in=[ProjectStatus.ACCEPTED, ProjectStatus.REJECTED]
         )
+        if project.is_decided:
+            next_step = PROJECT_WORKFLOW.waiting[ProjectStatus.SUBMITTED]
     return render(
         request,
         "foquale/project_detail.html",
@@ -400,28 +406,40 @@ def project_detail(request, public_id):
             "reviews": reviews,
             "show_decision": show_decision,
             "review_form": ReviewForm(),
-            "decision_form": DecisionForm(),
             "transitions": transitions,
             "in_review": project.call.status == CallStatus.REVIEW,
+            "offers": offers,
+            "next_step": next_step,
+            "version": project.version,
         },
+        status=status,
     )
 
 
-@access(SCOPED, roles=FOQUALE_PROJECT_WRITE_ROLES)
-@require_POST
-def project_submit(request, public_id):
-    project = get_project_for_user(request.user, public_id, write=True)
-    action = request.POST.get("action")
-    try:
-        if action == "retirer":
-            project.withdraw(by=request.user)
-            messages.success(request, "Projet retiré.")
-        else:
-            project.submit(by=request.user, today=timezone.localdate())
-            messages.success(request, "Projet déposé : la commission l'examinera après la clôture.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("foquale:project_detail", public_id=project.public_id)
+@access(SCOPED, nominative=False)
+def project_detail(request, public_id):
+    return _render_project(request, get_project_for_user(request.user, public_id))
+
+
+def _project_for_action(user, public_id, transition):
+    """The school's head acts on its own project; the académie's reviewers on those
+    submitted to their calls."""
+    return get_project_for_user(user, public_id, write=transition.may is SCHOOL_HEAD)
+
+
+def _render_project_after_action(request, project, *, bound=None, status=200):
+    project = get_project_for_user(request.user, project.public_id)
+    return _render_project(request, project, bound=bound, status=status)
+
+
+project_action = action_view(
+    PROJECT_WORKFLOW,
+    roles=FOQUALE_PROJECT_WRITE_ROLES | ACADEMIE_REVIEW_ROLES,
+    nominative=False,
+    get_object=_project_for_action,
+    render_page=_render_project_after_action,
+    redirect_to=lambda project: reverse("foquale:project_detail", args=[project.public_id]),
+)
 
 
 @access(SCOPED, roles=ACADEMIE_REVIEW_ROLES, nominative=False)
@@ -443,27 +461,6 @@ def project_review(request, public_id):
             },
         )
         messages.success(request, "Note enregistrée.")
-    return redirect("foquale:project_detail", public_id=project.public_id)
-
-
-@access(SCOPED, roles=ACADEMIE_REVIEW_ROLES, nominative=False)
-@require_POST
-def project_decide(request, public_id):
-    project = get_project_for_user(request.user, public_id)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choisissez une décision et motivez-la.")
-        return redirect("foquale:project_detail", public_id=project.public_id)
-    try:
-        project.decide(
-            by=request.user,
-            accepted=form.cleaned_data["accepted"],
-            comment=form.cleaned_data["comment"],
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Décision enregistrée : {project.get_status_display()}.")
     return redirect("foquale:project_detail", public_id=project.public_id)
 
 

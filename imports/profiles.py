@@ -309,7 +309,9 @@ def read_table(
         decoded_once = True
         if not text.strip():
             raise ImportFileError("Le fichier est vide.")
-        split = _split_preamble(text.lstrip("\ufeff"), profile.skip_lines)
+        # Lines may end in CRLF, LF or CR alone (older Mac spreadsheets).
+        text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        split = _split_preamble(text, profile.skip_lines)
         if split is None:
             reasons.append(
                 f"« {profile.name} » : pas de ligne d'en-têtes après {profile.skip_lines} "

@@ -24,13 +24,14 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class JobKind:
-    """One kind of durable job: its model, its Celery task (taking the row's pk) and the
-    statuses meaning "waiting" and "running"."""
+    """One kind of durable job: its model, its Celery task (taking the row's pk), the
+    statuses meaning "waiting" and "running", and the name of the model's status field."""
 
     model: object
     task: object
     pending: tuple
     running: tuple
+    field: str = "status"
 
 
 _kinds: dict[str, JobKind] = {}
@@ -119,9 +120,9 @@ def sweep(now=None) -> int:
     for kind in _kinds.values():
         ids = list(
             kind.model.objects.filter(
-                Q(status__in=kind.pending, enqueued_at__lt=waited)
-                | Q(status__in=kind.pending, enqueued_at__isnull=True)
-                | Q(status__in=kind.running, heartbeat_at__lt=stale)
+                Q(**{f"{kind.field}__in": kind.pending}, enqueued_at__lt=waited)
+                | Q(**{f"{kind.field}__in": kind.pending}, enqueued_at__isnull=True)
+                | Q(**{f"{kind.field}__in": kind.running}, heartbeat_at__lt=stale)
             ).values_list("pk", flat=True)[:500]
         )
         for job_id in ids:
@@ -135,6 +136,6 @@ def relaunch(kind_name: str, job) -> None:
     """An administrator's relaunch: the job goes back to waiting and is sent again."""
     kind = _kinds[kind_name]
     kind.model.objects.filter(pk=job.pk).update(
-        status=kind.pending[0], enqueued_at=timezone.now(), finished_at=None
+        **{kind.field: kind.pending[0]}, enqueued_at=timezone.now(), finished_at=None
     )
     enqueue(kind.task, job.pk)

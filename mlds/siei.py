@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from jobs.uploads import UploadRejected, line_errors
 from notifications.services import sync_deadlines_many
 from students.models import Student
 from students.validators import ine_format, normalize_ine
@@ -272,6 +273,20 @@ def _match_students(rows: list[Row]) -> tuple[list[str], list[Student]]:
         if row.ine and not ine:
             fills.append(Student(pk=sid, ine=row.ine))
     return errors, fills
+
+
+def run_upload(job, raw: bytes, user) -> str:
+    """The background import of a coordinator's upload (jobs.uploads) for her département."""
+    try:
+        batch = import_siei(raw=raw, departement=job.departement, by=user, file_name=job.filename)
+    except SieiImportError as exc:
+        raise UploadRejected(line_errors(exc.errors)) from exc
+    return (
+        f"{batch.created_follow_ups} suivi(s) ouvert(s), {batch.already_followed} jeune(s) "
+        f"déjà suivi(s), {batch.created_students} jeune(s) inconnu(s) créé(s), "
+        f"{batch.duplicate_rows} doublon(s) dans le fichier (profil de colonnes "
+        f"« {batch.profile} »)."
+    )
 
 
 def import_siei(

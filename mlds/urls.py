@@ -7,6 +7,17 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("export.csv", views.export_csv, name="export"),
     path("siei/", views.siei_import, name="siei_import"),
+    path("siei/<uuid:public_id>/", views.siei_import_status, name="siei_import_status"),
+    path(
+        "siei/<uuid:public_id>/avancement/",
+        views.siei_import_progress,
+        name="siei_import_progress",
+    ),
+    path(
+        "siei/<uuid:public_id>/relancer/",
+        views.siei_import_relaunch,
+        name="siei_import_relaunch",
+    ),
     path("signaler/", views.signal, name="signal"),
     path("suivis/nouveau/", views.follow_up_new, name="follow_up_new"),
     path("suivis/<uuid:public_id>/", views.follow_up_detail, name="follow_up_detail"),

@@ -5,9 +5,11 @@ Transition names are the slugs of the page's action URLs (`/mlds/suivis/<id>/act
 dotted path because `mlds.forms` imports the models.
 """
 
+from django.utils import timezone
+
 from accounts.roles import AMBITION_WRITE_ROLES, MLDS_WRITE_ROLES, holds
 from students.enums import AgeEvent
-from workflows.engine import Transition, Workflow
+from workflows.engine import Transition, Workflow, reason_of
 
 from .enums import AmbitionEmploiStatus, DroitRetourStatus, FollowUpStatus
 from .enums import MldsDeadline as K
@@ -25,6 +27,72 @@ def _with_follow_up(follow_up) -> dict:
     return {"follow_up": follow_up}
 
 
+def _version(case) -> dict:
+    """Every MLDS form carries the version the page was loaded with."""
+    return {"version": case.version}
+
+
+# --- What blocks an action today (the French reason the model's guard would give) ------------
+
+
+def _close_blocker(follow_up, today):
+    if not follow_up.outcome:
+        return (
+            "Issue manquante : enregistrez d'abord l'issue du suivi (situation du jeune) ; "
+            "un suivi ne se clôt qu'une fois l'issue connue."
+        )
+    return None
+
+
+def _bilan_blocker(follow_up, today):
+    if follow_up.status in (S.SIGNALE, S.INJOIGNABLE):
+        return "Premier contact manquant : le temps de bilan suit un premier contact réussi."
+    return None
+
+
+def _close_initial(follow_up) -> dict:
+    from .enums import ClosureReason
+
+    if follow_up.age_limit_reached(timezone.localdate()):
+        return {"reason": ClosureReason.AGE_25}
+    return {}
+
+
+def _ambition_accept_blocker(parcours, today):
+    if not parcours.is_volunteer:
+        return "Le parcours repose sur le volontariat : l'accord du jeune n'est pas recueilli."
+    return None
+
+
+def _ambition_start_blocker(parcours, today):
+    return reason_of(parcours.check_eligibility)
+
+
+def _pfmp_blocker(parcours, today):
+    limit = parcours.pfmp_max_days
+    if limit is not None and parcours.pfmp_days >= limit:
+        return (
+            f"Plafond atteint : les PFMP comptent déjà {parcours.pfmp_days} jours, les deux "
+            f"tiers du parcours ({limit} jours ouvrés au plus)."
+        )
+    return None
+
+
+def _interview_missing(item, today):
+    if item.interview_on is None:
+        return (
+            "Entretien manquant : l'entretien avec le jeune (dans les 15 jours suivant la "
+            f"demande, avant le {item.interview_due_on:%d/%m/%Y}) précède toute proposition."
+        )
+    return None
+
+
+def _proposal_missing(item, today):
+    if not item.proposal:
+        return "Proposition manquante : enregistrez d'abord la formation proposée au jeune."
+    return None
+
+
 FOLLOW_UP_WORKFLOW = Workflow(
     name="mlds_follow_up",
     label="Suivi MLDS",
@@ -40,6 +108,7 @@ FOLLOW_UP_WORKFLOW = Workflow(
             may=MLDS,
             form=F + "AssignForm",
             form_kwargs=_with_follow_up,
+            initial=lambda f: {"coordinator": f.assigned_to_id, "paqi_site": f.paqi_site_id},
             method="assign",
             success="Attribution enregistrée.",
         ),
@@ -55,9 +124,10 @@ FOLLOW_UP_WORKFLOW = Workflow(
         ),
         "bilan": Transition(
             "Enregistrer le temps de bilan",
-            (S.CONTACTE, S.BILAN),
+            (S.SIGNALE, S.INJOIGNABLE, S.CONTACTE, S.BILAN),
             S.BILAN,
             may=MLDS,
+            blocker=_bilan_blocker,
             form=F + "BilanForm",
             method="record_bilan",
             deadlines=(K.MLDS_BILAN,),
@@ -115,6 +185,7 @@ FOLLOW_UP_WORKFLOW = Workflow(
             FOLLOW_UP_OPEN,
             may=MLDS,
             form=F + "OutcomeForm",
+            initial=lambda f: {"outcome": f.outcome, "note": f.outcome_note} if f.outcome else {},
             method="record_outcome",
             deadlines=(K.MLDS_TRANSITION,),
             success="Issue du suivi enregistrée.",
@@ -125,10 +196,32 @@ FOLLOW_UP_WORKFLOW = Workflow(
             S.CLOS,
             may=MLDS,
             form=F + "CloseForm",
+            initial=_close_initial,
+            blocker=_close_blocker,
             method="close",
             deadlines=(K.MLDS_CONTACT, K.MLDS_BILAN, K.MLDS_TRANSITION, AgeEvent.AGE_25),
             success="Suivi clos.",
         ),
+    },
+    form_initial=_version,
+    next_actions={
+        S.SIGNALE: ("contact",),
+        S.INJOIGNABLE: ("contact",),
+        S.CONTACTE: ("bilan",),
+        S.BILAN: ("proposer",),
+        S.SOLUTION_PROPOSEE: ("entree", "decliner"),
+        S.EN_SOLUTION: ("point", "issue"),
+        S.SUIVI_TRANSITION: ("issue", "clore"),
+    },
+    waiting={
+        S.SIGNALE: "Premier contact avec le jeune (coordonnateur MLDS)",
+        S.INJOIGNABLE: "Nouvelle tentative de contact (coordonnateur MLDS)",
+        S.CONTACTE: "Temps de bilan avec le jeune (coordonnateur MLDS)",
+        S.BILAN: "Proposition d'une solution (coordonnateur MLDS)",
+        S.SOLUTION_PROPOSEE: "Réponse du jeune à la solution proposée",
+        S.EN_SOLUTION: "Suivi conjoint avec la structure d'accueil",
+        S.SUIVI_TRANSITION: "Issue du suivi puis clôture (coordonnateur MLDS)",
+        S.CLOS: "Aucune : le suivi est clos",
     },
 )
 
@@ -147,6 +240,7 @@ AMBITION_WORKFLOW = Workflow(
             A.ACCEPTE,
             may=AMBITION,
             form=F + "ConfirmForm",
+            blocker=_ambition_accept_blocker,
             method="accept",
             success="Le jeune accepte le parcours.",
         ),
@@ -165,6 +259,8 @@ AMBITION_WORKFLOW = Workflow(
             A.EN_COURS,
             may=AMBITION,
             form=F + "AmbitionStartForm",
+            initial=lambda p: {"start_date": p.default_start(timezone.localdate())},
+            blocker=_ambition_start_blocker,
             method="start",
             success="Parcours démarré.",
         ),
@@ -173,6 +269,7 @@ AMBITION_WORKFLOW = Workflow(
             (A.EN_COURS,),
             may=AMBITION,
             form=F + "AmbitionEndForm",
+            initial=lambda p: {"planned_end_date": p.planned_end_date},
             method="change_end",
             success="Fin prévue modifiée.",
         ),
@@ -181,6 +278,7 @@ AMBITION_WORKFLOW = Workflow(
             (A.ACCEPTE, A.EN_COURS),
             may=AMBITION,
             form=F + "PfmpForm",
+            blocker=_pfmp_blocker,
             method="add_pfmp",
             success="PFMP ajoutée.",
         ),
@@ -193,6 +291,19 @@ AMBITION_WORKFLOW = Workflow(
             method="close",
             success="Parcours clos.",
         ),
+    },
+    form_initial=_version,
+    next_actions={
+        A.PROPOSE: ("accepter", "refuser"),
+        A.ACCEPTE: ("demarrer",),
+        A.EN_COURS: ("clore",),
+    },
+    waiting={
+        A.PROPOSE: "Réponse du jeune au parcours proposé",
+        A.ACCEPTE: "Début du parcours (à partir de la rentrée)",
+        A.EN_COURS: "Issue du parcours à sa fin prévue",
+        A.REFUSE: "Aucune : le jeune a refusé le parcours",
+        A.CLOS: "Aucune : le parcours est clos",
     },
 )
 
@@ -216,20 +327,22 @@ DROIT_RETOUR_WORKFLOW = Workflow(
         ),
         "proposition": Transition(
             "Enregistrer la proposition",
-            (D.ENTRETIEN,),
+            (D.DEMANDE, D.ENTRETIEN),
             D.PROPOSITION,
             may=MLDS,
             form=F + "ProposalForm",
             form_kwargs=lambda item: {"departement_id": item.departement_id},
+            blocker=_interview_missing,
             method="make_proposal",
             success="Proposition enregistrée.",
         ),
         "inscription": Transition(
             "Enregistrer l'inscription",
-            (D.PROPOSITION,),
+            (D.ENTRETIEN, D.PROPOSITION),
             D.INSCRIT,
             may=MLDS,
             form=F + "EnrolForm",
+            blocker=_proposal_missing,
             method="enrol",
             success="Inscription enregistrée.",
         ),
@@ -242,5 +355,18 @@ DROIT_RETOUR_WORKFLOW = Workflow(
             method="refuse",
             success="Refus enregistré.",
         ),
+    },
+    form_initial=_version,
+    next_actions={
+        D.DEMANDE: ("entretien",),
+        D.ENTRETIEN: ("proposition",),
+        D.PROPOSITION: ("inscription",),
+    },
+    waiting={
+        D.DEMANDE: "Entretien avec le jeune dans les 15 jours (coordonnateur MLDS)",
+        D.ENTRETIEN: "Proposition d'une formation (coordonnateur MLDS)",
+        D.PROPOSITION: "Inscription du jeune dans la formation proposée",
+        D.INSCRIT: "Aucune : le jeune est inscrit",
+        D.REFUSE: "Aucune : la demande est close (refus)",
     },
 )

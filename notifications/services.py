@@ -519,6 +519,27 @@ def run_daily_sweep(*, today: dt.date | None = None) -> SweepResult:
     return result
 
 
+# --- What to do next first ----------------------------------------------------------------
+# The inbox and the e-mail digest both read: overdue, then due soon, then information
+# (birthdays, alerts), then done.
+OVERDUE, DUE_SOON, INFORMATION, DONE = range(4)
+INBOX_GROUPS = {
+    OVERDUE: "En retard",
+    DUE_SOON: "À faire prochainement",
+    INFORMATION: "Pour information : anniversaires et alertes",
+    DONE: "Échéances réalisées",
+}
+
+
+def urgency_group(deadline: Deadline, today: dt.date) -> int:
+    """Where a deadline's reminder goes on `today` (the inbox does the same in SQL)."""
+    if deadline.completed_at is not None:
+        return DONE
+    if deadline.kind in registry.information_kinds():
+        return INFORMATION
+    return OVERDUE if deadline.due_date < today else DUE_SOON
+
+
 # --- E-mail digests ---------------------------------------------------------------------------
 
 RETRYABLE_MAIL_ERRORS = (smtplib.SMTPException, OSError)
@@ -643,13 +664,29 @@ def build_digest_message(*, digest: Digest, reminders: list[Reminder]) -> EmailM
     for reminder in reminders:
         deadline = reminder.deadline
         link = deadline.url if deadline.url.startswith("http") else f"{site}{deadline.url}"
-        items.append({"reminder": reminder, "deadline": deadline, "link": link})
-    order = {s: i for i, s in enumerate(reversed(ReminderStage.values))}
-    items.sort(key=lambda i: (order[i["reminder"].stage], i["deadline"].due_date))
+        items.append(
+            {
+                "reminder": reminder,
+                "deadline": deadline,
+                "link": link,
+                "group": urgency_group(deadline, digest.day),
+                "escalation": reminder.get_stage_display()
+                if reminder.stage in ESCALATION_STAGES
+                else "",
+                "today": deadline.due_date == digest.day,
+            }
+        )
+    # Same order as the inbox; the label already names the obligation and the pupil.
+    items.sort(key=lambda i: (i["group"], i["deadline"].due_date, i["deadline"].label))
+    groups = [
+        {"title": title, "items": [i for i in items if i["group"] == key]}
+        for key, title in INBOX_GROUPS.items()
+    ]
     context = {
         "digest": digest,
         "recipient": digest.recipient,
         "items": items,
+        "groups": [g for g in groups if g["items"]],
         "inbox_url": f"{site}{reverse('notifications:inbox')}",
         "site_url": site,
     }

@@ -73,21 +73,16 @@ def inbox_items(user, view: str, today: dt.date):
     )
 
 
-# What to do next first: overdue, then due soon, then information (birthdays, alerts), then done.
-INBOX_GROUPS = {
-    0: "En retard",
-    1: "À faire prochainement",
-    2: "Pour information : anniversaires et alertes",
-    3: "Échéances réalisées",
-}
-
-
 def inbox_group(today: dt.date, prefix: str = "deadline__"):
+    """`services.urgency_group` in SQL, to sort and paginate the inbox."""
     return Case(
-        When(**{f"{prefix}completed_at__isnull": False}, then=Value(3)),
-        When(**{f"{prefix}kind__in": registry.information_kinds()}, then=Value(2)),
-        When(**{f"{prefix}due_date__lt": today}, then=Value(0)),
-        default=Value(1),
+        When(**{f"{prefix}completed_at__isnull": False}, then=Value(services.DONE)),
+        When(
+            **{f"{prefix}kind__in": registry.information_kinds()},
+            then=Value(services.INFORMATION),
+        ),
+        When(**{f"{prefix}due_date__lt": today}, then=Value(services.OVERDUE)),
+        default=Value(services.DUE_SOON),
         output_field=IntegerField(),
     )
 
@@ -115,7 +110,7 @@ def inbox(request):
             "items": page.object_list,
             "view": view,
             "views": VIEWS,
-            "groups": INBOX_GROUPS,
+            "groups": services.INBOX_GROUPS,
             "today": today,
             "suspend_form": SuspendForm(),
         },

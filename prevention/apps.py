@@ -10,3 +10,9 @@ class PreventionConfig(AppConfig):
         from . import deadlines
 
         deadlines.register()
+
+        from jobs.uploads import register_upload
+
+        from .imports import run_upload
+
+        register_upload("absences", run=run_upload)

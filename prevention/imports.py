@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from jobs.uploads import UploadRejected, line_errors
 from students.models import Student
 
 from . import conf
@@ -175,6 +176,23 @@ def parse_table(raw: bytes) -> tuple[list[dict], list[str], str]:
     if not rows and not errors:
         errors.append("Le fichier ne contient aucune ligne de données.")
     return rows, errors, table.profile.name
+
+
+def run_upload(job, raw: bytes, user) -> str:
+    """The background import of a school's upload (jobs.uploads): its pupils only."""
+    from .perms import writable_schools
+
+    try:
+        result = import_absences(raw, school_ids=writable_schools(user))
+    except ImportRejected as exc:
+        raise UploadRejected(line_errors(exc.errors)) from exc
+    flags = (
+        f"{result.flags} signaux actifs." if result.flags > 1 else f"{result.flags} signal actif."
+    )
+    return (
+        f"{result.rows} ligne(s) importée(s) ({result.created} nouvelle(s), "
+        f"{result.updated} remplacée(s)) ; {flags} Profil de colonnes : « {result.profile} »."
+    )
 
 
 def import_absences(raw: bytes, *, school_ids=None) -> ImportResult:

@@ -1,4 +1,3 @@
-import csv
 import datetime as dt
 import itertools
 
@@ -8,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -22,12 +21,16 @@ from accounts.roles import (
     PREVENTION_READ_ROLES,
     PREVENTION_SCHOOL_READ_ROLES,
     PREVENTION_WRITE_ROLES,
+    role_in,
 )
 from audit.services import log_list_read, log_read
-from config.forms import UNREADABLE_FILE
+from jobs import views as job_views
+from jobs.models import UploadJob
+from jobs.uploads import start_upload_job, structure_q
 from notifications import calendar
 from notifications.models import Deadline
 from students.models import Student
+from workflows.views import action_view
 
 from . import conf, forms, rules, services
 from .enums import (
@@ -37,7 +40,6 @@ from .enums import (
     PafiStatus,
     PreventionDeadline,
 )
-from .imports import ImportRejected, import_absences
 from .models import (
     AbsenceRecord,
     Derogatoire,
@@ -238,36 +240,61 @@ def signal_list(request):
 @access(SCOPED, roles=PREVENTION_WRITE_ROLES)
 @require_POST
 def absence_import(request):
+    """The upload is checked (size, kind) and stored; the import runs in the background."""
     form = forms.AbsenceImportForm(request.POST, request.FILES)
-    errors = []
     if form.is_valid():
-        try:
-            result = import_absences(
-                form.cleaned_data["file"].read(), school_ids=writable_schools(request.user)
-            )
-        except ImportRejected as exc:
-            errors = exc.errors
-        except (csv.Error, UnicodeError):
-            errors = [UNREADABLE_FILE]
-        else:
-            messages.success(
-                request,
-                f"{result.rows} ligne(s) importée(s) ({result.created} nouvelle(s), "
-                f"{result.updated} remplacée(s)) ; "
-                + (
-                    f"{result.flags} signaux actifs."
-                    if result.flags > 1
-                    else f"{result.flags} signal actif."
-                )
-                + f" Profil de colonnes : « {result.profile} ».",
-            )
-            return redirect("prevention:signals")
+        job = start_upload_job(
+            kind=UploadJob.Kind.ABSENCES,
+            upload=form.cleaned_data["file"],
+            user=request.user,
+            school=request.user.active_role.etablissement,
+        )
+        return job_views.upload_started(request, job, namespace=ABSENCE_IMPORT_URL)
     return render(
         request,
         "prevention/import_errors.html",
-        {"form": form, "errors": errors[:500], "error_count": len(errors)},
+        {"form": form, "jobs": _absence_jobs(request.user)[:10]},
         status=400,
     )
+
+
+ABSENCE_IMPORT_URL = "prevention:absence_import"
+
+
+def _absence_jobs(user):
+    """The absences uploads of the role's school, and the user's own."""
+    return UploadJob.objects.visible_to(
+        user,
+        kind=UploadJob.Kind.ABSENCES,
+        structure_q=structure_q(school_q=Q(school_id__in=writable_schools(user))),
+    ).select_related("created_by", "school")
+
+
+def _absence_job(user, public_id):
+    return get_object_or_404(_absence_jobs(user), public_id=public_id)
+
+
+@access(SCOPED, roles=PREVENTION_WRITE_ROLES)
+def absence_import_status(request, public_id):
+    return job_views.upload_status(
+        request,
+        _absence_job(request.user, public_id),
+        namespace=ABSENCE_IMPORT_URL,
+        title="Importer les absences",
+        links=[(reverse("prevention:signals"), "Voir les signaux")],
+        upload_url=reverse("prevention:signals"),
+    )
+
+
+@access(SCOPED, roles=PREVENTION_WRITE_ROLES)
+def absence_import_progress(request, public_id):
+    return job_views.upload_progress(_absence_job(request.user, public_id))
+
+
+@access(SCOPED, roles=PREVENTION_WRITE_ROLES)
+def absence_import_relaunch(request, public_id):
+    job = _absence_job(request.user, public_id)
+    return job_views.upload_relaunch(request, job, namespace=ABSENCE_IMPORT_URL)
 
 
 # --- Pupil page -----------------------------------------------------------------------------
@@ -488,51 +515,28 @@ def _deadlines_of(path):
     ).order_by("due_date")
 
 
-def _path_context(request, path):
-    role = _role(request)
+def _path_context(request, path, *, bound=None):
     writable = can_write(request.user) and path.school_id in writable_schools(request.user)
+    today = timezone.localdate()
+    workflow = path.lifecycle()
+    offers = workflow.offers(path, request.user, today=today, bound=bound)
     return {
         "path": path,
         "student": path.student,
         "events": path.events.select_related("by"),
         "deadlines": _deadlines_of(path),
         "writable": writable,
-        "is_ien_io": role.role == Role.IEN_IO,
-        "is_dasen": role.role == Role.IA_DASEN,
-        "is_pafi_validator": role.role == conf.pafi_validator_role()
-        and role.role in INSPECTION_ROLES,
-        "today": timezone.localdate(),
+        "offers": offers,
+        "next_step": workflow.next_step(path, offers),
+        "action_url_name": f"prevention:{path.KIND}_action",
+        "today": today,
     }
 
 
-PAFI_FORMS = {
-    "decider": forms.DecisionForm,
-    "demarrer": forms.StartForm,
-    "bilan": forms.BilanForm,
-    "clore": forms.PafiCloseForm,
-    "abandonner": forms.CancelForm,
-}
-
-
-def _render_pafi(request, path, bound=None, status=200):
-    ctx = _path_context(request, path)
-    ctx["forms"] = {name: cls(initial=_initial()) for name, cls in PAFI_FORMS.items()}
-    if bound:
-        ctx["forms"].update(bound)
+def _render_pafi(request, path, *, bound=None, status=200):
+    ctx = _path_context(request, path, bound=bound)
     ctx["bilans"] = path.bilans.all()
     return render(request, "prevention/pafi_detail.html", ctx, status=status)
-
-
-def _initial():
-    return {
-        "started_on": timezone.localdate(),
-        "date": timezone.localdate(),
-        "closed_on": timezone.localdate(),
-        "done_on": timezone.localdate(),
-        "answered_on": timezone.localdate(),
-        "start_date": timezone.localdate(),
-        "kind": "etape",
-    }
 
 
 @access(SCOPED, roles=PREVENTION_READ_ROLES)
@@ -542,106 +546,38 @@ def pafi_detail(request, public_id):
     return _render_pafi(request, path)
 
 
-def _pafi_handlers():
-    now = timezone.now
-    return {
-        "transmettre": (
-            "school",
-            None,
-            lambda p, u, d: p.submit(by=u, now=now()),
-            "PAFI transmis au département pour validation.",
-        ),
-        "decider": (
-            "departement",
-            forms.DecisionForm,
-            lambda p, u, d: p.decide(by=u, now=now(), **d),
-            "Décision enregistrée.",
-        ),
-        "demarrer": (
-            "school",
-            forms.StartForm,
-            lambda p, u, d: p.start(by=u, **d),
-            "Début du PAFI enregistré.",
-        ),
-        "bilan": (
-            "school",
-            forms.BilanForm,
-            lambda p, u, d: services.add_bilan(path=p, by=u, **d),
-            "Bilan enregistré.",
-        ),
-        "clore": ("school", forms.PafiCloseForm, lambda p, u, d: p.close(by=u, **d), "PAFI clos."),
-        "abandonner": (
-            "school",
-            forms.CancelForm,
-            lambda p, u, d: p.cancel(by=u, **d),
-            "PAFI abandonné.",
-        ),
-    }
+def _path_getter(getter):
+    """The path the user may act on: the school's own (write) for the school's actions, the
+    département's for its inspectors' (opinion, decision)."""
+
+    def get(user, public_id, transition):
+        if role_in(user, INSPECTION_ROLES):
+            return getter(user, public_id, departement=True)
+        return getter(user, public_id, write=True)
+
+    return get
 
 
-def _path_action(request, public_id, action, *, getter, handlers, render_fn):
-    if action not in handlers:
-        raise Http404
-    who, form_class, handler, success = handlers[action]
-    path = getter(request.user, public_id, write=who == "school", departement=who == "departement")
-    form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
-        return render_fn(request, path, {action: form}, 400)
-    data = form.cleaned_data if form is not None else {}
-    error = _run(lambda: handler(services.locked(path), request.user, data))
-    if error is None:
-        messages.success(request, success)
-        return redirect(path)
-    # The refusal shows at the top of the page: the action's form may not be on it any more
-    # (e.g. starting a path that has not been validated yet).
-    messages.error(request, error)
-    path = getter(request.user, public_id)
-    return render_fn(request, path, {action: form} if form is not None else None, 400)
+def _after_action(getter, render_fn):
+    def render_page(request, path, *, bound=None, status=200):
+        # The refusal shows at the top of the page: the action's form may not be on it any
+        # more (e.g. starting a path that has not been validated yet).
+        return render_fn(request, getter(request.user, path.public_id), bound=bound, status=status)
+
+    return render_page
 
 
-@access(SCOPED, roles=PREVENTION_READ_ROLES)
-@require_POST
-def pafi_action(request, public_id, action):
-    return _path_action(
-        request,
-        public_id,
-        action,
-        getter=get_pafi_for_user,
-        handlers=_pafi_handlers(),
-        render_fn=_render_pafi,
-    )
+pafi_action = action_view(
+    Pafi.lifecycle(),
+    roles=PREVENTION_READ_ROLES,
+    get_object=_path_getter(get_pafi_for_user),
+    render_page=_after_action(get_pafi_for_user, _render_pafi),
+    refusal_status=400,
+)
 
 
-DEROGATOIRE_FORMS = {
-    "contrat": forms.DerogatoireForm,
-    "stage": forms.PlacementForm,
-    "objectif": forms.ObjectiveForm,
-    "signatures": forms.SignaturesForm,
-    "avis": forms.OpinionForm,
-    "decider": forms.DecisionForm,
-    "demarrer": forms.StartForm,
-    "visite": forms.VisitForm,
-    "bilan": forms.BilanForm,
-    "abandonner": forms.CancelForm,
-}
-
-
-def _render_derogatoire(request, path, bound=None, status=200):
-    ctx = _path_context(request, path)
-    contract = {f: getattr(path, f) for f in (*Derogatoire.CONTRACT_FIELDS, "referent")}
-    placement = {f: getattr(path, f) for f in forms.PlacementForm.base_fields}
-    placement["has_placement"] = "1" if path.has_placement else "0"
-    signatures = {
-        "young": path.signed_by_young_on,
-        "family": path.signed_by_family_on,
-        "head": path.signed_by_head_on,
-    }
-    initial = {"contrat": contract, "stage": placement, "signatures": signatures}
-    ctx["forms"] = {
-        name: cls(initial=initial.get(name, _initial())) for name, cls in DEROGATOIRE_FORMS.items()
-    }
-    if bound:
-        ctx["forms"].update(bound)
+def _render_derogatoire(request, path, *, bound=None, status=200):
+    ctx = _path_context(request, path, bound=bound)
     ctx["objectives"] = path.objectives.all()
     ctx["bilans"] = path.bilans.all()
     ctx["missing"] = path.missing_for_transmission() if path.status == "brouillon" else []
@@ -656,89 +592,13 @@ def derogatoire_detail(request, public_id):
     return _render_derogatoire(request, path)
 
 
-def _derogatoire_handlers():
-    now = timezone.now
-    return {
-        "contrat": (
-            "school",
-            forms.DerogatoireForm,
-            lambda p, u, d: services.update_contract(path=p, data=d, by=u),
-            "Contrat mis à jour.",
-        ),
-        "stage": (
-            "school",
-            forms.PlacementForm,
-            lambda p, u, d: services.update_contract(path=p, data=d, by=u),
-            "Stage mis à jour.",
-        ),
-        "objectif": (
-            "school",
-            forms.ObjectiveForm,
-            lambda p, u, d: services.add_objective(path=p, by=u, **d),
-            "Objectif ajouté.",
-        ),
-        "signatures": (
-            "school",
-            forms.SignaturesForm,
-            lambda p, u, d: services.record_signatures(path=p, by=u, **d),
-            "Signatures enregistrées.",
-        ),
-        "transmettre": (
-            "school",
-            None,
-            lambda p, u, d: p.transmit(by=u, now=now()),
-            "Projet transmis à la DSDEN sous le timbre IEN-IO.",
-        ),
-        "avis": (
-            "departement",
-            forms.OpinionForm,
-            lambda p, u, d: p.give_opinion(by=u, now=now(), **d),
-            "Avis enregistré.",
-        ),
-        "decider": (
-            "departement",
-            forms.DecisionForm,
-            lambda p, u, d: p.decide(by=u, now=now(), **d),
-            "Décision enregistrée.",
-        ),
-        "demarrer": (
-            "school",
-            forms.StartForm,
-            lambda p, u, d: p.start(by=u, **d),
-            "Début du parcours enregistré.",
-        ),
-        "visite": (
-            "school",
-            forms.VisitForm,
-            lambda p, u, d: p.record_visit(by=u, **d),
-            "Visite enregistrée.",
-        ),
-        "bilan": (
-            "school",
-            forms.BilanForm,
-            lambda p, u, d: services.add_bilan(path=p, by=u, **d),
-            "Bilan enregistré.",
-        ),
-        "abandonner": (
-            "school",
-            forms.CancelForm,
-            lambda p, u, d: p.cancel(by=u, **d),
-            "Parcours abandonné.",
-        ),
-    }
-
-
-@access(SCOPED, roles=PREVENTION_READ_ROLES)
-@require_POST
-def derogatoire_action(request, public_id, action):
-    return _path_action(
-        request,
-        public_id,
-        action,
-        getter=get_derogatoire_for_user,
-        handlers=_derogatoire_handlers(),
-        render_fn=_render_derogatoire,
-    )
+derogatoire_action = action_view(
+    Derogatoire.lifecycle(),
+    roles=PREVENTION_READ_ROLES,
+    get_object=_path_getter(get_derogatoire_for_user),
+    render_page=_after_action(get_derogatoire_for_user, _render_derogatoire),
+    refusal_status=400,
+)
 
 
 @access(SCOPED, roles=PREVENTION_READ_ROLES)
@@ -763,19 +623,8 @@ def _ascii(text):
     return "".join(c for c in text if c.isascii() and (c.isalnum() or c in "-_.")).lower()
 
 
-TDO_FORMS = {
-    "reponse": forms.TdoAnswerForm,
-    "demarrer": forms.TdoStartForm,
-    "suivi": forms.TdoFollowUpForm,
-    "clore": forms.TdoCloseForm,
-}
-
-
-def _render_tdo(request, path, bound=None, status=200):
-    ctx = _path_context(request, path)
-    ctx["forms"] = {name: cls(initial=_initial()) for name, cls in TDO_FORMS.items()}
-    if bound:
-        ctx["forms"].update(bound)
+def _render_tdo(request, path, *, bound=None, status=200):
+    ctx = _path_context(request, path, bound=bound)
     ctx["follow_ups"] = path.follow_ups.all()
     ctx["tdo_months"] = conf.tdo_months()
     return render(request, "prevention/tdo_detail.html", ctx, status=status)
@@ -788,49 +637,13 @@ def tdo_detail(request, public_id):
     return _render_tdo(request, path)
 
 
-def _tdo_handlers():
-    return {
-        "reponse": (
-            "school",
-            forms.TdoAnswerForm,
-            lambda p, u, d: p.answer(by=u, **d),
-            "Réponse enregistrée.",
-        ),
-        "demarrer": (
-            "school",
-            forms.TdoStartForm,
-            lambda p, u, d: p.start(by=u, **d),
-            "Début du parcours enregistré.",
-        ),
-        "suivi": (
-            "school",
-            forms.TdoFollowUpForm,
-            lambda p, u, d: services.add_tdo_follow_up(tdo=p, by=u, **d),
-            "Point de suivi enregistré.",
-        ),
-        "clore": (
-            "school",
-            forms.TdoCloseForm,
-            lambda p, u, d: p.close(by=u, **d),
-            "Tous droits ouverts clos.",
-        ),
-    }
-
-
-@access(SCOPED, roles=PREVENTION_SCHOOL_READ_ROLES)
-@require_POST
-def tdo_action(request, public_id, action):
-    def getter(user, pid, write=False, departement=False):
-        return get_tdo_for_user(user, pid, write=write)
-
-    return _path_action(
-        request,
-        public_id,
-        action,
-        getter=getter,
-        handlers=_tdo_handlers(),
-        render_fn=_render_tdo,
-    )
+tdo_action = action_view(
+    Tdo.lifecycle(),
+    roles=PREVENTION_SCHOOL_READ_ROLES,
+    get_object=lambda user, public_id: get_tdo_for_user(user, public_id, write=True),
+    render_page=_after_action(get_tdo_for_user, _render_tdo),
+    refusal_status=400,
+)
 
 
 # --- Département validation queue -----------------------------------------------------------

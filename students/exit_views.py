@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,19 +14,17 @@ from accounts.perms import SCOPED, access
 from accounts.roles import EXIT_SIGNAL_ROLES, STUDENT_WRITE_ROLES
 from audit.services import log_list_read, log_read
 
-from . import services, siecle
+from . import hooks, services, siecle
 from .models import ExitSignal
 from .perms import get_student_for_user
 
 
 def _signals(user):
-    from mlds.models import FollowUp
-
-    open_follow_up = FollowUp.objects.open().filter(student=OuterRef("student_id"))
+    # An open follow-up (MLDS, registered by `mlds` in students.hooks) marks the pupil followed.
     return (
         ExitSignal.objects.visible_to(user)
         .select_related("student", "school")
-        .annotate(has_follow_up=Exists(open_follow_up))
+        .annotate(has_follow_up=hooks.has_follow_up())
     )
 
 
@@ -61,29 +58,22 @@ def exit_signal_action(request, public_id):
         raise Http404
     signal = get_object_or_404(_signals(request.user), public_id=public_id)
     role = request.user.active_role
-    if request.POST.get("action") == "suivi" and role.role == Role.COORDONNATEUR_MLDS:
-        from mlds.enums import FollowUpSource
-        from mlds.services import open_follow_up
-
+    follow_up = hooks.exit_follow_up()
+    if (
+        request.POST.get("action") == "suivi"
+        and role.role == Role.COORDONNATEUR_MLDS
+        and follow_up is not None
+    ):
         try:
-            follow_up = open_follow_up(
-                student=signal.student,
-                source=FollowUpSource.SIGNALEMENT_ETABLISSEMENT,
-                by=request.user,
-                origin=signal,
-                departement=signal.departement_id,
-                last_school=signal.school,
-                note=f"Sortie le {signal.exit_date:%d/%m/%Y} ({signal.motif_label}), "
-                f"connue par l'{signal.source}",
-            )
+            url = follow_up.open(signal, request.user)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
             return redirect("students:exit_signals")
         ExitSignal.objects.filter(pk=signal.pk).update(
             status=ExitSignal.Status.FOLLOWED, handled_by=request.user, handled_at=timezone.now()
         )
-        messages.success(request, f"Suivi MLDS ouvert pour {signal.student}.")
-        return redirect("mlds:follow_up_detail", public_id=follow_up.public_id)
+        messages.success(request, f"{follow_up.label} ouvert pour {signal.student}.")
+        return redirect(url)
     if request.POST.get("action") == "traite" and signal.status == ExitSignal.Status.OPEN:
         ExitSignal.objects.filter(pk=signal.pk).update(
             status=ExitSignal.Status.CLOSED, handled_by=request.user, handled_at=timezone.now()

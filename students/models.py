@@ -22,21 +22,15 @@ class StudentQuerySet(models.QuerySet):
 
         Data minimisation: a member of the commission d'affectation sees only the pupils of
         the dossiers transmitted to it (the rest of the département stays with its schools
-        and CIO). Aggregate-only roles and accounts without a role get nothing.
+        and CIO): the rule is registered by `dossiers` (students.hooks). Aggregate-only roles
+        and accounts without a role get nothing.
         """
-        from accounts.enums import Role
+        from .hooks import pupil_scope
 
         role = getattr(user, "active_role", None)
-        if role is not None and role.role == Role.MEMBRE_COMMISSION:
-            from dossiers.models import RepreparationDossier
-
-            return self.filter(
-                models.Exists(
-                    RepreparationDossier.objects.visible_to(user).filter(
-                        student_id=models.OuterRef("pk")
-                    )
-                )
-            )
+        rule = pupil_scope(role.role) if role is not None else None
+        if rule is not None:
+            return self.filter(rule(user))
         return self.in_scope_of(user)
 
     def in_scope_of(self, user):

@@ -241,9 +241,8 @@ def record_exit(*, student, exit_date, motif_code: str, by, today=None):
             student._history_user = by
             student.save()
         if is_dropout and not ExitSignal.objects.filter(enrolment=enrolment).exists():
-            from mlds.services import held_diplomas
-
             from . import rules
+            from .hooks import held_diplomas
 
             age = student.age_on(today)
             if age < rules.MLDS_END_AGE() and not held_diplomas(student):

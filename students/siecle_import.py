@@ -383,7 +383,7 @@ def raise_exit_signals(leavers, *, today, report, motif_label=exit_motif_label) 
     source)`: a motif of interruption or end of studies without activity, no diploma held,
     under the MLDS end age; under 16 an instruction-obligation alert, else the MLDS list.
     One signal per enrolment (a re-import raises nothing new)."""
-    from mlds.services import held_diplomas
+    from .hooks import held_diplomas
 
     candidates = [item for item in leavers if siecle.EXIT_MOTIFS.get(item[4], ("", "", False))[2]]
     if not candidates:

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from html import escape
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils.safestring import mark_safe
 from accounts.perms import SCOPED, access
 from audit.models import RetentionNotice
 from audit.services import log_list_read, log_read
+from config import keyset
 from territories.enums import Voie
 from territories.models import Etablissement
 
@@ -57,20 +59,91 @@ LIST_COLUMNS = (
 )
 
 
+# Pages reached by number (`?page=N`, OFFSET); past them, and for every "Page suivante", the
+# list is read by cursor on its ordered index (config/keyset.py).
+PAGE_LINKS = 5
+LIST_ORDER = ("last_name", "first_name", "id")
+
+
+@dataclass
+class Pager:
+    """What the pagination bar needs: counts and the four links (None when absent)."""
+
+    count: int
+    number: int
+    num_pages: int
+    rows: list
+    first_url: str | None = None
+    previous_url: str | None = None
+    next_url: str | None = None
+    last_url: str | None = None
+
+
+def _paginate(request, qs) -> tuple[Pager, str]:
+    """The page asked for: `?apres=`/`?avant=` (signed cursor, read by keyset) or `?page=N`
+    (by number, for the first pages and old links). A bad cursor shows page 1 and a notice."""
+    query = request.GET.copy()
+    for name in ("page", keyset.AFTER, keyset.BEFORE):
+        query.pop(name, None)
+    base = "?" + (query.urlencode() + "&" if query else "")
+    notice = ""
+    direction = keyset.AFTER if keyset.AFTER in request.GET else None
+    if keyset.BEFORE in request.GET and direction is None:
+        direction = keyset.BEFORE
+    if direction:
+        try:
+            cursor = keyset.decode(request.GET.get(direction, ""))
+            count = qs.count()
+            size = PAGE_SIZE
+            if direction == keyset.BEFORE and cursor.key is None:
+                size = keyset.last_page_size(count, PAGE_SIZE)
+            page = keyset.read(
+                qs, ordering=LIST_ORDER, direction=direction, cursor=cursor, size=size,
+                values=LIST_COLUMNS,
+            )  # fmt: skip
+            pager = Pager(count, page.number, _num_pages(count), page.rows)
+            if not page.has_next:
+                pager.number = pager.num_pages
+            has_previous, has_next = page.has_previous, page.has_next
+        except keyset.BadCursor as exc:
+            notice, direction = str(exc), None
+    if not direction:
+        paginator = Paginator(qs.values_list(*LIST_COLUMNS), PAGE_SIZE)
+        numbered = paginator.get_page(request.GET.get("page"))
+        pager = Pager(
+            paginator.count, numbered.number, paginator.num_pages, list(numbered.object_list)
+        )
+        has_previous, has_next = numbered.has_previous(), numbered.has_next()
+    rows = pager.rows
+    if has_previous:
+        pager.first_url = f"{base}page=1"
+        previous = pager.number - 1
+        if previous <= PAGE_LINKS:
+            pager.previous_url = f"{base}page={previous}"
+        else:  # before the first row shown; past the end, the last page
+            key = rows[0][-1] if rows else None
+            pager.previous_url = f"{base}{keyset.BEFORE}={keyset.encode(key, previous)}"
+    if has_next and rows:
+        pager.next_url = f"{base}{keyset.AFTER}={keyset.encode(rows[-1][-1], pager.number + 1)}"
+        pager.last_url = f"{base}{keyset.BEFORE}={keyset.encode(None, pager.num_pages)}"
+    return pager, notice
+
+
+def _num_pages(count: int) -> int:
+    return max(1, -(-count // PAGE_SIZE))
+
+
 @access(SCOPED)
 def student_list(request):
     form, qs = filtered_students(request.user, request.GET)
-    paginator = Paginator(qs.values_list(*LIST_COLUMNS), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    pager, notice = _paginate(request, qs)
     schools = form.fields["school"].queryset.order_by("name").values_list("id", "name")
     filters = {key: request.GET.get(key, "") for key in form.fields}
     log_list_read(
         request=request,
         object_type="student",
-        student_ids=(row[-1] for row in page.object_list),
-        row_count=len(page.object_list),
+        student_ids=(row[-1] for row in pager.rows),
+        row_count=len(pager.rows),
     )
     return render(
         request,
@@ -84,9 +157,9 @@ def student_list(request):
             "level_options": _options(form.fields["level"].choices, filters["level"]),
             "voie_options": _options(form.fields["voie"].choices, filters["voie"]),
             "age_options": _options(form.fields["age_band"].choices, filters["age_band"]),
-            "page_obj": page,
-            "rows": _list_rows(page.object_list, timezone.localdate()),
-            "querystring": query.urlencode(),
+            "pager": pager,
+            "pager_notice": notice,
+            "rows": _list_rows(pager.rows, timezone.localdate()),
             "can_import": can_write_students(request.user),
             "today": timezone.localdate(),
         },

@@ -48,6 +48,7 @@ class WorkflowActionsMixin:
 
     workflow: Workflow
     action_serializer_class = None  # the case's representation (default: the viewset's)
+    action_transition = None  # the transition being run (who writes may depend on it)
 
     def get_action_object(self):
         return self.get_object()
@@ -65,7 +66,8 @@ class WorkflowActionsMixin:
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<name>[a-z_-]+)")
     def actions(self, request, name=None, **kwargs):
-        if self.workflow.page_actions().get(name) is None:
+        self.action_transition = self.workflow.page_actions().get(name)
+        if self.action_transition is None or not self.action_transition.may(request.user):
             raise NotFound(NOT_FOUND)
         instance = self.get_action_object()
         refused = run_api_action(self, self.workflow, instance, name, request.data)

@@ -19,15 +19,18 @@ import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 STALE_MESSAGE = "Ce dossier a été modifié entre-temps par quelqu'un d'autre : rechargez la page."
+CONFLICT_MESSAGE = "Cette action a déjà été enregistrée ou entre en conflit avec une autre."
+GONE_MESSAGE = "Cette action n'est plus possible dans l'état actuel"
 
 
 class TransitionRefused(ValidationError):
@@ -59,10 +62,14 @@ class Transition:
     may: Callable[[Any], bool] | None = None
     form: type | str | None = None  # a form class, or its dotted path
     form_kwargs: Callable[[Any], dict] | None = None
+    initial: Callable[[Any], dict] | None = None  # this form's initial values, from the case
     # Why the action cannot succeed now (right lapsed, missing entretien…), or None.
     blocker: Callable[[Any, dt.date], str | None] | None = None
     deadlines: tuple[str, ...] = ()
-    method: str = ""  # the model method called with the form's cleaned data (default: name)
+    # The model method called with the form's cleaned data (default: the transition's name),
+    # or a callable `(case, *, by, **data)` for an action that is not one model method (an
+    # event recorded by a service, a method needing the row locked first…).
+    method: str | Callable[..., Any] = ""
     success: str = ""
     name: str = ""
 
@@ -133,6 +140,8 @@ class Workflow:
         form_class = import_string(t.form) if isinstance(t.form, str) else t.form
         kwargs = t.form_kwargs(instance) if t.form_kwargs else {}
         initial = self.form_initial(instance) if self.form_initial else {}
+        if t.initial is not None:
+            initial = {**initial, **t.initial(instance)}
         return form_class(data, prefix=name if prefix else None, initial=initial, **kwargs)
 
     def offers(self, instance, user, *, today=None, bound=None) -> list[Offer]:
@@ -150,7 +159,18 @@ class Workflow:
             else:
                 form = None if reason else self.make_form(name, instance)
             rows.append(Offer(name, t.label, reason is None, reason or "", form))
+        if bound is not None and bound.prefix not in {o.name for o in rows}:
+            # The action refused has left the offers (the case moved meanwhile): its form is
+            # shown greyed with what the person typed, so that nothing is lost.
+            t = self.transitions.get(bound.prefix)
+            if t is not None:
+                reason = f"{GONE_MESSAGE} (« {self._state_label(instance)} »)."
+                rows.append(Offer(t.name, t.label, False, reason, bound))
         return rows
+
+    def _state_label(self, instance) -> str:
+        getter = getattr(instance, f"get_{self.state_field}_display", None)
+        return str(getter()) if getter else str(self.state_of(instance))
 
     def next_step(self, instance, offers: Iterable[Offer]) -> str:
         """The "Prochaine étape" line, from the same computation as the offered actions."""
@@ -169,20 +189,35 @@ class Workflow:
         return self.waiting.get(state, "") or (" ou ".join(others) if others else "Aucune")
 
     # --- running an action from a page or the API ---------------------------------------
-    def run(self, instance, name: str, *, by, data: dict, expected_version=None):
-        """Call the transition's model method with the form's cleaned data."""
+    def run(self, instance, name: str, *, by, data: dict, expected_version=None, today=None):
+        """Run a page's or the API's action: refuse it with the blocker's French reason, or
+        as stale when the version the form was loaded with has moved, else call the
+        transition's method with the form's cleaned data, in one transaction (a unique
+        constraint hit becomes a French refusal)."""
         t = self.transitions[name]
         kwargs = dict(data)
         if self.version_field:
             # The page's form may carry the version it was loaded with.
             form_version = kwargs.pop(self.version_field, None)
-            kwargs["expected_version"] = (
-                expected_version if expected_version not in (None, "") else form_version
-            )
-        method = getattr(instance, t.method)
-        accepted = inspect.signature(method).parameters
-        kwargs = {k: v for k, v in kwargs.items() if k in accepted}
-        return method(by=by, **kwargs)
+            version = expected_version if expected_version not in (None, "") else form_version
+            version = int(version) if str(version).isdigit() else None
+            if version is not None and version != getattr(instance, self.version_field):
+                raise TransitionRefused(STALE_MESSAGE)
+            kwargs["expected_version"] = version
+        if t.blocker is not None:
+            reason = t.blocker(instance, today or timezone.localdate())
+            if reason:
+                raise TransitionRefused(reason)
+        target = t.method
+        method = partial(target, instance) if callable(target) else getattr(instance, target)
+        params = inspect.signature(method).parameters
+        if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+            kwargs = {k: v for k, v in kwargs.items() if k in params}
+        try:
+            with transaction.atomic():
+                return method(by=by, **kwargs)
+        except IntegrityError as exc:
+            raise TransitionRefused(CONFLICT_MESSAGE) from exc
 
     # --- the one way to change state ----------------------------------------------------
     def apply(

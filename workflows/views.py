@@ -1,5 +1,6 @@
 """The one HTML action view, generated from a workflow's declaration."""
 
+import inspect
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -20,21 +21,29 @@ def action_view(
     render_page: Callable,
     redirect_to: Callable | None = None,
     refusal_status: int = 409,
+    nominative: bool = True,
 ):
     """POST /<case>/action/<name>/: bind the transition's form, run it, redirect or re-render.
 
-    `get_object(user, public_id)` returns the case the user may write, else raises 404;
+    `get_object(user, public_id)` returns the case the user may write, else raises 404 (it
+    may take `transition=` when who writes depends on the action: the school or the
+    département);
     `render_page(request, instance, bound=form, status=...)` renders the case's page with the
     bound form and the refusal message. Role and scope are checked before the verb, so an
     outsider gets 404 whatever the verb.
     """
 
-    @access(SCOPED, roles=roles)
+    by_transition = "transition" in inspect.signature(get_object).parameters
+
+    @access(SCOPED, roles=roles, nominative=nominative)
     def view(request, public_id, name):
         transition = workflow.page_actions().get(name)
         if transition is None or not transition.may(request.user):
             raise Http404("Action inconnue.")
-        instance = get_object(request.user, public_id)
+        if by_transition:
+            instance = get_object(request.user, public_id, transition=transition)
+        else:
+            instance = get_object(request.user, public_id)
         # Only now, once the case is known to be in scope, may the verb be refused.
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])

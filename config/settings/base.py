@@ -311,6 +311,7 @@ CELERY_TASK_ROUTES = (
         "dossiers.render_batch": {"queue": "letters"},
         "students.tasks.*": {"queue": "imports"},
         "dossiers.import_*": {"queue": "imports"},
+        "jobs.process_upload": {"queue": "imports"},
         "notifications.*": {"queue": "sweeps"},
         "reports.refresh_indicators": {"queue": "sweeps"},
         "audit.tasks.*": {"queue": "sweeps"},

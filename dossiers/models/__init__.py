@@ -7,7 +7,7 @@ from .commission import (
     can_pronounce,
     who_pronounces,
 )
-from .documents import BatchJob, GeneratedDocument
+from .documents import BatchChunk, BatchJob, GeneratedDocument
 from .dossier import TRANSITIONS, RepreparationDossier
 from .results import EpreuveMark, ExamResult, normalize_specialty, results_day_for
 from .trail import (
@@ -22,6 +22,7 @@ from .trail import (
 __all__ = [
     "TRANSITIONS",
     "AccompanimentEntry",
+    "BatchChunk",
     "BatchJob",
     "Capacity",
     "Commission",

@@ -111,6 +111,12 @@ class BatchJob(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A durable job (jobs.runner): sent again by the sweep while waiting, or once every
+    # worker rendering it has stopped beating.
+    enqueued_at = models.DateTimeField("mis en file le", null=True, blank=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("dernier signe de vie", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedByStructureQuerySet.as_manager()
@@ -138,3 +144,40 @@ class BatchJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return bool(self.document_id) or self.state == BatchState.FAILED
+
+
+class BatchChunk(models.Model):
+    """A slice of a batch (a few hundred letters) that any worker claims, renders to its own
+    file and marks done; the last one done triggers the merge into the batch's PDF."""
+
+    class Status(models.TextChoices):
+        PENDING = "en_attente", "En attente"
+        RUNNING = "en_cours", "En cours"
+        DONE = "termine", "Terminé"
+        FAILED = "echec", "Échec"
+
+    batch = models.ForeignKey(BatchJob, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField("rang")
+    dossier_ids = models.JSONField("dossiers", default=list)
+    status = models.CharField("état", max_length=20, choices=Status.choices, default=Status.PENDING)
+    # The claim of the worker rendering it: its writes count only while it holds the claim.
+    token = models.CharField("jeton", max_length=32, blank=True)
+    worker = models.CharField("processus", max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField("dernier signe de vie", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    done_count = models.PositiveIntegerField("faits", default=0)
+    letters = models.JSONField("lettres écrites", default=list)
+    pages = models.PositiveIntegerField("pages", default=0)
+    file = models.CharField("fichier", max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "part d'un lot"
+        verbose_name_plural = "parts d'un lot"
+        ordering = ["batch", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "index"], name="batch_chunk_unique_index")
+        ]
+
+    def __str__(self):
+        return f"{self.batch_id} · part {self.index + 1} ({self.get_status_display()})"

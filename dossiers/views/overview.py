@@ -1,6 +1,5 @@
 """Lists across dossiers: the school's ajournés, CIO caseload, sans solution, import, batches."""
 
-import csv
 import datetime as dt
 from collections import defaultdict
 
@@ -8,9 +7,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -26,13 +26,15 @@ from accounts.roles import (
     role_in,
 )
 from audit.services import log_list_read
-from config.forms import UNREADABLE_FILE
+from jobs import runner
+from jobs import views as job_views
+from jobs.models import UploadJob
+from jobs.uploads import start_upload_job, structure_q
 from students.models import name_or_ine_matches
 from territories.models import Etablissement
 
 from .. import forms, rules, services
-from ..enums import STAGE_OF_STATE, DossierState, Stage
-from ..importer import import_results
+from ..enums import STAGE_OF_STATE, BatchState, DossierState, Stage
 from ..models import RepreparationDossier
 from ..perms import get_batch_for_user
 
@@ -136,9 +138,19 @@ def print_letters(request):
     return redirect(batch)
 
 
+def _batch_chunks(batch) -> dict:
+    """Chunks rendered / total and the workers that rendered them, in one query."""
+    from ..models import BatchChunk
+
+    rows = list(BatchChunk.objects.filter(batch=batch).values_list("status", "worker"))
+    done = [worker for status, worker in rows if status == BatchChunk.Status.DONE]
+    return {"chunks_total": len(rows), "chunks_done": len(done), "workers": len(set(done))}
+
+
 @access(SCOPED, roles=HEAD_ROLES | COMMISSION_ROLES | {Role.ADMINISTRATEUR})
 def batch_detail(request, public_id):
     batch = get_batch_for_user(request.user, public_id)
+    chunks = _batch_chunks(batch)
     if request.GET.get("format") == "json":
         return JsonResponse(
             {
@@ -148,42 +160,99 @@ def batch_detail(request, public_id):
                 "total": batch.total,
                 "percent": batch.percent,
                 "count": f"{batch.done_count} / {batch.total}",
+                "chunks": f"{chunks['chunks_done']} / {chunks['chunks_total']}",
+                **chunks,
                 "finished": batch.is_finished,
                 "document_url": batch.document.get_absolute_url() if batch.document_id else None,
                 "error": batch.error,
             }
         )
-    return render(request, "dossiers/batch.html", {"batch": batch})
+    return render(
+        request,
+        "dossiers/batch.html",
+        {
+            "batch": batch,
+            **chunks,
+            "has_broker": runner.has_broker(),
+            "can_relaunch": request.user.is_administrator and batch.state != BatchState.DONE,
+        },
+    )
+
+
+@access(SCOPED, roles=HEAD_ROLES | COMMISSION_ROLES | {Role.ADMINISTRATEUR})
+@require_POST
+def batch_relaunch(request, public_id):
+    """An administrator sends a batch again (failed, or stuck after an outage); the other
+    administrators' path is the batch list of the admin site (action "Relancer")."""
+    batch = get_batch_for_user(request.user, public_id)
+    if not request.user.is_administrator:
+        raise Http404
+    if services.relaunch_batch(batch):
+        messages.success(
+            request, "Lot relancé : les parts déjà rendues sont gardées, les autres reprennent."
+        )
+    else:
+        messages.error(request, "Ce lot est terminé : il n'y a rien à relancer.")
+    return redirect(batch)
 
 
 @access(SCOPED, roles=DOSSIER_IMPORT_ROLES)
 def results_import(request):
+    """The upload is checked (size, kind) and stored; the import runs in the background."""
     form = forms.ResultsImportForm(request.POST or None, request.FILES or None)
-    report = None
-    status = 200
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = import_results(upload.read(), by=request.user, scope_user=request.user)
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
-            status = 400
-        except (csv.Error, UnicodeError):
-            form.add_error("file", UNREADABLE_FILE)
-            status = 400
-        else:
-            if report.ok:
-                messages.success(request, f"Import réussi : {report.summary}")
-                return redirect("dossiers:list")
-            status = 400
-    elif request.method == "POST":
-        status = 400
+        job = start_upload_job(
+            kind=UploadJob.Kind.RESULTS,
+            upload=form.cleaned_data["file"],
+            user=request.user,
+            school=request.user.active_role.etablissement,
+        )
+        return job_views.upload_started(request, job, namespace=IMPORT_URL)
     return render(
         request,
         "dossiers/import.html",
-        {"form": form, "report": report},
-        status=status,
+        {"form": form, "jobs": _results_jobs(request.user)[:10]},
+        status=400 if request.method == "POST" else 200,
     )
+
+
+IMPORT_URL = "dossiers:import"
+
+
+def _results_jobs(user):
+    """The results uploads of the schools in the role's scope, and the user's own."""
+    role = user.active_role
+    return UploadJob.objects.visible_to(
+        user,
+        kind=UploadJob.Kind.RESULTS,
+        structure_q=structure_q(school_q=role.school_q("school__")),
+    ).select_related("created_by", "school")
+
+
+def _results_job(user, public_id):
+    return get_object_or_404(_results_jobs(user), public_id=public_id)
+
+
+@access(SCOPED, roles=DOSSIER_IMPORT_ROLES)
+def results_import_status(request, public_id):
+    return job_views.upload_status(
+        request,
+        _results_job(request.user, public_id),
+        namespace=IMPORT_URL,
+        title="Importer les résultats d'examen",
+        links=[(reverse("dossiers:list"), "Voir les dossiers de re-préparation")],
+    )
+
+
+@access(SCOPED, roles=DOSSIER_IMPORT_ROLES)
+def results_import_progress(request, public_id):
+    return job_views.upload_progress(_results_job(request.user, public_id))
+
+
+@access(SCOPED, roles=DOSSIER_IMPORT_ROLES)
+def results_import_relaunch(request, public_id):
+    job = _results_job(request.user, public_id)
+    return job_views.upload_relaunch(request, job, namespace=IMPORT_URL)
 
 
 @access(SCOPED, roles=CIO_ROLES | {Role.ADMINISTRATEUR})

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import AmbitionEmploi, FollowUp, Partner, PartnerContact
+from ..models import AmbitionEmploi, DroitRetour, FollowUp, Partner, PartnerContact
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
@@ -79,6 +79,33 @@ class AmbitionEmploiSerializer(serializers.ModelSerializer):
             "pfmp_days",
             "partners",
             "outcome",
+        ]
+
+
+class DroitRetourSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    student_id = serializers.UUIDField(source="student.public_id", read_only=True)
+    last_name = serializers.CharField(source="student.last_name", read_only=True)
+    first_name = serializers.CharField(source="student.first_name", read_only=True)
+    version = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = DroitRetour
+        fields = [
+            "id",
+            "student_id",
+            "last_name",
+            "first_name",
+            "status",
+            "channel",
+            "highest_diploma",
+            "requested_on",
+            "interview_due_on",
+            "interview_on",
+            "proposal",
+            "enrolled_on",
+            "refusal_reason",
+            "version",
         ]
 
 

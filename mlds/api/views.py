@@ -3,17 +3,22 @@ from django.db.models import Count, Prefetch, Q
 from rest_framework import viewsets
 
 from accounts.perms import SCOPED, HasScopedRole
-from accounts.roles import MLDS_PAGE_ROLES
+from accounts.roles import DROIT_RETOUR_READ_ROLES, MLDS_PAGE_ROLES
 from audit.api import ListReadLogMixin
 from audit.models import AccessLog
 from audit.services import log_read
 from workflows.api import WorkflowActionsMixin
 
 from ..enums import FollowUpSource, FollowUpStatus
-from ..models import AmbitionEmploi, FollowUp, Partner, PfmpPeriod
-from ..perms import get_ambition_for_user, get_follow_up_for_user
-from ..workflow import AMBITION_WORKFLOW, FOLLOW_UP_WORKFLOW
-from .serializers import AmbitionEmploiSerializer, FollowUpSerializer, PartnerSerializer
+from ..models import AmbitionEmploi, DroitRetour, FollowUp, Partner, PfmpPeriod
+from ..perms import get_ambition_for_user, get_droit_retour_for_user, get_follow_up_for_user
+from ..workflow import AMBITION_WORKFLOW, DROIT_RETOUR_WORKFLOW, FOLLOW_UP_WORKFLOW
+from .serializers import (
+    AmbitionEmploiSerializer,
+    DroitRetourSerializer,
+    FollowUpSerializer,
+    PartnerSerializer,
+)
 
 
 class FollowUpFilter(django_filters.FilterSet):
@@ -86,6 +91,36 @@ class AmbitionEmploiViewSet(WorkflowActionsMixin, ListReadLogMixin, viewsets.Rea
 
     def get_action_object(self):
         return get_ambition_for_user(self.request.user, self.kwargs["id"], write=True)
+
+
+class DroitRetourViewSet(WorkflowActionsMixin, ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
+    """Requests to return to initial training of the scope (same rules as the pages);
+    `actions/<name>/` records the interview, the proposal, the enrolment or the refusal."""
+
+    workflow = DROIT_RETOUR_WORKFLOW
+
+    access_scope = SCOPED
+    access_roles = DROIT_RETOUR_READ_ROLES
+    permission_classes = [HasScopedRole]
+    serializer_class = DroitRetourSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filterset_fields = {"status": ["exact"]}
+
+    def get_queryset(self):
+        return (
+            DroitRetour.objects.visible_to(self.request.user)
+            .select_related("student")
+            .order_by("id")
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        log_read(request=request, obj=self.get_object(), channel=AccessLog.Channel.API)
+        return response
+
+    def get_action_object(self):
+        return get_droit_retour_for_user(self.request.user, self.kwargs["id"], write=True)
 
 
 class PartnerViewSet(viewsets.ReadOnlyModelViewSet):

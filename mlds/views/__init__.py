@@ -8,7 +8,7 @@ from .droit_retour import (
 )
 from .follow_ups import follow_up_action, follow_up_detail, follow_up_new, signal
 from .partners import partner_contact_add, partner_detail, partner_edit, partner_list, partner_new
-from .siei import siei_import
+from .siei import siei_import, siei_import_progress, siei_import_relaunch, siei_import_status
 
 __all__ = [
     "ambition_action",
@@ -31,6 +31,9 @@ __all__ = [
     "partner_list",
     "partner_new",
     "siei_import",
+    "siei_import_progress",
+    "siei_import_relaunch",
+    "siei_import_status",
     "signal",
     "student_cases",
 ]

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from accounts.perms import SCOPED, access
@@ -57,30 +56,24 @@ def ambition_list(request):
 
 def _render(request, parcours, bound=None, status=200):
     can_write = AmbitionEmploi.objects.writable_by(request.user).filter(pk=parcours.pk).exists()
-    forms = {}
-    if can_write:
-        for name in AMBITION_WORKFLOW.available(parcours):
-            if bound and bound[0] == name:
-                forms[name] = bound[1]
-            else:
-                initial = {"version": parcours.version}
-                if name == "fin-prevue":
-                    initial["planned_end_date"] = parcours.planned_end_date
-                if name == "demarrer":
-                    initial["start_date"] = parcours.default_start(timezone.localdate())
-                form_class = import_string(AMBITION_WORKFLOW[name].form)
-                forms[name] = form_class(initial=initial, prefix=name)
+    today = timezone.localdate()
+    offers = (
+        AMBITION_WORKFLOW.offers(parcours, request.user, today=today, bound=bound)
+        if can_write
+        else []
+    )
     return render(
         request,
         "mlds/ambition_detail.html",
         {
             "parcours": parcours,
-            "forms": forms,
+            "offers": offers,
+            "next_step": AMBITION_WORKFLOW.next_step(parcours, offers),
             "can_write": can_write,
             "deadlines": parcours.deadline_specs(),
             "start_window": parcours.start_window,
             "timeline": parcours.logs.select_related("by").order_by("-at", "-id"),
-            "today": timezone.localdate(),
+            "today": today,
         },
         status=status,
     )
@@ -95,7 +88,7 @@ def ambition_detail(request, public_id):
 
 def _render_after_action(request, parcours, *, bound=None, status=200):
     parcours = get_ambition_for_user(request.user, parcours.public_id, write=True)
-    return _render(request, parcours, bound=(bound.prefix, bound) if bound else None, status=status)
+    return _render(request, parcours, bound=bound, status=status)
 
 
 ambition_action = action_view(

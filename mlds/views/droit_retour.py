@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from accounts.perms import SCOPED, access
 from accounts.roles import DROIT_RETOUR_READ_ROLES, MLDS_WRITE_ROLES
@@ -14,7 +13,7 @@ from audit.services import log_list_read, log_read
 from workflows.views import action_view
 
 from ..enums import DroitRetourStatus
-from ..forms import DroitRetourForm, ProposalForm
+from ..forms import DroitRetourForm
 from ..identity import find_or_create_young_person
 from ..models import DroitRetour
 from ..perms import get_droit_retour_for_user
@@ -22,14 +21,6 @@ from ..services import open_droit_retour
 from ..workflow import DROIT_RETOUR_WORKFLOW
 
 D = DroitRetourStatus
-
-
-def _form(name, request, data=None, initial=None):
-    form_class = import_string(DROIT_RETOUR_WORKFLOW[name].form)
-    kwargs = {"prefix": name}
-    if form_class is ProposalForm:
-        kwargs["departement_id"] = request.departement_id
-    return form_class(data, initial=initial, **kwargs)
 
 
 @access(SCOPED, roles=DROIT_RETOUR_READ_ROLES)
@@ -96,22 +87,21 @@ def droit_retour_new(request):
 
 
 def _render(request, item, bound=None, status=200):
-    request.departement_id = item.departement_id
     can_write = DroitRetour.objects.writable_by(request.user).filter(pk=item.pk).exists()
-    forms = {}
-    if can_write:
-        for name in DROIT_RETOUR_WORKFLOW.available(item):
-            if bound and bound[0] == name:
-                forms[name] = bound[1]
-            else:
-                forms[name] = _form(name, request, initial={"version": item.version})
+    today = timezone.localdate()
+    offers = (
+        DROIT_RETOUR_WORKFLOW.offers(item, request.user, today=today, bound=bound)
+        if can_write
+        else []
+    )
     return render(
         request,
         "mlds/droit_retour_detail.html",
         {
             "item": item,
-            "forms": forms,
-            "today": timezone.localdate(),
+            "offers": offers,
+            "next_step": DROIT_RETOUR_WORKFLOW.next_step(item, offers),
+            "today": today,
             "timeline": item.logs.select_related("by").order_by("-at", "-id"),
         },
         status=status,
@@ -127,7 +117,7 @@ def droit_retour_detail(request, public_id):
 
 def _render_after_action(request, item, *, bound=None, status=200):
     item = get_droit_retour_for_user(request.user, item.public_id, write=True)
-    return _render(request, item, bound=(bound.prefix, bound) if bound else None, status=status)
+    return _render(request, item, bound=bound, status=status)
 
 
 droit_retour_action = action_view(

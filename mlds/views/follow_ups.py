@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from accounts.perms import SCOPED, access
 from accounts.roles import MLDS_PAGE_ROLES, MLDS_WRITE_ROLES, SCHOOL_ROLES
@@ -14,7 +13,7 @@ from students.models import Student
 from workflows.views import action_view
 
 from .. import rules
-from ..enums import ClosureReason, FollowUpSource, FollowUpStatus
+from ..enums import FollowUpSource, FollowUpStatus
 from ..forms import (
     AmbitionProposeForm,
     NewFollowUpForm,
@@ -32,45 +31,14 @@ def _first_error(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-# Which action forms the page offers at each step (the model guards decide anyway).
-OFFERED = {
-    S.SIGNALE: ["contact"],
-    S.INJOIGNABLE: ["contact"],
-    S.CONTACTE: ["contact", "bilan"],
-    S.BILAN: ["bilan", "proposer"],
-    S.SOLUTION_PROPOSEE: ["entree", "decliner"],
-    S.EN_SOLUTION: ["point", "rupture", "issue"],
-    S.SUIVI_TRANSITION: ["point", "rupture", "issue"],
-    S.CLOS: [],
-}
-
-
-def _action_forms(follow_up, bound=None, today=None):
-    forms = {}
-    initial = {"version": follow_up.version}
-    for name in [*OFFERED[S(follow_up.status)], "attribuer", "clore"]:
-        if follow_up.status == S.CLOS:
-            break
-        transition = FOLLOW_UP_WORKFLOW[name]
-        if bound is not None and bound[0] == name:
-            forms[name] = bound[1]
-            continue
-        form_class = import_string(transition.form)
-        kwargs = transition.form_kwargs(follow_up) if transition.form_kwargs else {}
-        extra = {}
-        if name == "attribuer":
-            extra = {"coordinator": follow_up.assigned_to_id, "paqi_site": follow_up.paqi_site_id}
-        if name == "clore" and today and follow_up.age_limit_reached(today):
-            extra = {"reason": ClosureReason.AGE_25}
-        if name == "issue" and follow_up.outcome:
-            extra = {"outcome": follow_up.outcome, "note": follow_up.outcome_note}
-        forms[name] = form_class(initial={**initial, **extra}, prefix=name, **kwargs)
-    return forms
-
-
 def _render_detail(request, follow_up, *, bound=None, status=200):
     today = timezone.localdate()
     can_write = can_write_follow_ups(request.user) and _writable(request, follow_up)
+    offers = (
+        FOLLOW_UP_WORKFLOW.offers(follow_up, request.user, today=today, bound=bound)
+        if can_write
+        else []
+    )
     student = follow_up.student
     age = student.age_on(today)
     context = {
@@ -85,7 +53,8 @@ def _render_detail(request, follow_up, *, bound=None, status=200):
         "days_to_25": (follow_up.end_of_follow_up_on - today).days,
         "letter_recipients": student.letter_recipients(today),
         "can_write": can_write,
-        "forms": _action_forms(follow_up, bound, today) if can_write else {},
+        "offers": offers,
+        "next_step": FOLLOW_UP_WORKFLOW.next_step(follow_up, offers),
         "ambition_form": (
             AmbitionProposeForm(
                 prefix="ambition",
@@ -119,9 +88,7 @@ def follow_up_detail(request, public_id):
 
 def _render_after_action(request, follow_up, *, bound=None, status=200):
     follow_up = get_follow_up_for_user(request.user, follow_up.public_id, write=True)
-    return _render_detail(
-        request, follow_up, bound=(bound.prefix, bound) if bound else None, status=status
-    )
+    return _render_detail(request, follow_up, bound=bound, status=status)
 
 
 follow_up_action = action_view(

@@ -1,9 +1,16 @@
 import django_filters
+from django.shortcuts import get_object_or_404
 from rest_framework import mixins, viewsets
 
 from accounts.perms import SCOPED, HasScopedRole
-from accounts.roles import PREVENTION_READ_ROLES, PREVENTION_SCHOOL_READ_ROLES
+from accounts.roles import (
+    INSPECTION_ROLES,
+    PREVENTION_READ_ROLES,
+    PREVENTION_SCHOOL_READ_ROLES,
+    role_in,
+)
 from audit.api import ListReadLogMixin
+from workflows.api import WorkflowActionsMixin
 
 from ..enums import FlagReason
 from ..models import Derogatoire, Flag, GpdsReview, Pafi, Tdo
@@ -53,7 +60,11 @@ class GpdsReviewViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class PathViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
+class PathViewSet(WorkflowActionsMixin, ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
+    """A prevention path of the scope; `actions/<name>/` applies the page's actions with the
+    same fields (the school's own paths; the département's inspectors for their opinion and
+    decision)."""
+
     access_scope = SCOPED
     access_roles = PREVENTION_READ_ROLES
     permission_classes = [HasScopedRole]
@@ -69,18 +80,31 @@ class PathViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
             .order_by("-created_at", "id")
         )
 
+    def get_action_object(self):
+        user = self.request.user
+        if role_in(user, INSPECTION_ROLES):
+            qs = self.model.objects.visible_to(user)
+        else:
+            qs = self.model.objects.writable_by(user)
+        return get_object_or_404(
+            qs.select_related("student", "school__departement"), public_id=self.kwargs["id"]
+        )
+
 
 class PafiViewSet(PathViewSet):
     model = Pafi
+    workflow = Pafi.lifecycle()
     serializer_class = serializers.PafiSerializer
 
 
 class DerogatoireViewSet(PathViewSet):
     model = Derogatoire
+    workflow = Derogatoire.lifecycle()
     serializer_class = serializers.DerogatoireSerializer
 
 
 class TdoViewSet(PathViewSet):
     access_roles = PREVENTION_SCHOOL_READ_ROLES
     model = Tdo
+    workflow = Tdo.lifecycle()
     serializer_class = serializers.TdoSerializer

@@ -15,7 +15,7 @@ from accounts.roles import (
     PREVENTION_WRITE_ROLES,
     active_role,
 )
-from workflows.engine import Transition, Workflow
+from workflows.engine import Workflow
 from workflows.models import TransitionLog
 
 from ..enums import PathKind
@@ -165,28 +165,11 @@ class PathBase(models.Model):
 
     @classmethod
     def lifecycle(cls) -> Workflow:
-        """The path's lifecycle for the engine, declared by `TRANSITIONS` and `Status`: one
-        transition per target status, named after it."""
-        if "_lifecycle" not in cls.__dict__:
-            targets = dict.fromkeys(t for ts in cls.TRANSITIONS.values() for t in ts)
-            cls._lifecycle = Workflow(
-                name=f"prevention_{cls.KIND}",
-                label=PathKind(cls.KIND).label,
-                log_model="prevention.PathEvent",
-                log_fk=cls.KIND,
-                state_field="status",
-                strict_state=True,
-                save_whole_row=True,
-                transitions={
-                    str(t): Transition(
-                        cls.Status(t).label,
-                        tuple(s for s, ts in cls.TRANSITIONS.items() if t in ts),
-                        t,
-                    )
-                    for t in targets
-                },
-            )
-        return cls._lifecycle
+        """The path's lifecycle, declared in `prevention/workflow.py`: one transition per
+        target status of `TRANSITIONS` (named after it) and the page's actions."""
+        from ..workflow import path_workflow
+
+        return path_workflow(cls.KIND)
 
     def log(self, *, by, from_state: str, to_state: str, label: str, comment: str = ""):
         """An event outside the transitions (opening, a bilan, a signature)."""

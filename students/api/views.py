@@ -12,6 +12,7 @@ from accounts.perms import SCOPED, HasScopedRole
 from audit.api import ListReadLogMixin
 from audit.models import AccessLog
 from audit.services import log_read
+from config.api.pagination import KeysetPagination
 from territories.enums import Voie
 
 from .. import services
@@ -43,8 +44,13 @@ class StudentFilter(django_filters.FilterSet):
         return queryset.search(value)
 
 
+class StudentPagination(KeysetPagination):
+    ordering = ("last_name", "first_name", "id")  # Student.Meta.ordering, indexed per scope
+
+
 class StudentViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
-    """Pupils of the token's account scope. Each retrieval is logged."""
+    """Pupils of the token's account scope. Each retrieval is logged. Deep pages by cursor
+    (`next` carries `apres=`)."""
 
     access_scope = SCOPED
     permission_classes = [HasScopedRole]
@@ -52,6 +58,7 @@ class StudentViewSet(ListReadLogMixin, viewsets.ReadOnlyModelViewSet):
     lookup_url_kwarg = "id"
     filterset_class = StudentFilter
     read_log_student = "pk"
+    pagination_class = StudentPagination
 
     def get_queryset(self):
         qs = Student.objects.visible_to(self.request.user).select_related("current_school")

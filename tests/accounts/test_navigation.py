@@ -53,3 +53,65 @@ def test_the_administrators_long_menu_is_grouped_in_sub_menus(world, client_for)
     # The pilot's short menu stays flat.
     flat = nav(client_for(world.users.pilot).get("/").text)
     assert "fr-nav__btn" not in flat and flat.count("fr-nav__link") <= 8
+
+
+def menu_links(html_text):
+    return [
+        html.unescape(label).strip()
+        for label in re.findall(r'class="fr-nav__link"[^>]*>([^<]+)<', nav(html_text))
+    ]
+
+
+COMMON = ["Établissements", "Réseaux FoQualE", "Appels à projets", "Indicateurs"]
+RULES = "Règles en vigueur"
+
+
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [
+        (
+            "chef_a",
+            ["Tableau de bord", "Élèves", "Sorties sans solution", "Re-préparation"]
+            + ["Prévention", "Suivis MLDS", "Rappels", *COMMON, RULES],
+        ),
+        (
+            "cio1",
+            ["Tableau de bord", "Élèves", "Re-préparation", "Suivi CIO", "Prévention"]
+            + ["Suivis MLDS", "Rappels", *COMMON, RULES],
+        ),
+        (
+            "commission1",
+            ["Tableau de bord", "Élèves", "Re-préparation", "Commission d'affectation"]
+            + ["Rappels", *COMMON, RULES],
+        ),
+        (
+            "ienio1",
+            ["Tableau de bord", "Élèves", "Re-préparation", "Commission d'affectation"]
+            + ["Validations des parcours", "Suivis MLDS", "Rappels", *COMMON, RULES],
+        ),
+        (
+            "dasen1",
+            ["Tableau de bord", "Élèves", "Sorties sans solution", "Re-préparation"]
+            + ["Commission d'affectation", "Validations des parcours", "Suivis MLDS"]
+            + ["Rappels", *COMMON, RULES],
+        ),
+        (
+            "mlds1",
+            ["Tableau de bord", "Élèves", "Sorties sans solution"]
+            + ["Sans solution à la rentrée", "Suivis MLDS", "Rappels", *COMMON, RULES],
+        ),
+        ("foquale", ["Tableau de bord", "Élèves", "Rappels", *COMMON, RULES]),
+        ("pilot", ["Tableau de bord", *COMMON, RULES]),
+        (
+            "admin",
+            ["Tableau de bord", "Élèves", "Sorties sans solution", "Re-préparation"]
+            + ["Commission d'affectation", "Prévention", "Suivis MLDS", "Rappels"]
+            + [*COMMON, RULES, "Comptes des agents", "Traçabilité", "Envois des rappels"],
+        ),
+    ],
+)
+def test_each_role_sees_its_menu_entries(world, client_for, user, expected):
+    """The entries follow the role groups of accounts.roles, one list per role."""
+    response = client_for(getattr(world.users, user)).get("/")
+    assert response.status_code == 200
+    assert menu_links(response.text) == expected

@@ -18,6 +18,17 @@ def october_2025():
         yield
 
 
+def unfold(page, name, label):
+    """The form of an action of the page's "Actions" accordion, unfolded as a user does (the
+    accordion only opens once the DSFR script has started; a refused form comes back open)."""
+    page.locator("html[data-fr-js='true']").wait_for(state="attached")
+    form = page.get_by_test_id(f"action-{name}")
+    if not form.is_visible():
+        page.get_by_role("button", name=label).first.click()
+    expect(form).to_be_visible()
+    return form
+
+
 def confirm_situation(page, form):
     """Tick "Je confirme ..." by clicking its label, as a user does: the DSFR checkbox itself is
     drawn by its label, and a click sent before the DSFR script has started can be lost."""
@@ -48,46 +59,55 @@ def test_siei_young_person_to_closed_follow_up(
     page.get_by_role("link", name="MOREAU Yanis").click()
     expect(page.get_by_test_id("status")).to_have_text("Signalé")
 
-    contact = page.get_by_test_id("form-contact")
+    expect(page.get_by_test_id("next-step")).to_have_text("Enregistrer une tentative de contact")
+    # Before any contact, the bilan is shown greyed with its reason, not as a button that fails.
+    expect(page.get_by_test_id("disabled-bilan")).to_be_visible()
+    contact = unfold(page, "contact", "Enregistrer une tentative de contact")
     contact.get_by_label("Canal").select_option(label="Téléphone")
     contact.get_by_label("Résultat").select_option(label="Jeune joint")
-    contact.get_by_role("button", name="Enregistrer le contact").click()
+    contact.get_by_role("button", name="Enregistrer une tentative de contact").click()
     expect(page.get_by_test_id("status")).to_have_text("Contacté")
 
-    bilan = page.get_by_test_id("form-bilan")
+    bilan = unfold(page, "bilan", "Enregistrer le temps de bilan")
     bilan.get_by_label("Situation").fill("Sorti de CAP sans diplôme, sans activité depuis juin.")
     bilan.get_by_label("Souhaits").fill("Métiers de bouche")
     bilan.get_by_role("button", name="Enregistrer le temps de bilan").click()
     expect(page.get_by_test_id("status")).to_have_text("Temps de bilan réalisé")
 
-    propose = page.get_by_test_id("form-proposer")
+    propose = unfold(page, "proposer", "Proposer une solution")
     propose.get_by_label("Solution").select_option(label="École de la deuxième chance (E2C)")
-    propose.get_by_role("button", name="Proposer cette solution").click()
+    propose.get_by_role("button", name="Proposer une solution").click()
     expect(page.locator("body")).to_contain_text("demande une structure partenaire")
-    propose = page.get_by_test_id("form-proposer")
+    propose = unfold(page, "proposer", "Proposer une solution")
     propose.get_by_label("Solution").select_option(label="École de la deuxième chance (E2C)")
     propose.get_by_label("Structure partenaire").select_option(
         label="E2C Melun Val de Seine (École de la deuxième chance (E2C))"
     )
-    propose.get_by_role("button", name="Proposer cette solution").click()
+    propose.get_by_role("button", name="Proposer une solution").click()
     expect(page.get_by_test_id("status")).to_have_text("Solution proposée")
 
-    page.get_by_test_id("form-entree").get_by_role(
-        "button", name="Enregistrer l'entrée en solution"
+    unfold(page, "entree", "Entrée en solution").get_by_role(
+        "button", name="Entrée en solution"
     ).click()
     expect(page.get_by_test_id("status")).to_have_text("En solution")
     assert "E2C Melun Val de Seine" in page.get_by_test_id("solution").inner_text()
 
-    close = page.get_by_test_id("form-clore")
-    close.get_by_label("Motif de clôture").select_option(label="Solution consolidée")
-    close.get_by_role("button", name="Clore le suivi").click()
-    expect(page.locator("body")).to_contain_text("Enregistrez d'abord l'issue du suivi")
-    expect(page.get_by_test_id("status")).to_have_text("En solution")
+    # Closing needs the outcome: offered greyed, with the reason, and no button that would fail.
+    page.get_by_test_id("disabled-clore").click()
+    expect(page.get_by_test_id("reason-clore")).to_contain_text("Issue manquante")
+    expect(page.get_by_test_id("action-clore")).to_have_count(0)
+    expect(
+        page.locator("#action-clore").get_by_role("button", name="Clore le suivi")
+    ).to_be_disabled()
+    expect(page.get_by_test_id("next-step")).to_have_text(
+        "Point de suivi conjoint ou Enregistrer l'issue du suivi"
+    )
 
-    outcome = page.get_by_test_id("form-issue")
+    outcome = unfold(page, "issue", "Enregistrer l'issue du suivi")
     outcome.get_by_label("Issue").select_option(label="En formation professionnelle")
-    outcome.get_by_role("button", name="Enregistrer l'issue").click()
-    close = page.get_by_test_id("form-clore")
+    outcome.get_by_role("button", name="Enregistrer l'issue du suivi").click()
+    expect(page.get_by_test_id("disabled-clore")).to_have_count(0)
+    close = unfold(page, "clore", "Clore le suivi")
     close.get_by_label("Motif de clôture").select_option(label="Solution consolidée")
     close.get_by_role("button", name="Clore le suivi").click()
     expect(page.get_by_test_id("status")).to_have_text("Clos")
@@ -113,19 +133,21 @@ def test_ambition_emploi_refused_beyond_four_months(
     form.get_by_label("Le jeune est volontaire").select_option(label="Oui")
     form.get_by_role("button", name="Proposer le Parcours Ambition emploi").click()
     expect(page.get_by_test_id("status")).to_have_text("Proposé")
-    page.get_by_test_id("form-accepter").get_by_role("button", name="Enregistrer").click()
+    unfold(page, "accepter", "Le jeune accepte le parcours").get_by_role(
+        "button", name="Le jeune accepte le parcours"
+    ).click()
     expect(page.get_by_test_id("status")).to_have_text("Accepté par le jeune")
-    start = page.get_by_test_id("form-demarrer")
+    start = unfold(page, "demarrer", "Démarrer le parcours")
     start.locator("[name=demarrer-start_date]").fill("2025-10-15")
     start.locator("[name=demarrer-planned_end_date]").fill("2026-03-01")
     confirm_situation(page, start)
-    start.get_by_role("button", name="Enregistrer").click()
+    start.get_by_role("button", name="Démarrer le parcours").click()
     expect(page.locator("body")).to_contain_text("dure au plus 4 mois")
     expect(page.locator("body")).to_contain_text("au plus tard le 14/02/2026")
     expect(page.get_by_test_id("status")).to_have_text("Accepté par le jeune")
-    start = page.get_by_test_id("form-demarrer")
+    start = unfold(page, "demarrer", "Démarrer le parcours")
     start.locator("[name=demarrer-start_date]").fill("2025-10-15")
     start.locator("[name=demarrer-planned_end_date]").fill("2026-02-14")
     confirm_situation(page, start)
-    start.get_by_role("button", name="Enregistrer").click()
+    start.get_by_role("button", name="Démarrer le parcours").click()
     expect(page.get_by_test_id("status")).to_have_text("En cours")

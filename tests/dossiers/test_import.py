@@ -174,27 +174,39 @@ def test_windows_1252_and_comma_separator(pupils):
     assert import_results(raw).ok
 
 
-def test_upload_is_scoped_to_the_school(pupils, world, client_for):
+def test_upload_is_scoped_to_the_school(
+    pupils, world, client_for, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for(world.users.chef_a)
     bad = csv("333333333AA;bac_pro;MELEC;2025;ajourne;7;8;9;10")
-    response = client.post(reverse("dossiers:import"), {"file": SimpleUploadedFile("r.csv", bad)})
-    assert response.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("dossiers:import"), {"file": SimpleUploadedFile("r.csv", bad)}
+        )
+    response = client.get(response["Location"])
     assert "hors de votre périmètre" in response.text
     assert not ExamResult.objects.exists()
-    response = client.post(reverse("dossiers:import"), {"file": SimpleUploadedFile("r.csv", GOOD)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("dossiers:import"), {"file": SimpleUploadedFile("r.csv", GOOD)}
+        )
     assert response.status_code == 302
     assert RepreparationDossier.objects.count() == 1
 
 
-def test_departement_role_imports_its_departement(pupils, world, client_for):
+def test_departement_role_imports_its_departement(
+    pupils, world, client_for, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client_for(world.users.ienio1).post(
-        reverse("dossiers:import"), {"file": SimpleUploadedFile("r.csv", GOOD)}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.users.ienio1).post(
+            reverse("dossiers:import"), {"file": SimpleUploadedFile("r.csv", GOOD)}
+        )
     assert response.status_code == 302
+    assert RepreparationDossier.objects.count() == 1
 
 
 def test_referent_and_cio_cannot_import(world, client_for):
@@ -213,3 +225,26 @@ def test_command_imports_a_whole_academie_or_nothing(pupils, tmp_path):
     with pytest.raises(CommandError, match="rien n'a été enregistré"):
         call_command("import_results", str(path), stderr=err)
     assert "Ligne 2" in err.getvalue()
+
+
+QUERIES_PER_IMPORT = 0
+
+
+def _results_file(students, *, outcome="ajourne"):
+    return csv(*(f"{s.ine};bac_pro;MELEC;2025;{outcome};7,5;8;12,5;ABS" for s in students))
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_query_count_of_an_import_does_not_grow_with_its_rows(
+    world, frozen, size, django_assert_num_queries
+):
+    """Results, marks, dossiers, transitions and deadlines are written set-based (deadlines by
+    the bulk entry point, one statement per kind): the same count for 3 rows or 30."""
+    students = [
+        StudentFactory(ine=f"{n:09d}AB", current_school=world.school_a) for n in range(size)
+    ]
+    raw = _results_file(students)
+    with django_assert_num_queries(QUERIES_PER_IMPORT):
+        report = import_results(raw, by=world.users.chef_a, scope_user=world.users.chef_a)
+    assert report.dossiers_opened == size
+    assert Deadline.objects.count() >= size

@@ -12,9 +12,9 @@ from .factories import CallFactory, ProjectFactory
 pytestmark = pytest.mark.django_db
 
 
-def post(client, name, obj, data=None, **kw):
+def post(client, url_name, obj, data=None, **kw):
     return client.post(
-        reverse(f"foquale:{name}", kwargs={"public_id": obj.public_id, **kw}), data or {}
+        reverse(f"foquale:{url_name}", kwargs={"public_id": obj.public_id, **kw}), data or {}
     )
 
 
@@ -30,7 +30,7 @@ def test_full_call_journey(world, client_for):
     assert response.status_code == 302 and call.status == CallStatus.DRAFT
     # Drafts are invisible to schools.
     assert chef.get(reverse("foquale:call_detail", args=[call.public_id])).status_code == 404
-    post(pilot, "call_transition", call, step="ouvrir")
+    post(pilot, "call_transition", call, name="ouvrir")
     call.refresh_from_db()
     assert call.status == CallStatus.OPEN
     # An axis outside the call is refused inline.
@@ -49,24 +49,36 @@ def test_full_call_journey(world, client_for):
         .status_code
         == 404
     )
-    post(chef, "project_submit", project)
+    post(chef, "project_action", project, name="deposer")
     project.refresh_from_db()
     assert project.status == ProjectStatus.SUBMITTED
-    post(pilot, "call_transition", call, step="cloturer")
+    post(pilot, "call_transition", call, name="cloturer")
     # Decision needs a score first.
-    post(pilot, "project_decide", project, {"accepted": "1", "comment": "Très bon projet"})
+    post(
+        pilot,
+        "project_action",
+        project,
+        {"decider-accepted": "1", "decider-comment": "Très bon projet"},
+        name="decider",
+    )
     project.refresh_from_db()
     assert project.status == ProjectStatus.SUBMITTED
     post(pilot, "project_review", project, {"score": "17", "comment": "Solide"})
     post(client_for(world.users.admin), "project_review", project, {"score": "15"})
     assert project.reviews.count() == 2
-    post(pilot, "project_decide", project, {"accepted": "1", "comment": "Très bon projet"})
+    post(
+        pilot,
+        "project_action",
+        project,
+        {"decider-accepted": "1", "decider-comment": "Très bon projet"},
+        name="decider",
+    )
     project.refresh_from_db()
     assert project.status == ProjectStatus.ACCEPTED
     detail = reverse("foquale:project_detail", args=[project.public_id])
     before = chef.get(detail).text
     assert "Très bon projet" not in before and "en instruction" in before
-    post(pilot, "call_transition", call, step="publier")
+    post(pilot, "call_transition", call, name="publier")
     call.refresh_from_db()
     assert call.status == CallStatus.PUBLISHED and call.published_at
     after = chef.get(detail).text
@@ -79,19 +91,19 @@ def test_full_call_journey(world, client_for):
 def test_guards(world, client_for):
     call = CallFactory(academie=world.academie, opened=True, closes_on=dt.date(2025, 11, 30))
     project = ProjectFactory(call=call, school=world.school_a, created_by=world.users.chef_a)
-    post(client_for(world.users.chef_a), "project_submit", project)
+    post(client_for(world.users.chef_a), "project_action", project, name="deposer")
     project.refresh_from_db()
     assert project.status == ProjectStatus.DRAFT  # deadline passed
     pending = ProjectFactory(call=call, school=world.school_b, submitted=True)
     pilot = client_for(world.users.pilot)
-    post(pilot, "call_transition", call, step="cloturer")
-    response = post(pilot, "call_transition", call, step="publier")
+    post(pilot, "call_transition", call, name="cloturer")
+    response = post(pilot, "call_transition", call, name="publier")
     call.refresh_from_db()
     assert call.status == CallStatus.REVIEW and response.status_code == 302
     assert pending.status == ProjectStatus.SUBMITTED
-    assert post(pilot, "call_transition", call, step="nimporte").status_code == 404
+    assert post(pilot, "call_transition", call, name="nimporte").status_code == 404
     draft = CallFactory(academie=world.academie, closes_on=dt.date(2025, 11, 1))
-    post(pilot, "call_transition", draft, step="ouvrir")
+    post(pilot, "call_transition", draft, name="ouvrir")
     draft.refresh_from_db()
     assert draft.status == CallStatus.DRAFT
 
@@ -106,7 +118,12 @@ def test_project_personas(world, client_for):
     for user in (world.users.chef_b, world.users.chef_d, world.users.norole):
         assert client_for(user).get(url).status_code == 404
     # The référent reads but does not submit; only chefs create projects.
-    assert post(client_for(world.users.referent_a), "project_submit", project).status_code == 404
+    assert (
+        post(
+            client_for(world.users.referent_a), "project_action", project, name="deposer"
+        ).status_code
+        == 404
+    )
     create = reverse("foquale:project_create", args=[call.public_id])
     assert client_for(world.users.referent_a).get(create).status_code == 404
     assert client_for(world.users.chef_a).get(create).status_code == 200
@@ -116,7 +133,7 @@ def test_project_personas(world, client_for):
         == 404
     )
     assert (
-        post(client_for(world.users.chef_a), "call_transition", call, step="cloturer").status_code
+        post(client_for(world.users.chef_a), "call_transition", call, name="cloturer").status_code
         == 404
     )
     assert client_for(world.users.chef_a).get(reverse("foquale:call_create")).status_code == 404

@@ -43,12 +43,15 @@ def test_binary_files_are_refused_before_reading(world, client_for, kind, name, 
     assert message in unescape(response.text)
 
 
-def test_siei_list_in_iso_8859_15_keeps_its_letters(world, client_for):
+def test_siei_list_in_iso_8859_15_keeps_its_letters(
+    world, client_for, django_capture_on_commit_callbacks
+):
     from students.models import Student
 
     text = "nom;prenom;date_naissance\nCŒUR;Lœtitia;14/03/2008\n"
-    client_for(world.users.mlds1).post(
-        reverse("mlds:siei_import"),
-        {"file": SimpleUploadedFile("siei.csv", text.encode("iso-8859-15"))},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.users.mlds1).post(
+            reverse("mlds:siei_import"),
+            {"file": SimpleUploadedFile("siei.csv", text.encode("iso-8859-15"))},
+        )
     assert Student.objects.get().first_name == "Lœtitia"

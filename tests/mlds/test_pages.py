@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AccessLog
-from mlds.enums import FollowUpSource, FollowUpStatus
+from mlds.enums import FollowUpOutcome, FollowUpSource, FollowUpStatus
 from mlds.services import open_follow_up
 
 from .factories import PartnerContactFactory, PartnerFactory, YoungPersonFactory
@@ -37,9 +37,9 @@ def test_detail_personas(world, client_for, signalled):
 
 def test_only_the_departement_coordinator_sees_and_uses_action_forms(world, client_for, signalled):
     url = signalled.get_absolute_url()
-    assert 'data-testid="form-contact"' in client_for(world.users.mlds1).get(url).text
+    assert 'data-testid="action-contact"' in client_for(world.users.mlds1).get(url).text
     for user in (world.users.cio1, world.users.chef_a, world.users.dasen1):
-        assert 'data-testid="form-contact"' not in client_for(user).get(url).text
+        assert 'data-testid="action-contact"' not in client_for(user).get(url).text
     action = reverse("mlds:follow_up_action", args=[signalled.public_id, "contact"])
     data = {"contact-on": "2025-10-15", "contact-channel": "telephone", "contact-reached": "1"}
     for user in (world.users.chef_a, world.users.cio1, world.users.dasen1, world.users.mlds2):
@@ -290,6 +290,7 @@ def test_caseload_puts_the_most_urgent_first(world, client_for, make_follow_up):
 
 def test_closing_form_preselects_no_reason(world, client_for, make_follow_up):
     fu = make_follow_up("signale")
+    fu.record_outcome(by=world.users.mlds1, outcome=FollowUpOutcome.values[0])
     text = client_for(world.users.mlds1).get(fu.get_absolute_url()).text
     select = text[text.index('name="clore-reason"') :]
     select = select[: select.index("</select>")]

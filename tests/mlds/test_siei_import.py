@@ -155,15 +155,22 @@ def test_command_imports_a_file(world, frozen_today, tmp_path, capsys):
         call_command("import_siei", str(bad), "--departement", "077")
 
 
-def test_coordinator_uploads_the_list_and_others_cannot(world, frozen_today, client_for):
+def test_coordinator_uploads_the_list_and_others_cannot(
+    world, frozen_today, client_for, django_capture_on_commit_callbacks
+):
     url = reverse("mlds:siei_import")
     upload = SimpleUploadedFile("rio.csv", csv_bytes(";Durand;Léa;12/03/2007;F;;;"))
-    response = client_for(world.users.mlds1).post(url, {"file": upload}, follow=True)
+    client = client_for(world.users.mlds1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"file": upload})
+    response = client.get(response["Location"])
     assert "1 suivi(s) ouvert(s)" in response.text
     assert FollowUp.objects.get().departement == world.dep1
     bad = SimpleUploadedFile("bad.csv", csv_bytes(";Durand;Léa;99/99/2007;F;;;"))
-    response = client_for(world.users.mlds1).post(url, {"file": bad})
-    assert response.status_code == 400
-    assert "Ligne 2 : date de naissance" in response.text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"file": bad})
+    response = client.get(response["Location"])
+    assert "Import refusé" in response.text
+    assert "Date de naissance « 99/99/2007 » illisible" in response.text
     for user in (world.users.chef_a, world.users.cio1, world.users.pilot, world.users.norole):
         assert client_for(user).get(url).status_code == 404

@@ -11,6 +11,7 @@ from notifications import services, tasks
 from notifications.enums import SendState
 from notifications.models import Digest, Reminder
 from prevention.enums import PreventionDeadline
+from students.enums import AgeEvent
 
 from ..students.factories import StudentFactory
 from .factories import DeadlineFactory
@@ -78,7 +79,10 @@ def test_the_database_refuses_a_second_digest_on_a_day(world):
 def test_non_urgent_mail_waits_for_a_working_day(world, calendar_2025):
     student = StudentFactory(current_school=world.school_a)
     DeadlineFactory(
-        subject=student, kind=PreventionDeadline.GPDS_REVIEW, due_date=dt.date(2025, 11, 3)
+        subject=student,
+        kind=PreventionDeadline.GPDS_REVIEW,
+        label=f"Nouvel examen en GPDS de {student}",
+        due_date=dt.date(2025, 11, 3),
     )
     DeadlineFactory(subject=student, due_date=dt.date(2025, 11, 3))  # entretien: urgent
     saturday = dt.date(2025, 11, 1)  # also Toussaint (public holiday, school holidays)
@@ -90,7 +94,7 @@ def test_non_urgent_mail_waits_for_a_working_day(world, calendar_2025):
     assert to(world.users.referent_a) == []
     morning(dt.date(2025, 11, 3))  # Monday, classes resume
     [message] = to(world.users.referent_a)
-    assert "Revue en GPDS" in message.body
+    assert "Nouvel examen en GPDS" in message.body
 
 
 def test_school_holidays_hold_non_urgent_mail(world, calendar_2025):
@@ -106,7 +110,7 @@ def test_school_holidays_hold_non_urgent_mail(world, calendar_2025):
     # Ten days overdue by then: the held-back early notice gives way to the overdue one, and
     # the CIO director hears of it (escalation after 7 days).
     [message] = to(world.users.referent_a)
-    assert "Échéance dépassée" in message.body and "Échéance proche" not in message.body
+    assert "EN RETARD (1)" in message.body and "PROCHAINEMENT" not in message.body
     assert len(to(world.users.cio1)) == 1
     assert Reminder.objects.filter(state=SendState.CANCELLED).count() == 1
 
@@ -248,3 +252,45 @@ def test_no_pupil_is_emailed_to_someone_who_cannot_open_the_case(world):
     assert set(escalated.values_list("state", flat=True)) == {SendState.CANCELLED}
     assert not Reminder.objects.for_user(world.users.ienio1).exists()
     assert any("INVISIBLE" in m.body for m in to(world.users.referent_a))
+
+
+def test_digest_puts_overdue_first_and_names_each_obligation_once(world, settings):
+    """The e-mail reads like the inbox: overdue, then due soon, then information; each line
+    gives the deadline's label (obligation and pupil) once, in the text and the HTML part."""
+    settings.SITE_URL = "https://secuparcours.example"
+    day = dt.date(2026, 7, 8)
+    school = world.school_a
+
+    def pupil(name, **extra):
+        return StudentFactory(current_school=school, last_name=name, **extra)
+
+    late, soon, later = pupil("Retard"), pupil("Bientot"), pupil("Ensuite")
+    birthday = pupil("Anniv", birth_date=dt.date(2010, 7, 8))
+    for student, due in (
+        (soon, day),
+        (late, day - dt.timedelta(3)),
+        (later, day + dt.timedelta(1)),
+    ):
+        DeadlineFactory(subject=student, label=f"Entretien de situation — {student}", due_date=due)
+    DeadlineFactory(
+        subject=birthday, kind=AgeEvent.AGE_16, label=f"{birthday} a 16 ans", due_date=day
+    )
+    morning(day)
+    [message] = to(world.users.chef_a)
+    html = message.alternatives[0][0]
+    text = message.body
+    for part in (text, html.replace("&#x27;", "'")):
+        assert part.count("Entretien de situation") == 3
+        assert "Entretien de situation — Entretien" not in part
+        assert "situation —" in part and "— Entretien de situation" not in part
+        order = [part.index(word) for word in ("RETARD ", "BIENTOT", "ENSUITE", "ANNIV")]
+        assert order == sorted(order), part
+    headings = [line for line in text.splitlines() if line.endswith(")") and line.isupper()]
+    assert headings == [
+        "EN RETARD (1)",
+        "À FAIRE PROCHAINEMENT (2)",
+        "POUR INFORMATION : ANNIVERSAIRES ET ALERTES (1)",
+    ]
+    assert "Échéance : aujourd'hui, 08/07/2026" in text
+    assert "Échéance : 05/07/2026\n" in text
+    assert "<h2" in html and html.index("En retard (1)") < html.index("Pour information")

@@ -208,7 +208,7 @@ def test_path_pages_personas(pworld, client_for):
     assert status(client_for, u.cio1, act, "post") == 404
     assert status(client_for, u.ienio1, act, "post") == 404
     decide = reverse("prevention:derogatoire_action", args=[sent.public_id, "avis"])
-    assert status(client_for, u.referent_a, decide, "post", {"opinion": "favorable"}) == 404
+    assert status(client_for, u.referent_a, decide, "post", {"avis-opinion": "favorable"}) == 404
 
 
 def test_actions_refuse_in_french_and_keep_data(pworld, client_for):
@@ -223,9 +223,9 @@ def test_actions_refuse_in_french_and_keep_data(pworld, client_for):
     path.refresh_from_db()
     assert path.status == DerogatoireStatus.DRAFT
     url = reverse("prevention:derogatoire_action", args=[path.public_id, "objectif"])
-    response = client.post(url, {"text": "Stage", "deadline": "2030-01-01"})
+    response = client.post(url, {"objectif-text": "Stage", "objectif-deadline": "2030-01-01"})
     assert response.status_code == 400 and "pendant le parcours" in response.text
-    response = client.post(url, {"text": "", "deadline": "pas une date"})
+    response = client.post(url, {"objectif-text": "", "objectif-deadline": "pas une date"})
     assert response.status_code == 400
     assert path.objectives.count() == 1
     url = reverse("prevention:derogatoire_action", args=[path.public_id, "inconnue"])
@@ -314,7 +314,7 @@ def test_a_refusal_whose_form_is_not_on_the_page_still_shows_its_reason(pworld, 
     w = pworld
     path = DerogatoireFactory(student__current_school=w.school_a)
     url = reverse("prevention:derogatoire_action", args=[path.public_id, "demarrer"])
-    response = client_for(w.users.referent_a).post(url, {"started_on": "2025-11-03"})
+    response = client_for(w.users.referent_a).post(url, {"demarrer-started_on": "2025-11-03"})
     assert response.status_code == 400
     assert "ne peut pas commencer sans la validation de l&#x27;IA-DASEN" in response.text
     path.refresh_from_db()
