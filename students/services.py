@@ -222,6 +222,7 @@ def _import(
         allowed_school_ids=allowed,
         progress=progress,
         encoding=job.encoding or None,
+        source_name=job.filename,
     )
 
 
