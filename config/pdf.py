@@ -20,7 +20,7 @@ def _html(template: str, context: dict) -> str:
     return render_to_string(template, {**base, **context})
 
 
-def font_config():
+def font_config() -> object:
     """One font configuration for many documents rendered in a row (a batch of letters): a
     new one per document is never freed and costs about 0.25 MB each (measured: +90 MB over
     400 letters, flat when shared)."""
