@@ -217,18 +217,14 @@ class Table:
         """(line number in the file, cleaned cells padded to the header), blank rows skipped."""
         reader = csv.reader(io.StringIO(self._text, newline=""), delimiter=self.delimiter)
         width = len(self.header)
-        try:
-            for cells in reader:
-                if not any(c.strip() for c in cells):
-                    continue
-                cleaned = [self.profile.clean(c) for c in cells]
-                if len(cleaned) < width:
-                    cleaned += [""] * (width - len(cleaned))
-                yield reader.line_num + self._start, cleaned
-        except csv.Error as exc:
-            raise ImportFileError(
-                f"Ligne {reader.line_num + self._start} : CSV mal formé ({exc})."
-            ) from exc
+        # A malformed file raises csv.Error, which the upload jobs report in French.
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            cleaned = [self.profile.clean(c) for c in cells]
+            if len(cleaned) < width:
+                cleaned += [""] * (width - len(cleaned))
+            yield reader.line_num + self._start, cleaned
 
 
 def _split_preamble(text: str, skip: int) -> tuple[str, str, int] | None:

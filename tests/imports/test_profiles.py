@@ -107,20 +107,27 @@ def test_an_administrator_adds_a_profile_and_a_file_using_it_imports(
     assert "Profils essayés : « Format Sécuparcours (absences) »" in refused.value.errors[0]
 
 
-def test_the_page_says_which_profile_read_the_file(world, client_for, clock):
-    clock.at(dt.datetime(2025, 12, 15, 9, tzinfo=dt.UTC))
-    CollegienFactory(current_school=world.school_a, ine="123456789AB")
-    ImportProfile.objects.create(**{**profile_form(), "active": True, "priority": 5})
+def test_the_page_says_which_profile_read_the_file(
+    world, client_for, clock, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from html import unescape
+
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
+    settings.MEDIA_ROOT = str(tmp_path)
+    clock.at(dt.datetime(2025, 12, 15, 9, tzinfo=dt.UTC))
+    CollegienFactory(current_school=world.school_a, ine="123456789AB")
+    ImportProfile.objects.create(**{**profile_form(), "active": True, "priority": 5})
+
     client = client_for(world.users.chef_a)
-    response = client.post(
-        reverse("prevention:absence_import"),
-        {"file": SimpleUploadedFile("absences.csv", ACADEMY_FILE, "text/csv")},
-        follow=True,
-    )
-    assert "Profil de colonnes : « Vie scolaire de l&#x27;académie »" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("prevention:absence_import"),
+            {"file": SimpleUploadedFile("absences.csv", ACADEMY_FILE, "text/csv")},
+        )
+    page = unescape(client.get(response["Location"]).text)
+    assert "Profil de colonnes : « Vie scolaire de l'académie »" in page
 
 
 def test_the_admin_form_explains_a_wrong_profile(administrator, client_for):
