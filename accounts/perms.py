@@ -6,28 +6,49 @@
   `roles` (optional) restricts which active roles may open it at all (others get 404).
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
 from functools import wraps
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from .roles import active_role
+
+if TYPE_CHECKING:
+    from .models import RoleAssignment
 
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 SCOPED = "scoped"
 ACCESS_KINDS = {PUBLIC, AUTHENTICATED, SCOPED}
 
+Roles = Collection[str] | None
 
-def has_any_role(user, roles) -> bool:
+
+class DeclaredView(Protocol):
+    """A function view carrying its access declaration (read by the URL-walk tests)."""
+
+    access_scope: str
+    access_roles: Roles
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase: ...
+
+
+def has_any_role(user: Any, roles: Roles) -> bool:
     role = active_role(user)
     if role is None:
         return False
     return not roles or role.role in roles
 
 
-def require_role(user, roles=None, *, nominative: bool = True):
+def require_role(user: Any, roles: Roles = None, *, nominative: bool = True) -> RoleAssignment:
     """Raise 404 unless the active role is one of `roles` (any role if None)."""
     role = active_role(user)
     if role is None or (roles and role.role not in roles):
@@ -37,7 +58,9 @@ def require_role(user, roles=None, *, nominative: bool = True):
     return role
 
 
-def access(kind: str, *, roles=None, nominative: bool = True):
+def access(
+    kind: str, *, roles: Roles = None, nominative: bool = True
+) -> Callable[[Callable[..., HttpResponseBase]], DeclaredView]:
     """Declare and enforce a function view's access rule.
 
     Put it outermost (above `@require_POST`): an outsider must get 404 whatever the verb,
@@ -47,18 +70,19 @@ def access(kind: str, *, roles=None, nominative: bool = True):
     if kind not in ACCESS_KINDS:
         raise ValueError(kind)
 
-    def decorator(view):
+    def decorator(view: Callable[..., HttpResponseBase]) -> DeclaredView:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if kind == SCOPED:
                 require_role(request.user, roles, nominative=nominative)
             return view(request, *args, **kwargs)
 
-        wrapped.access_scope = kind
-        wrapped.access_roles = roles
+        declared = cast(DeclaredView, wrapped)
+        declared.access_scope = kind
+        declared.access_roles = roles
         if kind == PUBLIC:
-            wrapped = login_not_required(wrapped)
-        return wrapped
+            declared = login_not_required(declared)
+        return declared
 
     return decorator
 
@@ -71,7 +95,7 @@ class HasScopedRole(BasePermission):
 
     message = "Ressource introuvable ou hors de votre périmètre."
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: Request, view: APIView) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
         roles = getattr(view, "access_roles", None)

@@ -5,9 +5,15 @@ booleans) import from here; nothing else defines a set of roles.
 A leaf module: it imports nothing of the project but `accounts.enums`.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from .enums import Role
+
+if TYPE_CHECKING:
+    from .models import RoleAssignment
 
 R = Role
 
@@ -74,7 +80,7 @@ REPORT_DASHBOARD_ROLES = AGGREGATE_ONLY_ROLES | ADMIN_ROLES | INSPECTION_ROLES |
 OPERATIONS_ROLES = ADMIN_ROLES
 
 
-def active_role(user, *, nominative: bool = False):
+def active_role(user: Any, *, nominative: bool = False) -> RoleAssignment | None:
     """The role the account acts under now (chosen at login), or None.
 
     With `nominative=True`, None also for a role that only sees aggregates.
@@ -87,7 +93,7 @@ def active_role(user, *, nominative: bool = False):
     return role
 
 
-def role_in(user, roles: Iterable[str]) -> bool:
+def role_in(user: Any, roles: Iterable[str]) -> bool:
     """True when the active, nominative role is one of `roles`."""
     role = active_role(user, nominative=True)
     return role is not None and role.role in roles

@@ -1,10 +1,13 @@
+from __future__ import annotations
+
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -12,6 +15,12 @@ from . import rules
 from .client_ip import client_ip
 from .enums import AuthEventKind, Role
 from .models import AuthEvent, ExceptionalAccess, OidcIdentity, RoleAssignment, User
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.http import HttpRequest
+
+    from territories.models import Academie, Etablissement
 
 logger = logging.getLogger("secuparcours.access")
 auth_logger = logging.getLogger("secuparcours.auth")
@@ -23,13 +32,13 @@ auth_logger = logging.getLogger("secuparcours.auth")
 def record_auth_event(
     *,
     kind: str,
-    request=None,
-    user=None,
+    request: HttpRequest | None = None,
+    user: User | None = None,
     method: str = "",
     username: str = "",
     provider: str = "",
     reason: str = "",
-    by=None,
+    by: User | None = None,
 ) -> AuthEvent:
     """One audit row; never a password, token, code or secret (callers pass none)."""
     event = AuthEvent.objects.create(
@@ -97,7 +106,7 @@ exceptional_access_opened = Signal()
 
 
 def open_exceptional_access(
-    *, user, etablissement, reason: str, hours: int, category: str = ""
+    *, user: User, etablissement: Etablissement, reason: str, hours: int, category: str = ""
 ) -> ExceptionalAccess:
     """Open a justified, time-boxed access to one school outside the active role's scope.
 
@@ -168,9 +177,9 @@ def create_agent(
     first_name: str,
     last_name: str,
     role: str,
-    structure,
-    by=None,
-    academie=None,
+    structure: Model,
+    by: User | None = None,
+    academie: Academie | None = None,
 ) -> tuple[User, bool]:
     """Open (or complete) the account of an agent, matched later by ProConnect on its e-mail.
 
@@ -194,11 +203,20 @@ def create_agent(
         ) from exc
 
 
-def _create_agent(*, email, first_name, last_name, role, structure, by, academie):
+def _create_agent(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    structure: Model,
+    by: User | None,
+    academie: Academie | None,
+) -> tuple[User, bool]:
     with transaction.atomic():
         user = User.objects.select_for_update().filter(email__iexact=email).first()
         created = user is None
-        if created:
+        if user is None:
             user = User(
                 username=email,
                 email=email,
@@ -239,7 +257,7 @@ def _structure_field(role: str) -> str:
     }[ROLE_SCOPE_LEVEL[Role(role)]]
 
 
-def set_account_active(*, user: User, active: bool, by) -> None:
+def set_account_active(*, user: User, active: bool, by: User) -> None:
     if user.pk == by.pk and not active:
         raise ValidationError("Vous ne pouvez pas désactiver votre propre compte.")
     User.objects.filter(pk=user.pk).update(is_active=active)
@@ -252,7 +270,7 @@ def set_account_active(*, user: User, active: bool, by) -> None:
     )
 
 
-def reset_second_factor(*, user: User, by) -> None:
+def reset_second_factor(*, user: User, by: User) -> None:
     """Remove the account's TOTP application and recovery codes: it enrols again."""
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -264,7 +282,7 @@ def reset_second_factor(*, user: User, by) -> None:
     )
 
 
-def unlink_proconnect(*, user: User, by) -> None:
+def unlink_proconnect(*, user: User, by: User) -> None:
     OidcIdentity.objects.filter(user=user).delete()
     record_auth_event(
         kind=AuthEventKind.ACCOUNT, user=user, reason="Identité ProConnect détachée", by=by
@@ -287,12 +305,13 @@ STRUCTURE_HINTS = {
 }
 
 
-def resolve_structure(*, role: str, code: str, academie_ids: list[int] | None = None):
+def resolve_structure(*, role: str, code: str, academie_ids: list[int] | None = None) -> Model:
     """The structure a role is given over, from the code an administrator types or a CSV
     holds; restricted to `academie_ids` when given. French ValidationError otherwise."""
     from territories.models import CIO, Academie, Bassin, Departement, Etablissement, Network
 
     field = _structure_field(role)
+    qs: QuerySet[Any]
     code = (code or "").strip()
     upper = code.upper()
     if field == "etablissement":
@@ -314,7 +333,7 @@ def resolve_structure(*, role: str, code: str, academie_ids: list[int] | None = 
         scope = "pk__in"
     if academie_ids is not None:
         qs = qs.filter(**{scope: academie_ids})
-    found = list(qs[:2])
+    found: list[Model] = list(qs[:2])
     if len(found) != 1:
         raise ValidationError(
             "Aucune structure de votre académie ne correspond à « %(code)s » : indiquez %(hint)s.",

@@ -28,7 +28,9 @@ from territories.validators import uai_key
 ROWS = int(os.environ.get("BENCH_RESULTS_ROWS", "10000"))
 FAILED_SHARE = 3  # one pupil in three is ajourné: a dossier, its transition, its deadlines
 TARGET = 2.0
-HEADER = "ine;examen;serie_specialite;session;resultat;moyenne;note_FRANCAIS;note_MATHS;note_EP1\n"
+HEADER = (
+    "ine;examen;serie_specialite;session;resultat;moyenne;note_FRANCAIS;note_MATHS;note_EP_PRO\n"
+)
 
 
 def _build():

@@ -20,11 +20,21 @@ def _html(template: str, context: dict) -> str:
     return render_to_string(template, {**base, **context})
 
 
-def render_document(template: str, context: dict):
+def font_config() -> object:
+    """One font configuration for many documents rendered in a row (a batch of letters): a
+    new one per document is never freed and costs about 0.25 MB each (measured: +90 MB over
+    400 letters, flat when shared)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def render_document(template: str, context: dict, *, fonts=None):
     """A laid-out WeasyPrint document (pages can be combined before writing)."""
     from weasyprint import HTML
 
-    return HTML(string=_html(template, context), base_url=str(settings.BASE_DIR)).render()
+    html = HTML(string=_html(template, context), base_url=str(settings.BASE_DIR))
+    return html.render(font_config=fonts) if fonts is not None else html.render()
 
 
 def write(documents) -> tuple[bytes, int]:

@@ -1,14 +1,13 @@
 """Import of exam results (Cyclades-like CSV): all-or-nothing, idempotent, row-level errors.
 
-Columns (docs/dossiers.md): ine, examen, serie_specialite, session, resultat, moyenne, then one
-`note_<CODE>` column per épreuve (codes in rules.DIPLOMA_RULES). A mark cell holds `12,5`,
-`ABS` (absent) or is empty (épreuve not sat); `12,5@2024` gives the session the mark was
-obtained in (a mark kept from an earlier session).
+The file is read through the first active column profile of kind "results"
+(`imports.profiles`, editable in the admin). Fields: ine, examen, serie_specialite, session,
+resultat, moyenne, then one `note_<CODE>` column per épreuve (codes in rules.DIPLOMA_RULES).
+A mark cell holds `12,5`, `ABS` (absent) or is empty (épreuve not sat); `12,5@2024` gives
+the session the mark was obtained in (a mark kept from an earlier session).
 """
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -34,8 +33,6 @@ from .models import (
 )
 from .models.results import normalize_specialty, results_day_for
 
-REQUIRED_COLUMNS = ["ine", "examen", "session", "resultat"]
-OPTIONAL_COLUMNS = ["serie_specialite", "moyenne"]
 MARK_PREFIX = "note_"
 
 EXAM_ALIASES = {
@@ -86,6 +83,7 @@ class ImportReport:
     results_updated: int = 0
     dossiers_opened: int = 0
     errors: list[RowError] = field(default_factory=list)
+    profile: str = ""
 
     @property
     def ok(self) -> bool:
@@ -95,7 +93,8 @@ class ImportReport:
     def summary(self) -> str:
         return (
             f"{self.results_created} résultat(s) créé(s), {self.results_updated} mis à jour, "
-            f"{self.dossiers_opened} dossier(s) de re-préparation ouvert(s)."
+            f"{self.dossiers_opened} dossier(s) de re-préparation ouvert(s)"
+            + (f" (profil de colonnes « {self.profile} »)." if self.profile else ".")
         )
 
 
@@ -109,16 +108,6 @@ class ParsedRow:
     outcome: str
     average: Decimal | None
     marks: list[tuple[str, Decimal | None, int]]
-
-
-def decode(raw: bytes) -> str:
-    """UTF-8, UTF-16, ISO-8859-15 or Windows-1252, told apart by the shared reader."""
-    from imports.sources import ImportFileError, decode_bytes
-
-    try:
-        return decode_bytes(raw)[0]
-    except ImportFileError as exc:
-        raise ValidationError(str(exc)) from exc
 
 
 def _parse_decimal(text: str) -> Decimal:
@@ -150,31 +139,28 @@ def _parse_mark(text: str, session_year: int):
     return value, obtained
 
 
-def parse(text: str, *, today: dt.date) -> tuple[list[ParsedRow], list[RowError]]:
-    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    # newline="": lines may end in CRLF, LF or CR alone (older Mac spreadsheets).
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def read(raw: bytes):
+    """The file through the first results profile that recognises it (`imports.profiles`)."""
+    from imports.profiles import RESULTS, read_table
+    from imports.sources import ImportFileError
+
     try:
-        header = next(reader)
-    except StopIteration:
-        return [], [RowError(1, "fichier vide.")]
-    columns = [_key(h) for h in header]
-    raw_header = [h.strip() for h in header]
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        return [], [RowError(1, f"colonne(s) manquante(s) : {', '.join(missing)}.")]
+        return read_table(raw, RESULTS)
+    except ImportFileError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def parse(table, *, today: dt.date) -> tuple[list[ParsedRow], list[RowError]]:
+    columns = table.header
+    raw_header = table.raw_header
     mark_columns = [
-        (i, raw_header[i][len(MARK_PREFIX) :].strip().upper())
+        (i, raw_header[i].strip()[len(MARK_PREFIX) :].strip().upper())
         for i, c in enumerate(columns)
-        if c.startswith(MARK_PREFIX)
+        if c is not None and c.startswith(MARK_PREFIX)
     ]
-    index = {c: i for i, c in enumerate(columns)}
+    index = table.index
     rows, errors, seen = [], [], {}
-    for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        cells = cells + [""] * (len(columns) - len(cells))
+    for number, cells in table.rows():
 
         def cell(name, cells=cells):
             i = index.get(name)
@@ -263,7 +249,13 @@ def import_results(raw: bytes, *, by=None, scope_user=None, today=None) -> Impor
 
 def _import_results(raw: bytes, *, by, scope_user, today) -> ImportReport:
     report = ImportReport()
-    rows, report.errors = parse(decode(raw), today=today)
+    try:
+        table = read(raw)
+    except ValidationError as exc:
+        report.errors = [RowError(1, exc.messages[0])]
+        return report
+    report.profile = table.profile.name
+    rows, report.errors = parse(table, today=today)
     ines = {r.ine for r in rows}
     students = {
         s.ine: s

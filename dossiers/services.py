@@ -1,21 +1,32 @@
 """Workflows across models: commission decisions, bulk actions, documents, MLDS hand-over."""
 
+from __future__ import annotations
+
+import datetime as dt
 import os
 import shutil
 import socket
 import tempfile
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F, Prefetch, Q, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from config import pdf
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from accounts.models import User
+    from mlds.models import AmbitionEmploi, FollowUp
+    from territories.models import Departement, Etablissement
 from jobs import runner
 from students.models import LegalRepresentative
 
@@ -45,7 +56,7 @@ LETTER_STATES = [
 ]
 
 
-def commission_for(departement) -> Commission:
+def commission_for(departement: Departement) -> Commission:
     commission, _ = Commission.objects.get_or_create(departement=departement)
     return commission
 
@@ -55,7 +66,7 @@ def decide(
     session: CommissionSession,
     dossier: RepreparationDossier,
     outcome: str,
-    by,
+    by: User,
     capacity: Capacity | None = None,
     reason: str = "",
 ) -> CommissionDecision:
@@ -143,14 +154,24 @@ def decide(
     return decision
 
 
-def _pronounce_one(*, decision: CommissionDecision, dossier: RepreparationDossier, by, today=None):
+def _pronounce_one(
+    *,
+    decision: CommissionDecision,
+    dossier: RepreparationDossier,
+    by: User,
+    today: dt.date | None = None,
+) -> None:
     decision.pronounced_at, decision.pronounced_by = timezone.now(), by
     decision.save(update_fields=["pronounced_at", "pronounced_by"])
     dossier.pronounce_assignment(by=by, decision=decision, today=today)
 
 
 def pronounce(
-    *, session: CommissionSession, by, dossier_ids=None, today=None
+    *,
+    session: CommissionSession,
+    by: User,
+    dossier_ids: Iterable[str] | None = None,
+    today: dt.date | None = None,
 ) -> tuple[list[CommissionDecision], list[str]]:
     """The IA-DASEN (or a delegate) pronounces the session's proposed assignments, all of
     them or those of `dossier_ids` (public ids): the D.331-61 right is used and the family
@@ -202,7 +223,9 @@ def pronounce(
 PROMOTABLE_STATES = list(TRANSITIONS["promote_from_waiting_list"].sources)
 
 
-def waiting_list_of(capacities):
+def waiting_list_of(
+    capacities: Iterable[Capacity] | QuerySet[Capacity],
+) -> QuerySet[CommissionDecision]:
     """The waiting-list decisions for some capacities, first in line first (order of
     decision), limited to pupils who still wait (not enrolled elsewhere since)."""
     return (
@@ -216,7 +239,9 @@ def waiting_list_of(capacities):
     )
 
 
-def record_withdrawal(*, decision: CommissionDecision, by, reason: str, today=None):
+def record_withdrawal(
+    *, decision: CommissionDecision, by: User, reason: str, today: dt.date | None = None
+) -> CommissionDecision:
     """The family declines the assigned place: the place is freed for the waiting list, the
     pupil is without a solution again (the school and the MLDS take over from there)."""
     reason = reason.strip()
@@ -237,10 +262,13 @@ def record_withdrawal(*, decision: CommissionDecision, by, reason: str, today=No
         locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
         dossier = RepreparationDossier.objects.get(pk=locked.dossier_id)
         dossier.record_withdrawal(by=by, decision=locked, today=today)
-    return locked
+    withdrawn: CommissionDecision = locked
+    return withdrawn
 
 
-def promote_from_waiting_list(*, capacity: Capacity, by, today=None) -> CommissionDecision:
+def promote_from_waiting_list(
+    *, capacity: Capacity, by: User, today: dt.date | None = None
+) -> CommissionDecision:
     """Give a free place of `capacity` to the first pupil waiting for it whose right to
     re-prepare still runs (D.331-61: only for the rentrée right after the failure).
 
@@ -254,7 +282,8 @@ def promote_from_waiting_list(*, capacity: Capacity, by, today=None) -> Commissi
                 f"Aucune place libre en {cap.formation} au {cap.school.name} : enregistrez "
                 "d'abord un désistement ou augmentez la capacité."
             )
-        first, refused = None, []
+        first: CommissionDecision | None = None
+        refused = []
         for candidate in waiting_list_of([cap]).select_for_update(of=("self",)):
             try:
                 candidate.dossier.check_right_available(today or timezone.localdate())
@@ -283,7 +312,14 @@ def promote_from_waiting_list(*, capacity: Capacity, by, today=None) -> Commissi
     return first
 
 
-def invite_all(*, school, by, channel: str, note: str = "", today=None) -> int:
+def invite_all(
+    *,
+    school: Etablissement,
+    by: User,
+    channel: str,
+    note: str = "",
+    today: dt.date | None = None,
+) -> int:
     """Record an invitation to the entretien for every dossier of the school still waiting."""
     today = today or timezone.localdate()
     dossiers = list(
@@ -309,7 +345,7 @@ def invite_all(*, school, by, channel: str, note: str = "", today=None) -> int:
 # --- documents ----------------------------------------------------------------------------
 
 
-def _letter_queryset():
+def _letter_queryset() -> QuerySet[RepreparationDossier]:
     return RepreparationDossier.objects.select_related(
         "student",
         "school__departement",
@@ -321,17 +357,19 @@ def _letter_queryset():
     )
 
 
-def _letter_context(dossier: RepreparationDossier, today) -> RepreparationDossier:
+def _letter_context(dossier: RepreparationDossier, today: dt.date) -> RepreparationDossier:
     """Attach what the letter template needs (recipients, decision) to the dossier."""
     student = dossier.student
-    dossier.recipients = student.letter_recipients(today)
-    dossier.adult = student.is_adult_on(today)
+    # Attributes for the template only, not fields of the model.
+    letter: Any = dossier
+    letter.recipients = student.letter_recipients(today)
+    letter.adult = student.is_adult_on(today)
     try:
-        dossier.letter_decision = dossier.decision
+        letter.letter_decision = dossier.decision
     except CommissionDecision.DoesNotExist:
-        dossier.letter_decision = None
-    dossier.state_reenrolled = (
-        dossier.letter_decision is None
+        letter.letter_decision = None
+    letter.state_reenrolled = (
+        letter.letter_decision is None
         and dossier.wish == Wish.REINSCRIPTION_ORIGINE
         and dossier.decided_on is not None
     )
@@ -354,15 +392,15 @@ def check_letter_possible(dossier: RepreparationDossier) -> None:
 
 def _store(
     *,
-    kind,
-    title,
-    content: bytes | File,
+    kind: str,
+    title: str,
+    content: bytes | File[bytes],
     pages: int,
-    by,
-    departement_id,
-    school_id=None,
-    session=None,
-    dossier_ids=(),
+    by: User | None,
+    departement_id: int,
+    school_id: int | None = None,
+    session: CommissionSession | None = None,
+    dossier_ids: Iterable[int] = (),
 ) -> GeneratedDocument:
     doc = GeneratedDocument(
         kind=kind,
@@ -381,7 +419,9 @@ def _store(
     return doc
 
 
-def render_family_letter(*, dossier: RepreparationDossier, by, today=None) -> GeneratedDocument:
+def render_family_letter(
+    *, dossier: RepreparationDossier, by: User, today: dt.date | None = None
+) -> GeneratedDocument:
     """One letter, rendered in the request."""
     today = today or timezone.localdate()
     d = _letter_queryset().get(pk=dossier.pk)
@@ -400,7 +440,7 @@ def render_family_letter(*, dossier: RepreparationDossier, by, today=None) -> Ge
     )
 
 
-def render_demande(*, dossier: RepreparationDossier, by) -> GeneratedDocument:
+def render_demande(*, dossier: RepreparationDossier, by: User) -> GeneratedDocument:
     d = dossier
     rows = d.plan_rows()
     content, pages = pdf.render_pdf(
@@ -426,7 +466,7 @@ def render_demande(*, dossier: RepreparationDossier, by) -> GeneratedDocument:
     )
 
 
-def render_minutes(*, session: CommissionSession, by) -> GeneratedDocument:
+def render_minutes(*, session: CommissionSession, by: User) -> GeneratedDocument:
     decisions = session.decisions.select_related(
         "dossier__student", "dossier__school", "dossier__exam_result", "capacity__school"
     ).order_by("decided_at", "id")
@@ -472,7 +512,9 @@ def _send_batch(batch: BatchJob, chunks: int) -> None:
         runner.enqueue(render_batch, batch.pk)
 
 
-def request_letters(*, by, session: CommissionSession | None = None, school=None) -> BatchJob:
+def request_letters(
+    *, by: User, session: CommissionSession | None = None, school: Etablissement | None = None
+) -> BatchJob:
     """Commit the batch and its chunks, queue their rendering after commit; returns at once,
     whatever the state of the queue (jobs.runner: the sweep sends it again if needed)."""
     if session is not None:
@@ -483,13 +525,15 @@ def request_letters(*, by, session: CommissionSession | None = None, school=None
             .values_list("dossier_id", flat=True)
         )
         departement_id, school_id = session.commission.departement_id, None
-    else:
+    elif school is not None:
         ids = list(
             RepreparationDossier.objects.filter(school=school, decided_on__isnull=False)
             .by_priority()
             .values_list("id", flat=True)
         )
         departement_id, school_id = school.departement_id, school.pk
+    else:
+        raise ValidationError("Aucune décision à annoncer : aucune lettre à préparer.")
     if not ids:
         raise ValidationError("Aucune décision à annoncer : aucune lettre à préparer.")
     with transaction.atomic():
@@ -575,19 +619,23 @@ def _progress(chunk: BatchChunk, letters: int) -> bool:
     return bool(held)
 
 
-def _render_chunk(batch: BatchJob, chunk: BatchChunk, today) -> None:
+def _render_chunk(batch: BatchJob, chunk: BatchChunk, today: dt.date) -> None:
     """Lay the chunk's letters out by small groups, each written to a part file and dropped
     from memory before the next; the parts are joined (pdfunite) into the chunk's file."""
     ids = list(chunk.dossier_ids)
     group = max(1, conf.BATCH_GROUP_SIZE)
-    letters, pages, parts = [], 0, []
+    letters: list[int] = []
+    pages, parts = 0, []
+    fonts = pdf.font_config()  # one for the chunk: a new one per letter is never freed
     with tempfile.TemporaryDirectory(prefix="lettres-") as workdir:
         for start in range(0, len(ids), group):
             sub = ids[start : start + group]
             by_id = {d.pk: d for d in _letter_queryset().filter(pk__in=sub)}
             documents = [
                 pdf.render_document(
-                    "dossiers/pdf/lettre.html", {"letters": [_letter_context(by_id[pk], today)]}
+                    "dossiers/pdf/lettre.html",
+                    {"letters": [_letter_context(by_id[pk], today)]},
+                    fonts=fonts,
                 )
                 for pk in sub
                 if pk in by_id
@@ -654,7 +702,11 @@ def _merge(batch: BatchJob) -> None:
     files = [chunk.file for chunk in chunks if chunk.file]
     if not letters or not files:
         raise ValidationError("Aucun des dossiers du lot n'existe plus : aucune lettre.")
-    where = f"séance du {batch.session.date:%d/%m/%Y}" if batch.session else batch.school.name
+    where = (
+        f"séance du {batch.session.date:%d/%m/%Y}"
+        if batch.session
+        else (batch.school.name if batch.school else "")
+    )
     started = batch.started_at or batch.created_at
     with tempfile.TemporaryDirectory(prefix="lettres-") as workdir:
         local = [_local_copy(name, Path(workdir), n) for n, name in enumerate(files)]
@@ -749,7 +801,7 @@ def mlds_available() -> bool:
     return hasattr(mlds_services, "open_follow_up")
 
 
-def transmit_to_mlds(*, dossier: RepreparationDossier, by, note: str = ""):
+def transmit_to_mlds(*, dossier: RepreparationDossier, by: User, note: str = "") -> FollowUp:
     """Hand a pupil without solution over to the MLDS (seed 000: OF 16-18)."""
     if dossier.state != S.SANS_SOLUTION:
         raise ValidationError("Seul un élève sans solution à la rentrée se transmet à la MLDS.")
@@ -789,8 +841,8 @@ def can_offer_ambition_emploi(dossier: RepreparationDossier) -> bool:
 
 
 def offer_ambition_emploi(
-    *, dossier: RepreparationDossier, by, is_volunteer: bool, is_employed_or_in_training: bool
-):
+    *, dossier: RepreparationDossier, by: User, is_volunteer: bool, is_employed_or_in_training: bool
+) -> AmbitionEmploi:
     """Propose the Parcours Ambition emploi from the dossier; the pupil stays in its school."""
     if not can_offer_ambition_emploi(dossier):
         raise ValidationError(
@@ -802,7 +854,7 @@ def offer_ambition_emploi(
     return propose_ambition_emploi(
         student=dossier.student,
         by=by,
-        diploma=AMBITION_EMPLOI_EXAMS[dossier.exam_result.exam],
+        diploma=AMBITION_EMPLOI_EXAMS[Exam(dossier.exam_result.exam)],
         school=dossier.school,
         session_year=dossier.exam_result.session_year,
         is_volunteer=is_volunteer,

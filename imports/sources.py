@@ -162,7 +162,7 @@ class Upload:
     stream: object
     size: int
 
-    def close(self):
+    def close(self) -> None:
         self.stream.close()
 
 

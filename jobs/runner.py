@@ -11,6 +11,7 @@ Each job kind claims its row atomically before working (see `claim`), so a messa
 twice (the sweep's and the broker's redelivery after a worker was killed) runs the job once.
 """
 
+import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass
@@ -49,9 +50,7 @@ def has_broker() -> bool:
     return bool(getattr(settings, "CELERY_BROKER_URL", ""))
 
 
-def stale_after():
-    import datetime as dt
-
+def stale_after() -> dt.timedelta:
     return dt.timedelta(seconds=getattr(settings, "JOBS_STALE_AFTER_SECONDS", 600))
 
 

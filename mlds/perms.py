@@ -1,5 +1,9 @@
 """One `get_<object>_for_user` per object type: the object in scope (writable if asked) or 404."""
 
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import MLDS_WRITE_ROLES, SCHOOL_ROLES, active_role
@@ -7,17 +11,17 @@ from accounts.roles import MLDS_WRITE_ROLES, SCHOOL_ROLES, active_role
 from .models import AmbitionEmploi, DroitRetour, FollowUp, Partner
 
 
-def can_write_follow_ups(user) -> bool:
+def can_write_follow_ups(user: Any) -> bool:
     role = active_role(user, nominative=True)
     return role is not None and role.role in MLDS_WRITE_ROLES
 
 
-def can_signal(user) -> bool:
+def can_signal(user: Any) -> bool:
     role = active_role(user, nominative=True)
     return role is not None and (role.role in SCHOOL_ROLES or role.role in MLDS_WRITE_ROLES)
 
 
-def get_follow_up_for_user(user, public_id, write: bool = False) -> FollowUp:
+def get_follow_up_for_user(user: Any, public_id: uuid.UUID | str, write: bool = False) -> FollowUp:
     qs = FollowUp.objects.writable_by(user) if write else FollowUp.objects.visible_to(user)
     qs = qs.select_related(
         "student__current_school",
@@ -30,10 +34,13 @@ def get_follow_up_for_user(user, public_id, write: bool = False) -> FollowUp:
         "solution_school",
         "siei_import",
     )
-    return get_object_or_404(qs, public_id=public_id)
+    follow_up: FollowUp = get_object_or_404(qs, public_id=public_id)
+    return follow_up
 
 
-def get_ambition_for_user(user, public_id, write: bool = False) -> AmbitionEmploi:
+def get_ambition_for_user(
+    user: Any, public_id: uuid.UUID | str, write: bool = False
+) -> AmbitionEmploi:
     qs = (
         AmbitionEmploi.objects.writable_by(user)
         if write
@@ -42,23 +49,29 @@ def get_ambition_for_user(user, public_id, write: bool = False) -> AmbitionEmplo
     qs = qs.select_related("student", "school", "follow_up").prefetch_related(
         "partners", "pfmp_periods"
     )
-    return get_object_or_404(qs, public_id=public_id)
+    ambition: AmbitionEmploi = get_object_or_404(qs, public_id=public_id)
+    return ambition
 
 
-def get_droit_retour_for_user(user, public_id, write: bool = False) -> DroitRetour:
+def get_droit_retour_for_user(
+    user: Any, public_id: uuid.UUID | str, write: bool = False
+) -> DroitRetour:
     qs = DroitRetour.objects.writable_by(user) if write else DroitRetour.objects.visible_to(user)
     qs = qs.select_related("student", "last_school", "proposal_school", "follow_up")
-    return get_object_or_404(qs, public_id=public_id)
+    droit: DroitRetour = get_object_or_404(qs, public_id=public_id)
+    return droit
 
 
-def partners_writable_by(user):
+def partners_writable_by(user: Any) -> QuerySet[Partner]:
     """The directory entries the MLDS coordinator (or the administrator) may edit."""
     role = active_role(user)
     if role is None or role.role not in MLDS_WRITE_ROLES:
         return Partner.objects.none()
-    return Partner.objects.visible_to(user)
+    partners: QuerySet[Partner] = Partner.objects.visible_to(user)
+    return partners
 
 
-def get_partner_for_user(user, public_id, write: bool = False) -> Partner:
+def get_partner_for_user(user: Any, public_id: uuid.UUID | str, write: bool = False) -> Partner:
     qs = partners_writable_by(user) if write else Partner.objects.visible_to(user)
-    return get_object_or_404(qs.select_related("departement"), public_id=public_id)
+    partner: Partner = get_object_or_404(qs.select_related("departement"), public_id=public_id)
+    return partner

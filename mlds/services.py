@@ -1,6 +1,10 @@
 """Entry points other apps and the pages call to hand young people over to the MLDS."""
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -19,6 +23,13 @@ from .enums import (
 )
 from .models import AmbitionEmploi, DroitRetour, FollowUp, FollowUpLog
 
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from accounts.models import User
+    from students.models import Student
+    from territories.models import Departement, Etablissement, Partner
+
 # Sources where the signalling school is the pupil's current school.
 SCHOOL_SOURCES = {
     FollowUpSource.SIGNALEMENT_ETABLISSEMENT,
@@ -27,7 +38,7 @@ SCHOOL_SOURCES = {
 }
 
 
-def check_follow_up_age(student, today: dt.date) -> None:
+def check_follow_up_age(student: Student, today: dt.date) -> None:
     age = student.age_on(today)
     if age < rules.FOLLOW_UP_MIN_AGE:
         raise ValidationError(
@@ -41,13 +52,16 @@ def check_follow_up_age(student, today: dt.date) -> None:
         )
 
 
-def _departement_of(*, student, by, departement):
+def _departement_of(
+    *, student: Student, by: User | None, departement: Departement | int | None
+) -> int:
     if departement is not None:
-        return departement.pk if hasattr(departement, "pk") else departement
-    if student.current_school_id:
+        value: Any = departement  # a Departement or its id
+        return int(getattr(value, "pk", value))
+    if student.current_school is not None:
         return student.current_school.departement_id
     role = getattr(by, "active_role", None)
-    ids = role.departement_ids() if role else []
+    ids: list[int] = role.departement_ids() if role else []
     if len(ids) == 1:
         return ids[0]
     raise ValidationError(
@@ -56,28 +70,30 @@ def _departement_of(*, student, by, departement):
     )
 
 
-def _origin_school(*, student, source, by, origin):
-    school = getattr(origin, "school", None)
+def _origin_school(
+    *, student: Student, source: str, by: User | None, origin: Model | None
+) -> Etablissement | None:
+    school: Etablissement | None = getattr(origin, "school", None)
     if school is not None:
         return school
     role = getattr(by, "active_role", None)
     if role is not None and role.role in SCHOOL_ROLES:
-        return role.etablissement
-    if source in SCHOOL_SOURCES:
-        return student.current_school
-    return None
+        school = role.etablissement
+    elif source in SCHOOL_SOURCES:
+        school = student.current_school
+    return school
 
 
 def open_follow_up(
     *,
-    student,
+    student: Student,
     source: str,
-    by,
+    by: User | None,
     note: str = "",
-    origin=None,
-    departement=None,
+    origin: Model | None = None,
+    departement: Departement | int | None = None,
     today: dt.date | None = None,
-    **extra,
+    **extra: Any,
 ) -> FollowUp:
     """Open the MLDS follow-up of `student`, or return the one already open.
 
@@ -92,7 +108,7 @@ def open_follow_up(
         raise ValidationError("Origine du signalement inconnue.")
     by_user = by if getattr(by, "pk", None) else None
     origin_label = str(origin)[:250] if origin is not None else ""
-    existing = FollowUp.objects.open().filter(student=student).first()
+    existing: FollowUp | None = FollowUp.objects.open().filter(student=student).first()
     if existing is not None:
         _log_new_signal(existing, source=source, by=by_user, note=note, origin_label=origin_label)
         return existing
@@ -136,7 +152,7 @@ def open_follow_up(
     return follow_up
 
 
-def _signal_comment(source, note, origin_label):
+def _signal_comment(source: str, note: str, origin_label: str) -> str:
     text = f"Signalement : {FollowUpSource(source).label}"
     if origin_label:
         text += f" ({origin_label})"
@@ -145,7 +161,9 @@ def _signal_comment(source, note, origin_label):
     return text
 
 
-def _log_new_signal(follow_up, *, source, by, note, origin_label):
+def _log_new_signal(
+    follow_up: FollowUp, *, source: str, by: User | None, note: str, origin_label: str
+) -> None:
     FollowUpLog.objects.create(
         follow_up=follow_up,
         by=by,
@@ -163,7 +181,7 @@ AMBITION_EMPLOI_EXAMS = {"cap": AmbitionEmploiDiploma.CAP, "bac_pro": AmbitionEm
 PASSED_OUTCOMES = ("admis", "admis_controle")
 
 
-def held_exam_cycle(student) -> dict | None:
+def held_exam_cycle(student: Student) -> dict[str, Any] | None:
     """The last CAP / bac pro result the app holds for `student` (imported from Cyclades).
 
     Read through the app registry: the re-preparation app depends on this one, not the
@@ -191,9 +209,9 @@ def held_exam_cycle(student) -> dict | None:
 
 def check_ambition_emploi_eligibility(
     *,
-    diploma,
-    session_year,
-    is_employed_or_in_training,
+    diploma: str,
+    session_year: int | None,
+    is_employed_or_in_training: bool,
     today: dt.date,
     academie_id: int | None = None,
 ) -> None:
@@ -224,17 +242,17 @@ def check_ambition_emploi_eligibility(
 
 def propose_ambition_emploi(
     *,
-    student,
-    by,
+    student: Student,
+    by: User | None,
     diploma: str = "",
-    school=None,
+    school: Etablissement | None = None,
     session_year: int | None = None,
     is_volunteer: bool = False,
     is_employed_or_in_training: bool = False,
     objectives: str = "",
-    partners=(),
-    follow_up=None,
-    origin=None,
+    partners: Iterable[Partner] = (),
+    follow_up: FollowUp | None = None,
+    origin: Model | None = None,
     today: dt.date | None = None,
 ) -> AmbitionEmploi:
     """Offer a Parcours Ambition emploi to a CAP / bac pro pupil without solution.
@@ -246,7 +264,9 @@ def propose_ambition_emploi(
     Idempotent: an active parcours of the same pupil is returned instead of a second one.
     """
     today = today or timezone.localdate()
-    existing = AmbitionEmploi.objects.active().filter(student=student).first()
+    existing: AmbitionEmploi | None = (
+        AmbitionEmploi.objects.active().filter(student=student).first()
+    )
     if existing is not None:
         return existing
     school = school or student.current_school
@@ -310,7 +330,7 @@ def propose_ambition_emploi(
 # --- Droit au retour en formation ---------------------------------------------------------
 
 
-def held_diplomas(student) -> list[str]:
+def held_diplomas(student: Student) -> list[str]:
     """Diplomas the app knows `student` obtained: passed results imported from Cyclades."""
     from django.apps import apps
 
@@ -321,7 +341,7 @@ def held_diplomas(student) -> list[str]:
     ]
 
 
-def check_droit_retour_diploma(student, highest_diploma: str) -> None:
+def check_droit_retour_diploma(student: Student, highest_diploma: str) -> None:
     """Décret 2014-1453 (D.122-3-6): left school without a diploma, or with only the DNB or
     the CFG (domain.md §4.11). A diploma the app holds outweighs the declaration."""
     if highest_diploma not in HighestDiploma.values:
@@ -353,13 +373,13 @@ def check_droit_retour_diploma(student, highest_diploma: str) -> None:
 
 def open_droit_retour(
     *,
-    student,
-    by,
+    student: Student,
+    by: User | None,
     channel: str,
     requested_on: dt.date,
     highest_diploma: str,
-    departement=None,
-    last_school=None,
+    departement: Departement | int | None = None,
+    last_school: Etablissement | None = None,
 ) -> DroitRetour:
     """Register a request to return to initial training (16–25) and its 15-day interview.
 

@@ -1,20 +1,19 @@
 """Import of a SIEI / RIO list: one young person per row, duplicates recognised, all or nothing.
 
-Columns (header row, `;` or `,`, UTF-8 or Windows-1252; accents and case of headers ignored):
-ine, nom, prenom, date_naissance, sexe, uai_dernier_etablissement, formation, date_sortie,
-telephone, courriel, adresse. Only nom, prenom and date_naissance are required.
+The file is read through the first active column profile of kind "siei"
+(`imports.profiles`, editable in the admin). Fields: numero_siei, ine, nom, prenom,
+date_naissance, sexe, uai_dernier_etablissement, formation, date_sortie, telephone, courriel,
+adresse. Only nom, prenom and date_naissance are required.
 
-A young person is the same as a known one when the INE matches, or, without INE, when the
-normalised last name, first name and birth date match. Unknown young people are created
+A young person is the same as a known one when the SIEI internal number matches (the natural
+key across monthly lists), else when the INE matches, or, without INE, when the normalised
+last name, first name and birth date match. Unknown young people are created
 without a school. A young person already followed keeps the open follow-up (a line is added
 to its history); the others get a new follow-up at the step "Signalé".
 """
 
-import csv
 import datetime as dt
 import hashlib
-import io
-import re
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -30,10 +29,11 @@ from territories.validators import normalize_uai
 
 from . import conf, rules
 from .enums import FollowUpSource, FollowUpStatus
-from .identity import identity_key, normalize_name
-from .models import FollowUp, FollowUpLog, SieiImport
+from .identity import identity_key
+from .models import FollowUp, FollowUpLog, SieiImport, SieiNumber
 
 COLUMNS = [
+    "numero_siei",
     "ine",
     "nom",
     "prenom",
@@ -46,16 +46,6 @@ COLUMNS = [
     "courriel",
     "adresse",
 ]
-REQUIRED = {"nom", "prenom", "date_naissance"}
-ALIASES = {
-    "uai": "uai_dernier_etablissement",
-    "naissance": "date_naissance",
-    "date_de_naissance": "date_naissance",
-    "date_de_sortie": "date_sortie",
-    "derniere_formation": "formation",
-    "mail": "courriel",
-    "email": "courriel",
-}
 MAX_ERRORS_SHOWN = 50
 CHUNK = 5000
 
@@ -82,69 +72,42 @@ class Row:
     phone: str
     email: str
     address: str
+    siei_number: str = ""
     key: tuple = field(default=())
     student_id: int | None = None
 
 
-def _header_key(name: str) -> str:
-    key = normalize_name(name).lower().replace(" ", "_")
-    return ALIASES.get(key, key)
-
-
-def _parse_date(value: str) -> dt.date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(value)
-
-
-def _decode(raw: bytes) -> str:
-    """UTF-8, UTF-16, ISO-8859-15 or Windows-1252, told apart by the shared reader."""
-    from imports.sources import ImportFileError, decode_bytes
+def _read(raw: bytes):
+    """The file through the first SIEI profile that recognises it (`imports.profiles`)."""
+    from imports.profiles import SIEI, read_table
+    from imports.sources import ImportFileError
 
     try:
-        return decode_bytes(raw)[0]
+        return read_table(raw, SIEI)
     except ImportFileError as exc:
         raise SieiImportError([str(exc)]) from exc
 
 
 def parse(raw: bytes, *, today: dt.date) -> tuple[list[Row], int, list[str]]:
     """Rows to import, count of duplicate rows merged, and the errors (French, by line)."""
-    text = _decode(raw)
-    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [_header_key(h) for h in next(reader)]
-    except StopIteration:
-        return [], 0, ["Le fichier est vide."]
-    missing = REQUIRED - set(header)
-    if missing:
-        return (
-            [],
-            0,
-            [
-                "Colonnes obligatoires absentes : "
-                + ", ".join(sorted(missing))
-                + f". Colonnes attendues : {', '.join(COLUMNS)}."
-            ],
-        )
-    index = {name: i for i, name in enumerate(header) if name in COLUMNS}
+    rows, duplicates, errors, _ = parse_table(raw, today=today)
+    return rows, duplicates, errors
+
+
+def parse_table(raw: bytes, *, today: dt.date) -> tuple[list[Row], int, list[str], str]:
+    """As `parse`, with the name of the column profile that read the file."""
+    table = _read(raw)
+    index = table.index
     rows, errors = [], []
     seen: dict[tuple, Row] = {}
     duplicates = 0
     oldest = rules.birthday(today, -rules.FOLLOW_UP_END_AGE())  # born on/before: 25 or more
     youngest = rules.birthday(today, -rules.FOLLOW_UP_MIN_AGE)  # born after: under 16
     max_rows = conf.siei_max_rows()
-    for line, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if line - 1 > max_rows:
+    count = 0
+    for line, cells in table.rows():
+        count += 1
+        if count > max_rows:
             errors.append(f"Le fichier dépasse {max_rows} lignes : découpez-le.")
             break
 
@@ -152,25 +115,35 @@ def parse(raw: bytes, *, today: dt.date) -> tuple[list[Row], int, list[str]]:
             i = index.get(name)
             return cells[i].strip() if i is not None and i < len(cells) else ""
 
+        def date_of(name):
+            return table.profile.parse_date(get(name))
+
         problems = []
         last_name, first_name = get("nom"), get("prenom")
         if not last_name or not first_name:
             problems.append("nom et prénom obligatoires")
         try:
-            birth_date = _parse_date(get("date_naissance"))
+            birth_date = date_of("date_naissance")
             if birth_date is None:
                 problems.append("date de naissance obligatoire")
         except ValueError:
             birth_date = None
-            problems.append(f"date de naissance « {get('date_naissance')} » illisible (JJ/MM/AAAA)")
+            problems.append(
+                f"date de naissance « {get('date_naissance')} » illisible ("
+                + " ou ".join(table.profile.date_formats)
+                + ")"
+            )
         ine = normalize_ine(get("ine")) or None
         if ine and ine_format(ine) is None:
             problems.append(f"INE « {get('ine')} » invalide (11 caractères)")
+        siei_number = get("numero_siei").replace(" ", "")
+        if len(siei_number) > 40:
+            problems.append(f"numéro SIEI « {siei_number} » trop long (40 caractères au plus)")
         sex = get("sexe").upper()[:1]
         if sex and sex not in ("F", "M"):
             problems.append(f"sexe « {get('sexe')} » inconnu (F ou M)")
         try:
-            left_on = _parse_date(get("date_sortie"))
+            left_on = date_of("date_sortie")
         except ValueError:
             left_on = None
             problems.append(f"date de sortie « {get('date_sortie')} » illisible")
@@ -194,27 +167,35 @@ def parse(raw: bytes, *, today: dt.date) -> tuple[list[Row], int, list[str]]:
             phone=get("telephone")[:30],
             email=get("courriel")[:254],
             address=get("adresse")[:250],
+            siei_number=siei_number,
             key=identity_key(last_name, first_name, birth_date),
         )
-        previous = seen.get(("ine", ine)) if ine else None
+        same_number = seen.get(("siei", siei_number)) if siei_number else None
+        previous = same_number or (seen.get(("ine", ine)) if ine else None)
         previous = previous or seen.get(row.key)
         if previous is not None:
-            if previous.ine and ine and previous.ine != ine:
-                pass  # same names and birth date, two INE: two different people
+            if same_number is None and (
+                (previous.siei_number and siei_number and previous.siei_number != siei_number)
+                or (previous.ine and ine and previous.ine != ine)
+            ):
+                pass  # same names and birth date, two INE or two SIEI numbers: two people
             elif previous.birth_date != birth_date:
+                same = "numéro SIEI" if same_number is not None else "INE"
                 errors.append(
-                    f"Ligne {line} : même INE que la ligne {previous.line} mais date de "
+                    f"Ligne {line} : même {same} que la ligne {previous.line} mais date de "
                     "naissance différente."
                 )
                 continue
             else:
                 duplicates += 1
                 continue
+        if siei_number:
+            seen[("siei", siei_number)] = row
         if ine:
             seen[("ine", ine)] = row
         seen.setdefault(row.key, row)
         rows.append(row)
-    return rows, duplicates, errors
+    return rows, duplicates, errors, table.profile.name
 
 
 def _chunks(items, size=CHUNK):
@@ -224,8 +205,39 @@ def _chunks(items, size=CHUNK):
 
 
 def _match_students(rows: list[Row]) -> tuple[list[str], list[Student]]:
-    """Set `student_id` on rows of known young people; return errors and INE fills."""
+    """Set `student_id` on rows of known young people; return errors and INE fills.
+
+    The SIEI number is the natural key across monthly lists: a number already seen names the
+    same young person, whatever the spelling of the names this month."""
     errors = []
+    fills = []
+    by_number = {}
+    for chunk in _chunks({r.siei_number for r in rows if r.siei_number}):
+        for number, sid, ine, birth in SieiNumber.objects.filter(number__in=chunk).values_list(
+            "number", "student_id", "student__ine", "student__birth_date"
+        ):
+            by_number[number] = (sid, ine, birth)
+    unnumbered = []
+    for row in rows:
+        known = by_number.get(row.siei_number) if row.siei_number else None
+        if known is None:
+            unnumbered.append(row)
+            continue
+        sid, ine, birth = known
+        if birth != row.birth_date:
+            errors.append(
+                f"Ligne {row.line} : le numéro SIEI {row.siei_number} est déjà connu avec une "
+                f"autre date de naissance ({birth:%d/%m/%Y})."
+            )
+        elif row.ine and ine and row.ine != ine:
+            errors.append(
+                f"Ligne {row.line} : le numéro SIEI {row.siei_number} est déjà celui d'un jeune "
+                f"d'un autre INE ({ine})."
+            )
+        elif row.ine and not ine:
+            fills.append(Student(pk=sid, ine=row.ine))
+        row.student_id = sid
+    rows = unnumbered
     by_ine = {}
     for chunk in _chunks({r.ine for r in rows if r.ine}):
         for sid, ine, birth in Student.objects.filter(ine__in=chunk).values_list(
@@ -250,7 +262,6 @@ def _match_students(rows: list[Row]) -> tuple[list[str], list[Student]]:
             birth_date__in=chunk
         ).values_list("id", "ine", "last_name", "first_name", "birth_date"):
             by_key.setdefault(identity_key(last, first, birth), (sid, ine))
-    fills = []
     for row in pending:
         found = by_key.get(row.key)
         if found is None:
@@ -273,7 +284,8 @@ def run_upload(job, raw: bytes, user) -> str:
     return (
         f"{batch.created_follow_ups} suivi(s) ouvert(s), {batch.already_followed} jeune(s) "
         f"déjà suivi(s), {batch.created_students} jeune(s) inconnu(s) créé(s), "
-        f"{batch.duplicate_rows} doublon(s) dans le fichier."
+        f"{batch.duplicate_rows} doublon(s) dans le fichier (profil de colonnes "
+        f"« {batch.profile} »)."
     )
 
 
@@ -286,7 +298,7 @@ def import_siei(
     previous = SieiImport.objects.filter(departement=departement, checksum=checksum).first()
     if previous is not None:
         return previous  # the same file again: nothing new to do
-    rows, duplicates, errors = parse(raw, today=today)
+    rows, duplicates, errors, profile = parse_table(raw, today=today)
     if not errors and not rows:
         errors = ["Aucune ligne à importer."]
     if errors:
@@ -307,6 +319,7 @@ def import_siei(
                 imported_by=by_user,
                 row_count=len(rows) + duplicates,
                 duplicate_rows=duplicates,
+                profile=profile[:100],
             )
             _write(batch, rows, fills, schools, today=today, by=by_user)
     except IntegrityError as exc:
@@ -346,6 +359,16 @@ def _write(batch, rows, fills, schools, *, today, by):
     )
     for row, student in zip(new_rows, created, strict=True):
         row.student_id = student.pk
+    numbered = {r.siei_number: r.student_id for r in rows if r.siei_number}
+    if numbered:
+        SieiNumber.objects.bulk_create(
+            [
+                SieiNumber(number=number, student_id=sid, first_import=batch)
+                for number, sid in numbered.items()
+            ],
+            batch_size=CHUNK,
+            ignore_conflicts=True,
+        )
     followed = set()
     for chunk in _chunks({r.student_id for r in rows}):
         followed.update(

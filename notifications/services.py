@@ -1,12 +1,16 @@
 """The entry points other apps call when cases change: `sync_deadlines` for one case,
 `sync_deadlines_bulk` / `sync_deadlines_many` for the cases of an import."""
 
+from __future__ import annotations
+
 import datetime as dt
 import logging
 import smtplib
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,6 +31,9 @@ from accounts.roles import DEPARTEMENT_SCOPE_ROLES, SCHOOL_ROLES
 from . import calendar, conf, registry
 from .enums import ESCALATION_STAGES, AlertKind, ReminderStage, SendState
 from .models import CaseActivity, Deadline, Digest, Reminder, Suspension
+
+if TYPE_CHECKING:
+    from accounts.models import ExceptionalAccess, User
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +53,7 @@ class DeadlineSpec:
     assignee_id: int | None = None
 
 
-def sync_deadlines(*, subject, specs: list[DeadlineSpec]) -> None:
+def sync_deadlines(*, subject: Model, specs: list[DeadlineSpec]) -> None:
     """Make the stored deadlines of `subject` equal `specs`.
 
     Kinds absent from `specs` are removed (the obligation no longer applies); a spec with
@@ -100,7 +107,7 @@ def sync_deadlines(*, subject, specs: list[DeadlineSpec]) -> None:
                 row.save(update_fields=[*changed, "updated_at"])
 
 
-def _check_registered(subject, specs) -> None:
+def _check_registered(subject: Model, specs: Iterable[DeadlineSpec]) -> None:
     if registry.case_type(subject) is None:
         raise LookupError(f"{type(subject).__name__} is not a registered case type (register_case)")
     for spec in specs:
@@ -110,7 +117,7 @@ def _check_registered(subject, specs) -> None:
 _SPEC_FIELDS = ("due_date", "label", "url", "student_id", "school_id", "departement_id")
 
 
-def _values(spec: DeadlineSpec) -> dict:
+def _values(spec: DeadlineSpec) -> dict[str, Any]:
     return {
         "due_date": spec.due_date,
         "label": spec.label[:250],
@@ -128,7 +135,7 @@ class BulkSyncResult:
     updated: int = 0
     deleted: int = 0
 
-    def __iadd__(self, other):
+    def __iadd__(self, other: BulkSyncResult) -> BulkSyncResult:
         self.created += other.created
         self.updated += other.updated
         self.deleted += other.deleted
@@ -138,7 +145,9 @@ class BulkSyncResult:
 BULK_CHUNK = 5000
 
 
-def sync_deadlines_bulk(kind: str, cases) -> BulkSyncResult:
+def sync_deadlines_bulk(
+    kind: str, cases: Iterable[tuple[Any, DeadlineSpec | None]]
+) -> BulkSyncResult:
     """The deadline of `kind` of many cases (of one model) made equal to their spec, for imports.
 
     `cases` yields (subject, spec or None): None removes the case's deadline of that kind, a
@@ -213,7 +222,9 @@ def sync_deadlines_bulk(kind: str, cases) -> BulkSyncResult:
     return result
 
 
-def sync_deadlines_many(*, subjects, specs=None) -> BulkSyncResult:
+def sync_deadlines_many(
+    *, subjects: Iterable[Model], specs: Callable[[Any], list[DeadlineSpec]] | None = None
+) -> BulkSyncResult:
     """`sync_deadlines` for many cases of one model at once (an import): each case's deadlines
     made equal to `specs(subject)` (default: `subject.deadline_specs()`), kinds it no longer
     has removed. One `sync_deadlines_bulk` per kind involved.
@@ -242,7 +253,7 @@ def sync_deadlines_many(*, subjects, specs=None) -> BulkSyncResult:
     return result
 
 
-def clear_deadlines(*, subject) -> None:
+def clear_deadlines(*, subject: Model) -> None:
     ct = ContentType.objects.get_for_model(subject)
     Deadline.objects.filter(content_type=ct, object_id=subject.pk).delete()
 
@@ -250,7 +261,9 @@ def clear_deadlines(*, subject) -> None:
 # --- Human actions and suspensions ------------------------------------------------------------
 
 
-def record_human_action(*, subject, by=None, at: dt.datetime | None = None) -> None:
+def record_human_action(
+    *, subject: Model, by: User | None = None, at: dt.datetime | None = None
+) -> None:
     """Note that a person acted on `subject` (interview held, call made, document filed).
 
     Reminders of kinds with `count_from_human_action` count their overdue delays from it.
@@ -269,7 +282,7 @@ def record_human_action(*, subject, by=None, at: dt.datetime | None = None) -> N
         )
 
 
-def suspend_reminders(*, subject, by, reason: str) -> Suspension:
+def suspend_reminders(*, subject: Model, by: User, reason: str) -> Suspension:
     """Pause every reminder of one case until someone resumes them; a reason is required."""
     reason = (reason or "").strip()
     if not reason:
@@ -284,10 +297,10 @@ def suspend_reminders(*, subject, by, reason: str) -> Suspension:
         raise ValidationError("Les rappels de ce dossier sont déjà suspendus.") from None
 
 
-def resume_reminders(*, subject, by, reason: str = "") -> Suspension:
+def resume_reminders(*, subject: Model, by: User, reason: str = "") -> Suspension:
     ct = ContentType.objects.get_for_model(subject)
     with transaction.atomic():
-        suspension = (
+        suspension: Suspension | None = (
             Suspension.objects.active()
             .select_for_update()
             .filter(content_type=ct, object_id=subject.pk)
@@ -334,7 +347,7 @@ def stages_due(
     ref = due_date
     if policy.count_from_human_action and last_action and last_action > due_date:
         ref = last_action
-    stages = []
+    stages: list[tuple[str, dt.date]] = []
     if policy.overdue_after_days is not None and today >= ref + dt.timedelta(
         days=policy.overdue_after_days
     ):
@@ -350,10 +363,16 @@ def stages_due(
 class _Directory:
     """Who holds which role where, loaded in one query for the schools of the due deadlines."""
 
-    def __init__(self, *, school_ids, bassin_ids, departement_ids):
-        self.by_school = defaultdict(lambda: defaultdict(list))
-        self.by_bassin = defaultdict(list)
-        self.by_departement = defaultdict(lambda: defaultdict(list))
+    def __init__(
+        self, *, school_ids: set[int], bassin_ids: set[int], departement_ids: set[int]
+    ) -> None:
+        self.by_school: defaultdict[int, defaultdict[str, list[int]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        self.by_bassin: defaultdict[int, list[int]] = defaultdict(list)
+        self.by_departement: defaultdict[int, defaultdict[str, list[int]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         rows = RoleAssignment.objects.filter(
             Q(etablissement_id__in=school_ids, role__in=SCHOOL_ROLES)
             | Q(bassin_id__in=bassin_ids, role=Role.DIRECTEUR_CIO)
@@ -368,16 +387,18 @@ class _Directory:
             else:
                 self.by_departement[dep_id][role].append(user_id)
 
-    def school_staff(self, school_id, roles) -> list[int]:
-        staff = self.by_school.get(school_id, {})
+    def school_staff(self, school_id: int, roles: Iterable[str]) -> list[int]:
+        staff: dict[str, list[int]] = self.by_school.get(school_id, {})
         found = [u for r in roles for u in staff.get(r, [])]
         return found or [u for users in staff.values() for u in users]
 
-    def departement_staff(self, dep_id, roles) -> list[int]:
-        staff = self.by_departement.get(dep_id, {})
+    def departement_staff(self, dep_id: int, roles: Iterable[str]) -> list[int]:
+        staff: dict[str, list[int]] = self.by_departement.get(dep_id, {})
         return [u for r in roles for u in staff.get(r, [])]
 
-    def recipients(self, *, stage, policy, row) -> list[int]:
+    def recipients(
+        self, *, stage: str, policy: registry.KindPolicy, row: dict[str, Any]
+    ) -> list[int]:
         school_id, dep_id = row["school_id"], row["dep_id"]
         if stage == ReminderStage.ESCALATION_1:
             if school_id:
@@ -396,7 +417,7 @@ class _Directory:
         return self.departement_staff(dep_id, policy.departement_roles)
 
 
-def due_deadlines(*, today: dt.date):
+def due_deadlines(*, today: dt.date) -> Iterable[dict[str, Any]]:
     """Open, unsuspended deadlines that may owe a reminder today, as dicts.
 
     Uses the partial index on open deadlines' due date: rows due later than the longest early
@@ -404,7 +425,7 @@ def due_deadlines(*, today: dt.date):
     """
     horizon = today + dt.timedelta(days=max_before_days())
     case = {"content_type": OuterRef("content_type"), "object_id": OuterRef("object_id")}
-    return (
+    rows: Iterable[dict[str, Any]] = (
         Deadline.objects.due_by(horizon)
         .filter(~Exists(Suspension.objects.active().filter(**case)))
         .annotate(
@@ -428,6 +449,7 @@ def due_deadlines(*, today: dt.date):
         )
         .order_by()
     )
+    return rows
 
 
 def planner_without_jit() -> None:
@@ -549,7 +571,7 @@ SUPERSEDED_BY = {
 }
 
 
-def _stale_reminders():
+def _stale_reminders() -> Q:
     """Pending e-mails that no longer apply: deadline done, or the case's reminders suspended."""
     case = {
         "content_type": OuterRef("deadline__content_type"),
@@ -636,10 +658,10 @@ def prepare_digests(*, today: dt.date, now: dt.datetime | None = None) -> list[i
     )
 
 
-def _readable_reminder_ids(user, reminders) -> set[int]:
+def _readable_reminder_ids(user: User, reminders: QuerySet[Reminder]) -> set[int]:
     """Reminders whose case one of the recipient's roles may open: a name never goes out by
     e-mail to someone who would get a 404 on the link (one query per role of the recipient)."""
-    readable = set()
+    readable: set[int] = set()
     active = user.__dict__.get("_active_role")
     try:
         for role in user.roles:
@@ -660,7 +682,7 @@ def _readable_reminder_ids(user, reminders) -> set[int]:
 
 def build_digest_message(*, digest: Digest, reminders: list[Reminder]) -> EmailMultiAlternatives:
     site = getattr(settings, "SITE_URL", "").rstrip("/")
-    items = []
+    items: list[dict[str, Any]] = []
     for reminder in reminders:
         deadline = reminder.deadline
         link = deadline.url if deadline.url.startswith("http") else f"{site}{deadline.url}"
@@ -715,10 +737,10 @@ def deliver_digest(*, digest_id: int, now: dt.datetime | None = None) -> str:
     same Message-ID, which mail clients recognise.
     """
     now = now or timezone.now()
-    lock = {"skip_locked": connection.features.has_select_for_update_skip_locked}
+    skip_locked = connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
         digest = (
-            Digest.objects.select_for_update(**lock)
+            Digest.objects.select_for_update(skip_locked=skip_locked)
             .select_related("recipient")
             .filter(pk=digest_id)
             .first()
@@ -767,16 +789,16 @@ def deliver_digest(*, digest_id: int, now: dt.datetime | None = None) -> str:
     return "sent"
 
 
-def send_digests(*, today: dt.date | None = None, now: dt.datetime | None = None) -> dict:
+def send_digests(*, today: dt.date | None = None, now: dt.datetime | None = None) -> dict[str, int]:
     """Prepare and deliver today's digests in this process (command, eager mode)."""
     today = today or timezone.localdate()
-    outcomes = defaultdict(int)
+    outcomes: defaultdict[str, int] = defaultdict(int)
     for digest_id in prepare_digests(today=today, now=now):
         outcomes[deliver_digest(digest_id=digest_id, now=now)] += 1
     return dict(outcomes)
 
 
-def retry_failed_now(*, by=None, academie_id: int | None = None) -> list[int]:
+def retry_failed_now(*, by: User | None = None, academie_id: int | None = None) -> list[int]:
     """An administrator's "retry failed sends": due at once, whatever the backoff."""
     now = timezone.now()
     qs = Digest.objects.filter(state=SendState.FAILED)
@@ -806,7 +828,7 @@ def digests_to_retry(*, now: dt.datetime | None = None) -> list[int]:
 
 
 def alert_now(
-    *, subject, label: str, url: str, recipient_ids: list[int], academie_id: int | None
+    *, subject: Model, label: str, url: str, recipient_ids: list[int], academie_id: int | None
 ) -> list[Reminder]:
     """An alert that cannot wait for the morning: in each recipient's inbox now, e-mailed
     right after the transaction commits (not in a digest, so never twice).
@@ -874,7 +896,7 @@ def _send_alert(*, label: str, url: str, emails: list[str]) -> None:
         logger.exception("Alerte non envoyée par courriel (%d destinataire(s))", len(emails))
 
 
-def alert_exceptional_access(*, grant) -> None:
+def alert_exceptional_access(*, grant: ExceptionalAccess) -> None:
     """The académie's administrators learn at once of an exceptional access opened in it."""
     academie_id = grant.etablissement.departement.academie_id
     recipients = list(

@@ -111,6 +111,8 @@ def inbox(request):
             "view": view,
             "views": VIEWS,
             "groups": services.INBOX_GROUPS,
+            # Birthdays and alerts are not due: their badge says so, not "Échéance proche".
+            "information_group": services.INFORMATION,
             "today": today,
             "suspend_form": SuspendForm(),
         },

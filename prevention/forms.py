@@ -2,6 +2,7 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from imports.forms import ImportFileField
+from territories.models import Partner
 
 from .enums import BilanKind, GpdsDecision, Opinion, PafiOutcome, TdoOutcome, TdoPartner
 from .models.tdo import TDO_MONTHS_HELP
@@ -181,10 +182,54 @@ class TdoAnswerForm(DsfrBaseForm):
 
 
 class TdoStartForm(DsfrBaseForm):
-    partner_kind = forms.ChoiceField(label="Structure partenaire", choices=TdoPartner.choices)
-    partner_name = forms.CharField(label="Nom de la structure", max_length=200)
-    partner_contact = forms.CharField(label="Contact", max_length=200, required=False)
+    """The partner comes from the directory serving the school's département; a structure not
+    listed there is named by type and name and added to it (`Tdo.start`)."""
+
+    partner = forms.ModelChoiceField(
+        label="Structure partenaire (annuaire des partenaires)",
+        queryset=Partner.objects.none(),
+        required=False,
+        empty_label="Choisir une structure",
+    )
+    partner_kind = forms.ChoiceField(
+        label="Ou une structure absente de l'annuaire : type",
+        choices=[("", "Choisir un type"), *TdoPartner.choices],
+        required=False,
+    )
+    partner_name = forms.CharField(
+        label="Nom de la structure",
+        max_length=200,
+        required=False,
+        help_text="Ajoutée à l'annuaire des partenaires du département.",
+    )
+    partner_contact = forms.CharField(
+        label="Contact chez le partenaire",
+        max_length=150,
+        required=False,
+        help_text="Nom de la personne : retrouvée parmi les contacts de la structure, ou ajoutée.",
+    )
     start_date = forms.DateField(label="Début", help_text=TDO_MONTHS_HELP, **DATE)
+
+    def __init__(self, *args, path=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if path is not None:
+            self.fields["partner"].queryset = Partner.objects.serving(
+                path.school.departement_id
+            ).order_by("name", "pk")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("partner") is not None:
+            if data.get("partner_name"):
+                self.add_error(
+                    "partner_name",
+                    "Choisissez une structure de l'annuaire ou nommez-en une autre, pas les deux.",
+                )
+        elif not data.get("partner_name"):
+            self.add_error("partner", "Choisissez la structure partenaire dans l'annuaire.")
+        elif not data.get("partner_kind"):
+            self.add_error("partner_kind", "Choisissez le type de la structure.")
+        return data
 
 
 class TdoFollowUpForm(DsfrBaseForm):

@@ -1,16 +1,13 @@
 """Import of monthly absences from a CSV file: all rows valid or nothing written.
 
-Columns (header row, `;` or `,`, UTF-8 or Windows-1252):
+The file is read through the first active column profile of kind "absences"
+(`imports.profiles`, editable in the admin); the built-in one expects
     ine ; mois ; demi_journees_absence ; dont_non_justifiees
     [; incidents ; moyenne_trimestre ; demi_journees_attendues]
 `mois` is 2025-10, 10/2025 or 2025-10-01. Re-importing a (pupil, month) replaces it.
 """
 
-import csv
-import datetime as dt
-import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -24,16 +21,6 @@ from . import conf
 from .models import AbsenceRecord
 from .services import compute_flags
 
-REQUIRED = ["ine", "mois", "demi_journees_absence", "dont_non_justifiees"]
-OPTIONAL = ["incidents", "moyenne_trimestre", "demi_journees_attendues"]
-ALIASES = {
-    "demi_journees_absences": "demi_journees_absence",
-    "absences": "demi_journees_absence",
-    "non_justifiees": "dont_non_justifiees",
-    "dont_non_justifiee": "dont_non_justifiees",
-    "moyenne": "moyenne_trimestre",
-    "moyenne_trimestrielle": "moyenne_trimestre",
-}
 MAX_HALF_DAYS_IN_MONTH = 62
 BATCH = 5000
 
@@ -51,39 +38,27 @@ class ImportResult:
     updated: int = 0
     flags: int = 0
     schools: set = field(default_factory=set)
+    profile: str = ""
 
 
-def _norm_header(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name.strip().lower().lstrip("\ufeff"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
-    return ALIASES.get(text, text)
-
-
-def _decode(raw: bytes) -> str:
-    """UTF-8, UTF-16, ISO-8859-15 or Windows-1252, told apart by the shared reader."""
-    from imports.sources import ImportFileError, decode_bytes
+def _read(raw: bytes):
+    """The file through the first absences profile that recognises it (`imports.profiles`)."""
+    from imports.profiles import ABSENCES, read_table
+    from imports.sources import ImportFileError
 
     try:
-        return decode_bytes(raw)[0]
+        return read_table(raw, ABSENCES)
     except ImportFileError as exc:
         raise ImportRejected([str(exc)]) from exc
 
 
-def _parse_month(value: str):
-    value = value.strip()
-    for pattern, order in (
-        (r"^(\d{4})-(\d{1,2})(?:-01)?$", "ym"),
-        (r"^(\d{1,2})/(\d{4})$", "my"),
-        (r"^01/(\d{1,2})/(\d{4})$", "my"),
-    ):
-        m = re.match(pattern, value)
-        if m:
-            a, b = m.groups()
-            year, month = (int(a), int(b)) if order == "ym" else (int(b), int(a))
-            if 1 <= month <= 12:
-                return dt.date(year, month, 1)
-    return None
+def _parse_month(value: str, profile):
+    """The first day of the month a cell names, in one of the profile's date formats."""
+    try:
+        parsed = profile.parse_date(value)
+    except ValueError:
+        return None
+    return parsed if parsed is not None and parsed.day == 1 else None
 
 
 def _int(value: str, label: str, errors: list, *, required: bool, line: int):
@@ -100,29 +75,17 @@ def _int(value: str, label: str, errors: list, *, required: bool, line: int):
 
 def parse(raw: bytes) -> tuple[list[dict], list[str]]:
     """Rows as dicts and the French errors, without touching the database."""
-    text = _decode(raw)
-    if not text.strip():
-        return [], ["Le fichier est vide."]
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    # newline="": lines may end in CRLF, LF or CR alone (older Mac spreadsheets).
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [_norm_header(h) for h in next(reader)]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        return [], [
-            "Colonnes obligatoires absentes : "
-            + ", ".join(missing)
-            + ". Colonnes attendues : "
-            + " ; ".join(REQUIRED + OPTIONAL)
-            + "."
-        ]
-    index = {name: header.index(name) for name in REQUIRED + OPTIONAL if name in header}
+    rows, errors, _ = parse_table(raw)
+    return rows, errors
+
+
+def parse_table(raw: bytes) -> tuple[list[dict], list[str], str]:
+    """Rows, errors and the name of the column profile that read the file."""
+    table = _read(raw)
+    index = table.index
     rows, errors, seen = [], [], {}
     this_month = timezone.localdate().replace(day=1)
-    for line, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
+    for line, cells in table.rows():
         if len(rows) + len(errors) >= conf.import_max_rows():
             errors.append(f"Le fichier dépasse {conf.import_max_rows()} lignes.")
             break
@@ -135,7 +98,7 @@ def parse(raw: bytes) -> tuple[list[dict], list[str]]:
         ine = cell("ine").strip().upper().replace(" ", "")
         if not ine:
             errors.append(f"Ligne {line} : l'INE est obligatoire.")
-        month = _parse_month(cell("mois"))
+        month = _parse_month(cell("mois"), table.profile)
         if month is None:
             errors.append(
                 f"Ligne {line} : mois illisible « {cell('mois')} » (attendu 2025-10 ou 10/2025)."
@@ -212,7 +175,7 @@ def parse(raw: bytes) -> tuple[list[dict], list[str]]:
             )
     if not rows and not errors:
         errors.append("Le fichier ne contient aucune ligne de données.")
-    return rows, errors
+    return rows, errors, table.profile.name
 
 
 def run_upload(job, raw: bytes, user) -> str:
@@ -228,7 +191,7 @@ def run_upload(job, raw: bytes, user) -> str:
     )
     return (
         f"{result.rows} ligne(s) importée(s) ({result.created} nouvelle(s), "
-        f"{result.updated} remplacée(s)) ; {flags}"
+        f"{result.updated} remplacée(s)) ; {flags} Profil de colonnes : « {result.profile} »."
     )
 
 
@@ -238,7 +201,7 @@ def import_absences(raw: bytes, *, school_ids=None) -> ImportResult:
 
     Raises ImportRejected with every error, line by line; nothing is written then.
     """
-    rows, errors = parse(raw)
+    rows, errors, profile = parse_table(raw)
     students = {}
     ines = sorted({r["ine"] for r in rows})
     qs = Student.objects.filter(current_school__isnull=False)
@@ -258,7 +221,7 @@ def import_absences(raw: bytes, *, school_ids=None) -> ImportResult:
             key=lambda e: int(re.match(r"Ligne (\d+)", e).group(1)) if e.startswith("Ligne") else 0
         )
         raise ImportRejected(errors)
-    result = ImportResult(rows=len(rows))
+    result = ImportResult(rows=len(rows), profile=profile)
     now = timezone.now()
     objs = []
     for r in rows:

@@ -1,6 +1,10 @@
 """Prevention workflows across models: flags, GPDS decisions, opening and running paths."""
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -22,16 +26,25 @@ from .models import (
     Tdo,
     TdoFollowUp,
 )
+from .models.base import PathBase
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from students.models import Student
+    from territories.models import Etablissement
+
+PathT = TypeVar("PathT", bound=PathBase)
 
 
-def locked(obj):
+def locked(obj: PathT) -> PathT:
     """Re-read `obj` locked for update (call inside `transaction.atomic`)."""
-    return (
+    row: PathT = (
         type(obj)
         .objects.select_for_update(of=("self",))
         .select_related("student", "school")
         .get(pk=obj.pk)
     )
+    return row
 
 
 # --- Early signals ------------------------------------------------------------------------
@@ -92,7 +105,7 @@ SELECT student_id, school_id, 'resultats', month, month, 1.0 * (avg_prev - avg_n
 """
 
 
-def flag_thresholds() -> dict:
+def flag_thresholds() -> dict[str, Any]:
     return {
         "expected": conf.expected_half_days(),
         "min_rate": conf.min_attendance_rate(),
@@ -103,7 +116,7 @@ def flag_thresholds() -> dict:
     }
 
 
-def flag_select_sql(school_ids=None) -> tuple[str, dict]:
+def flag_select_sql(school_ids: Iterable[int] | None = None) -> tuple[str, dict[str, Any]]:
     """The flag query (one statement, aggregates and windows over the absences table)."""
     params = flag_thresholds()
     where = and_where = ""
@@ -117,7 +130,7 @@ def flag_select_sql(school_ids=None) -> tuple[str, dict]:
     return sql, params
 
 
-def compute_flags(*, school_ids=None) -> int:
+def compute_flags(*, school_ids: Iterable[int] | None = None) -> int:
     """Recompute the stored flags of these schools (all if None) in SQL; returns how many.
 
     One pass of windows per pupil: for a lasting condition (attendance, unjustified
@@ -139,14 +152,17 @@ def compute_flags(*, school_ids=None) -> int:
             qs = qs.filter(school_id__in=school_ids)
         qs.delete()
         cursor.execute(insert, params)
-        return cursor.rowcount
+        count: int = cursor.rowcount
+        return count
 
 
 # --- GPDS ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def create_meeting(*, school, date: dt.date, members: str, notes: str = "", by) -> GpdsMeeting:
+def create_meeting(
+    *, school: Etablissement, date: dt.date, members: str, notes: str = "", by: User | None
+) -> GpdsMeeting:
     if not members.strip():
         raise ValidationError("Indiquez les membres présents.")
     return GpdsMeeting.objects.create(
@@ -171,7 +187,7 @@ def _review_specs(review: GpdsReview, *, done: bool) -> list[DeadlineSpec]:
     ]
 
 
-def refer_to_mlds(*, review: GpdsReview, by) -> str:
+def refer_to_mlds(*, review: GpdsReview, by: User | None) -> str:
     """Open the MLDS follow-up when that capability exists; returns its reference or ""."""
     try:
         from mlds.services import open_follow_up
@@ -187,12 +203,12 @@ def refer_to_mlds(*, review: GpdsReview, by) -> str:
 def record_review(
     *,
     meeting: GpdsMeeting,
-    student,
+    student: Student,
     decision: str,
     in_charge: str,
     next_review_on: dt.date | None,
     situation: str = "",
-    by,
+    by: User | None,
 ) -> GpdsReview:
     """Record one pupil's review; earlier GPDS review deadlines of the pupil are done."""
     if student.current_school_id != meeting.school_id:
@@ -231,19 +247,31 @@ def record_review(
 # --- Opening paths ------------------------------------------------------------------------
 
 
-def _check_no_open(model, student, label):
+def _check_no_open(model: type[PathBase], student: Student, label: str) -> int:
+    """The pupil's school, where the path opens; refused if a path of `model` is open."""
+    if student.current_school_id is None:
+        raise ValidationError("L'élève n'est inscrit dans aucun établissement.")
     if model.objects.active().filter(student=student).exists():
         raise ValidationError(f"{label} est déjà ouvert pour cet élève.")
+    return student.current_school_id
 
 
 @transaction.atomic
 def open_pafi(
-    *, student, planned_start, planned_end, objectives, activities, referent="", review=None, by
+    *,
+    student: Student,
+    planned_start: dt.date,
+    planned_end: dt.date,
+    objectives: str,
+    activities: str,
+    referent: str = "",
+    review: GpdsReview | None = None,
+    by: User | None,
 ) -> Pafi:
-    _check_no_open(Pafi, student, "Un PAFI")
+    school_id = _check_no_open(Pafi, student, "Un PAFI")
     pafi = Pafi(
         student=student,
-        school_id=student.current_school_id,
+        school_id=school_id,
         planned_start=planned_start,
         planned_end=planned_end,
         objectives=objectives,
@@ -261,14 +289,14 @@ def open_pafi(
 @transaction.atomic
 def open_derogatoire(
     *,
-    student,
-    planned_start,
-    planned_end,
-    exempted_teachings,
-    alternation,
-    referent="",
-    review=None,
-    by,
+    student: Student,
+    planned_start: dt.date,
+    planned_end: dt.date,
+    exempted_teachings: str,
+    alternation: str,
+    referent: str = "",
+    review: GpdsReview | None = None,
+    by: User | None,
 ) -> Derogatoire:
     if student.level not in rules.DEROGATOIRE_LEVELS:
         raise ValidationError(
@@ -277,10 +305,10 @@ def open_derogatoire(
         )
     if planned_end <= planned_start:
         raise ValidationError("La fin prévue doit suivre le début du parcours.")
-    _check_no_open(Derogatoire, student, "Un parcours dérogatoire")
+    school_id = _check_no_open(Derogatoire, student, "Un parcours dérogatoire")
     path = Derogatoire.objects.create(
         student=student,
-        school_id=student.current_school_id,
+        school_id=school_id,
         level=student.level,
         planned_start=planned_start,
         planned_end=planned_end,
@@ -295,11 +323,18 @@ def open_derogatoire(
 
 
 @transaction.atomic
-def offer_tdo(*, student, proposed_on: dt.date, review=None, referent="", by) -> Tdo:
-    _check_no_open(Tdo, student, "Tous droits ouverts")
+def offer_tdo(
+    *,
+    student: Student,
+    proposed_on: dt.date,
+    review: GpdsReview | None = None,
+    referent: str = "",
+    by: User | None,
+) -> Tdo:
+    school_id = _check_no_open(Tdo, student, "Tous droits ouverts")
     tdo = Tdo.objects.create(
         student=student,
-        school_id=student.current_school_id,
+        school_id=school_id,
         proposed_on=proposed_on,
         review=review,
         referent=referent,
@@ -312,7 +347,7 @@ def offer_tdo(*, student, proposed_on: dt.date, review=None, referent="", by) ->
 # --- Dérogatoire contract -----------------------------------------------------------------
 
 
-def update_contract(*, path: Derogatoire, data: dict, by) -> bool:
+def update_contract(*, path: Derogatoire, data: dict[str, Any], by: User | None) -> bool:
     """Change the contract while a draft; changing its content voids earlier signatures."""
     path.check_contract_editable()
     content_changed = any(
@@ -332,7 +367,7 @@ def update_contract(*, path: Derogatoire, data: dict, by) -> bool:
     return voided
 
 
-def add_objective(*, path: Derogatoire, text: str, deadline: dt.date, by):
+def add_objective(*, path: Derogatoire, text: str, deadline: dt.date, by: User | None) -> None:
     path.check_contract_editable()
     if not text.strip():
         raise ValidationError("Rédigez l'objectif.")
@@ -345,7 +380,14 @@ def add_objective(*, path: Derogatoire, text: str, deadline: dt.date, by):
     path.note(by=by, label=f"Objectif ajouté : {text}")
 
 
-def record_signatures(*, path: Derogatoire, young, family, head, by):
+def record_signatures(
+    *,
+    path: Derogatoire,
+    young: dt.date | None,
+    family: dt.date | None,
+    head: dt.date | None,
+    by: User | None,
+) -> None:
     path.check_contract_editable()
     for day in (young, family, head):
         if day and day > timezone.localdate():
@@ -360,13 +402,13 @@ def record_signatures(*, path: Derogatoire, young, family, head, by):
 
 def add_bilan(
     *,
-    path,
+    path: Pafi | Derogatoire,
     kind: str,
     date: dt.date,
     assessment: str,
     next_steps: str = "",
     attach_to_assignment: bool = False,
-    by,
+    by: User | None,
 ) -> PathBilan:
     """Interim or final review of a running PAFI / dérogatoire; the final one ends a
     dérogatoire path."""
@@ -403,10 +445,12 @@ def add_bilan(
     return bilan
 
 
-def add_tdo_follow_up(*, tdo: Tdo, date: dt.date, participants: str, note: str, by):
+def add_tdo_follow_up(
+    *, tdo: Tdo, date: dt.date, participants: str, note: str, by: User | None
+) -> None:
     if tdo.status != "en_parcours":
         raise ValidationError("Le suivi conjoint se rapporte à un parcours en cours.")
-    if date < tdo.start_date:
+    if tdo.start_date is None or date < tdo.start_date:
         raise ValidationError("Le point de suivi ne peut précéder le début du parcours.")
     if not participants.strip() or not note.strip():
         raise ValidationError("Indiquez les participants et les observations.")

@@ -386,6 +386,8 @@ def _declare():
                 T.RUNNING,
                 may=SCHOOL,
                 form=F + "TdoStartForm",
+                # The partners offered are those serving the path's school.
+                form_kwargs=lambda path: {"path": path},
                 method=_call("start"),
                 success="Début du parcours enregistré.",
             ),

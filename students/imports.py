@@ -35,8 +35,9 @@ from territories.models import Etablissement
 from territories.validators import normalize_uai, validate_uai
 
 from .enums import ExitReason, Level, ResponsibilityLevel, Sex
-from .models import Enrolment, LegalRepresentative, Student
+from .models import Enrolment, LegalRepresentative, SiecleIdentity, Student
 from .rules import school_year_of
+from .siecle import EXIT_MOTIFS
 from .validators import is_ine, normalize_ine, validate_ine
 
 BATCH_SIZE = 2000
@@ -46,8 +47,10 @@ CHANGE_REASON = "Import de l'export élèves"
 
 
 REQUIRED_COLUMNS = ("INE", "NOM", "PRENOM", "DATE_NAISS", "SEXE", "UAI", "NIVEAU")
-OPTIONAL_COLUMNS = ("MEF", "DIVISION", "VOIE", "DATE_ENTREE", "EMAIL", "TEL", "ADRESSE") + tuple(
-    f"RL{n}_{name}" for n in REPRESENTATIVES for name in REP_FIELDS
+OPTIONAL_COLUMNS = (
+    ("MEF", "DIVISION", "VOIE", "DATE_ENTREE", "EMAIL", "TEL", "ADRESSE")
+    + tuple(f"RL{n}_{name}" for n in REPRESENTATIVES for name in REP_FIELDS)
+    + ("ELEVE_ID", "DATE_SORTIE", "MOTIF_SORTIE")
 )
 COLUMN_ALIASES = {
     "INE": ["NUMERO_INE", "INE_ELEVE", "ID_NATIONAL"],
@@ -64,6 +67,9 @@ COLUMN_ALIASES = {
     "EMAIL": ["COURRIEL", "MEL", "MAIL"],
     "TEL": ["TELEPHONE", "TEL_PORTABLE", "PORTABLE"],
     "ADRESSE": ["ADRESSE_ELEVE"],
+    "ELEVE_ID": ["ID_ELEVE", "IDENTIFIANT_SIECLE", "ELEVE_ID_SIECLE"],
+    "DATE_SORTIE": ["DATE_DE_SORTIE", "DATE_SORTIE_ETABLISSEMENT", "DATE_SORTIE_ETAB"],
+    "MOTIF_SORTIE": ["CODE_MOTIF_SORTIE", "MOTIF_DE_SORTIE", "CODE_MOTIF"],
 }
 for _n in REPRESENTATIVES:
     for _name in REP_FIELDS:
@@ -143,6 +149,25 @@ VOIE_LOOKUP.update(
 )
 SEX_LOOKUP = {"F": Sex.F, "2": Sex.F, "FEMININ": Sex.F, "M": Sex.M, "H": Sex.M, "1": Sex.M}
 SEX_LOOKUP["MASCULIN"] = Sex.M
+# Exit motifs: SIECLE's codes (`CODE_MOTIF_SORTIE`), or their label as SIECLE prints it.
+MOTIF_LOOKUP = {code: code for code in EXIT_MOTIFS}
+for _code, (_label, _reason, _signal) in EXIT_MOTIFS.items():
+    MOTIF_LOOKUP.setdefault(normalize_key(_label), _code)
+MOTIF_LOOKUP.update(
+    {
+        "INTERRUPTION_ETUDES": "41",
+        "FIN_D_ETUDES_SANS_ACTIVITE_PROFESS": "35",
+        "FIN_D_ETUDES_SANS_PRECISION": "39",
+        "FIN_D_ETUDES_RECHERCHE_D_EMPLOI": "32",
+        "NE_S_EST_PAS_PRESENTE_DANS_L_ETABLISSEM": "44",
+    }
+)
+MOTIF_CODE_RE = re.compile(r"^[0-9]{1,3}$")
+
+
+def exit_reason_of(code: str) -> str:
+    known = EXIT_MOTIFS.get(code)
+    return known[1] if known else ExitReason.AUTRE
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +188,14 @@ class PupilRow:
     phone: str
     address: str
     representatives: tuple
+    eleve_id: str = ""
+    exit_date: dt.date | None = None
+    motif_code: str = ""
+
+    @property
+    def key(self) -> str:
+        """The pupil within the file: his INE, else SIECLE's ELEVE_ID in his school."""
+        return self.ine or f"{self.school_id}:{self.eleve_id}"
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -215,6 +248,7 @@ class RowValidator:
         self.today = today
         self.report = report
         self.seen_ines: dict[str, int] = {}
+        self.seen_eleve_ids: dict[tuple, int] = {}
         self._caches: dict[int, dict] = {}
         self._uai_cache: dict[str, tuple] = {}
         self._dates: dict[str, dt.date | str] = {}
@@ -303,7 +337,13 @@ class RowValidator:
             if first != line:
                 error(line, "INE", f"INE {ine} en double dans le fichier (déjà ligne {first}).")
         elif not ine:
-            error(line, "INE", "INE manquant.")
+            if not cells["ELEVE_ID"]:
+                error(
+                    line,
+                    "INE",
+                    "INE manquant (un nouvel arrivant sans INE se déclare par la colonne "
+                    "ELEVE_ID, son identifiant SIECLE).",
+                )
         else:
             try:
                 validate_ine(ine)
@@ -371,6 +411,42 @@ class RowValidator:
                 error(line, "DATE_ENTREE", f"Date d'entrée : {entry_date}.")
                 entry_date = None
 
+        eleve_id = cells["ELEVE_ID"]
+        if len(eleve_id) > 20:
+            error(line, "ELEVE_ID", "Identifiant SIECLE (ELEVE_ID) trop long (20 caractères).")
+        elif eleve_id and school_id is not None:
+            first = self.seen_eleve_ids.setdefault((school_id, eleve_id), line)
+            if first != line:
+                error(
+                    line,
+                    "ELEVE_ID",
+                    f"ELEVE_ID {eleve_id} en double dans le fichier (déjà ligne {first}).",
+                )
+
+        exit_date, motif_code = None, ""
+        raw_exit, raw_motif = cells["DATE_SORTIE"], cells["MOTIF_SORTIE"]
+        if raw_exit:
+            exit_date = self._date(raw_exit)
+            if isinstance(exit_date, str):
+                error(line, "DATE_SORTIE", f"Date de sortie : {exit_date}.")
+                exit_date = None
+            elif entry_date and exit_date < entry_date:
+                error(line, "DATE_SORTIE", "La date de sortie précède la date d'entrée.")
+        if raw_motif:
+            motif_code = self._lookup(MOTIF_LOOKUP, raw_motif) or (
+                raw_motif if MOTIF_CODE_RE.match(raw_motif) else None
+            )
+            if motif_code is None:
+                error(
+                    line,
+                    "MOTIF_SORTIE",
+                    f"Motif de sortie « {raw_motif} » inconnu : code SIECLE attendu (41 "
+                    "interruption d'études, 35 fin d'études sans activité…).",
+                )
+                motif_code = ""
+            elif not raw_exit:
+                error(line, "DATE_SORTIE", "Motif de sortie sans date de sortie.")
+
         email, phone, address = cells["EMAIL"], cells["TEL"], cells["ADRESSE"]
         self._check_contact(line, "", email, phone, address)
 
@@ -409,6 +485,9 @@ class RowValidator:
             phone=phone,
             address=address,
             representatives=tuple(representatives),
+            eleve_id=eleve_id,
+            exit_date=exit_date,
+            motif_code=motif_code,
         )
 
     def _check_contact(self, line, prefix, email, phone, address):
@@ -436,6 +515,7 @@ def import_pupils(
     batch_size: int = BATCH_SIZE,
     encoding: str | None = None,
     writer: str | None = None,
+    source_name: str = "",
 ) -> ImportReport:
     """Read the file once, in one transaction: each batch of valid rows is written as soon as
     it is validated, and the first invalid row stops the writing (the rest is still checked
@@ -445,6 +525,12 @@ def import_pupils(
     name (a school head's own school); None accepts every known school (académie import).
     `progress(phase, rows_done)` is called every batch ("validation"), then once before and
     once after the final writing step ("ecriture").
+
+    Exit columns (`DATE_SORTIE`, `MOTIF_SORTIE` / `CODE_MOTIF_SORTIE`) close the year's
+    enrolment with its SIECLE motif and raise the dropout signal as the SIECLE XML intake does;
+    a row without INE but with SIECLE's `ELEVE_ID` is a newcomer, keyed on that id in its
+    school until an INE comes ("INE en attente"). `source_name` (the file's name) is kept
+    with the exits it records.
     """
     today = today or timezone.localdate()
     school_year = school_year if school_year is not None else school_year_of(today)
@@ -477,6 +563,8 @@ def import_pupils(
                 today=today,
                 columns=set(positions),
                 report=report,
+                source=f"export élèves CSV du {today:%d/%m/%Y}"
+                + (f" ({source_name})" if source_name else ""),
             )
             batch = []
             for line, fields in rows:
@@ -508,6 +596,12 @@ def import_pupils(
         return report
     if progress:
         progress("ecriture", report.rows)
+    pending = batch_writer.pending_count
+    if pending:
+        report.warn(
+            f"{pending} élève(s) sans INE (nouveaux arrivants) : importés avec la mention "
+            "« INE en attente », ils seront complétés par un prochain export."
+        )
     return report
 
 
@@ -530,25 +624,186 @@ CONTACT_COLUMNS = {"EMAIL": "email", "TEL": "phone", "ADRESSE": "address"}
 
 
 class _Writer:
-    """Upserts one validated batch: pupils by INE, this year's enrolment, representatives."""
+    """Upserts one validated batch: pupils by INE (newcomers without INE by SIECLE's
+    ELEVE_ID in their school), this year's enrolment with its exit, representatives; at the
+    end, the SIECLE ids of the pupils and the dropout signals of the leavers."""
 
-    def __init__(self, *, user, school_year, today, columns, report):
+    def __init__(
+        self,
+        *,
+        user,
+        school_year,
+        today,
+        columns,
+        report,
+        source="",
+        change_reason=CHANGE_REASON,
+        motif_labels=None,
+    ):
         self.user = user
+        self.change_reason = change_reason
+        self.motif_labels = motif_labels or {}
         self.school_year = school_year
         self.today = today
         self.report = report
+        self.source = source[:200]
+        self.with_exits = "DATE_SORTIE" in columns
         self.fields = list(STUDENT_FIELDS) + [
             attr for column, attr in CONTACT_COLUMNS.items() if column in columns
         ]
-        self.history = {"default_user": user, "default_change_reason": CHANGE_REASON}
+        self.history = {"default_user": user, "default_change_reason": change_reason}
+        self.kwargs = {
+            "user": user,
+            "school_year": school_year,
+            "today": today,
+            "columns": columns,
+            "report": report,
+            "source": source,
+            "change_reason": change_reason,
+            "motif_labels": motif_labels,
+        }
+        self.identities: list[tuple[int, str, str]] = []
+        self.leavers: list[tuple[str, int, dt.date, str]] = []
+        self.pending_count = 0
+        self.collect_identities = True
+        # INE given to a newcomer known by his ELEVE_ID: the row counts as an update.
+        self.claimed: set[str] = set()
 
     def finish(self) -> None:
-        pass
+        self._finish_siecle()
 
     def write(self, rows: list[PupilRow]) -> None:
+        self._write_rows(self._prepare(rows))
+
+    def _write_rows(self, rows: list[PupilRow]) -> None:
         students = self._upsert_students(rows)
         self._upsert_enrolments(rows, students)
         self._upsert_representatives(rows, students)
+
+    # --- What the CSV shares with the SIECLE XML intake ----------------------------------
+
+    def _prepare(self, rows: list[PupilRow]) -> list[PupilRow]:
+        """Before a batch is written: a newcomer imported without INE whose INE has now come
+        gets it (or is merged into the pupil already known by it); the SIECLE ids and the
+        dropout exits are noted for the end of the import."""
+        linked = [r for r in rows if r.ine and r.eleve_id]
+        if linked:
+            self._claim(linked)
+            if self.collect_identities:
+                self.identities.extend((r.school_id, r.eleve_id, r.ine) for r in linked)
+        self.pending_count += sum(1 for r in rows if not r.ine)
+        self.leavers.extend(
+            (r.key, r.school_id, r.exit_date, r.motif_code)
+            for r in rows
+            if r.exit_date and EXIT_MOTIFS.get(r.motif_code, ("", "", False))[2]
+        )
+        return rows
+
+    def _claim(self, linked: list[PupilRow]) -> None:
+        from .siecle_import import merge_placeholders
+
+        known = {
+            (school_id, eleve_id): student_id
+            for school_id, eleve_id, student_id in SiecleIdentity.objects.filter(
+                school_id__in={r.school_id for r in linked},
+                eleve_id__in={r.eleve_id for r in linked},
+            ).values_list("school_id", "eleve_id", "student_id")
+        }
+        found = [
+            (r, known[(r.school_id, r.eleve_id)])
+            for r in linked
+            if (r.school_id, r.eleve_id) in known
+        ]
+        if not found:
+            return
+        placeholders = Student.objects.in_bulk([sid for _, sid in found])
+        by_ine = {s.ine: s for s in Student.objects.filter(ine__in=[r.ine for r, _ in found])}
+        merges = []
+        for row, student_id in found:
+            placeholder = placeholders.get(student_id)
+            if placeholder is None or placeholder.ine == row.ine:
+                continue
+            target = by_ine.get(row.ine)
+            if target is not None:
+                merges.append((placeholder, target))
+                continue
+            placeholder.ine = row.ine
+            placeholder._change_reason = "INE reçu de SIECLE"
+            placeholder._history_user = self.user
+            placeholder.save(update_fields=["ine", "updated_at"])
+            by_ine[row.ine] = placeholder
+            self.claimed.add(row.ine)
+        if merges:
+            merge_placeholders(merges)
+
+    def _finish_siecle(self) -> None:
+        for start in range(0, len(self.identities), 5000):
+            self._link_identities(self.identities[start : start + 5000])
+        if self.leavers:
+            self._signal_leavers()
+
+    def _link_identities(self, items) -> None:
+        student_ids = dict(
+            Student.objects.filter(ine__in={ine for _, _, ine in items}).values_list("ine", "id")
+        )
+        existing = {
+            (i.school_id, i.eleve_id): i
+            for i in SiecleIdentity.objects.filter(
+                school_id__in={school_id for school_id, _, _ in items},
+                eleve_id__in={eleve_id for _, eleve_id, _ in items},
+            )
+        }
+        created, moved = [], []
+        for school_id, eleve_id, ine in items:
+            identity = existing.get((school_id, eleve_id))
+            if identity is None:
+                identity = SiecleIdentity(
+                    school_id=school_id, eleve_id=eleve_id, student_id=student_ids[ine]
+                )
+                existing[(school_id, eleve_id)] = identity
+                created.append(identity)
+            elif identity.student_id != student_ids[ine]:
+                identity.student_id = student_ids[ine]
+                moved.append(identity)
+        SiecleIdentity.objects.bulk_create(created, batch_size=1000)
+        if moved:
+            SiecleIdentity.objects.bulk_update(moved, ["student"], batch_size=1000)
+
+    def _signal_leavers(self) -> None:
+        from .siecle_import import exit_motif_label, raise_exit_signals
+
+        students = {
+            s.ine: s
+            for s in Student.objects.filter(ine__in=[k for k, *_ in self.leavers if ":" not in k])
+        }
+        pending = [k.split(":", 1) for k, *_ in self.leavers if ":" in k]
+        if pending:
+            for identity in SiecleIdentity.objects.filter(
+                school_id__in={int(school_id) for school_id, _ in pending},
+                eleve_id__in={eleve_id for _, eleve_id in pending},
+            ).select_related("student"):
+                students[f"{identity.school_id}:{identity.eleve_id}"] = identity.student
+        enrolments = {
+            (e.student_id, e.school_id): e
+            for e in Enrolment.objects.filter(
+                student_id__in=[s.pk for s in students.values()], school_year=self.school_year
+            )
+        }
+        schools = Etablissement.objects.in_bulk({school_id for _, school_id, _, _ in self.leavers})
+        leavers = []
+        for key, school_id, exit_date, motif_code in self.leavers:
+            student = students.get(key)
+            enrolment = enrolments.get((student.pk, school_id)) if student else None
+            if enrolment is not None:
+                leavers.append(
+                    (student, enrolment, schools[school_id], exit_date, motif_code, self.source)
+                )
+        raise_exit_signals(
+            leavers,
+            today=self.today,
+            report=self.report,
+            motif_label=lambda code: exit_motif_label(code, self.motif_labels),
+        )
 
     def _values(self, row: PupilRow) -> dict:
         values = {
@@ -570,46 +825,91 @@ class _Writer:
     def _upsert_students(self, rows) -> dict[str, Student]:
         existing = {
             s.ine: s
-            for s in Student.objects.filter(ine__in=[r.ine for r in rows]).only("ine", *self.fields)
+            for s in Student.objects.filter(ine__in=[r.ine for r in rows if r.ine]).only(
+                "ine", *self.fields
+            )
         }
+        newcomers = [r for r in rows if not r.ine]
+        identities = {}
+        if newcomers:
+            identities = {
+                (i.school_id, i.eleve_id): i.student
+                for i in SiecleIdentity.objects.filter(
+                    school_id__in={r.school_id for r in newcomers},
+                    eleve_id__in={r.eleve_id for r in newcomers},
+                ).select_related("student")
+            }
         now = timezone.now()
-        to_create, to_update = [], []
+        to_create, to_update, result = [], [], {}
         for row in rows:
             values = self._values(row)
-            student = existing.get(row.ine)
+            if row.ine:
+                student = existing.get(row.ine)
+            else:
+                student = identities.get((row.school_id, row.eleve_id))
+            if row.exit_date is not None and row.exit_date <= self.today:
+                # A leaver keeps the school he now attends, if another one's export said so.
+                current = student.current_school_id if student else None
+                values["current_school_id"] = None if current in (None, row.school_id) else current
             if student is None:
-                student = Student(ine=row.ine, **values)
+                student = Student(ine=row.ine or None, **values)
                 to_create.append(student)
-                existing[row.ine] = student
-            elif any(getattr(student, name) != value for name, value in values.items()):
+                if row.ine:
+                    existing[row.ine] = student
+                else:
+                    identities[(row.school_id, row.eleve_id)] = student
+            elif student.pk and any(
+                getattr(student, name) != value for name, value in values.items()
+            ):
                 for name, value in values.items():
                     setattr(student, name, value)
                 student.updated_at = now
                 to_update.append(student)
+            elif row.ine in self.claimed:
+                self.report.updated += 1
+                self.report.unchanged -= 1
+            result[row.key] = student
         if to_create:
             bulk_create_with_history(to_create, Student, batch_size=500, **self.history)
         if to_update:
             bulk_update_with_history(
                 to_update, Student, [*self.fields, "updated_at"], batch_size=500, **self.history
             )
+        if newcomers:
+            known = set(
+                SiecleIdentity.objects.filter(
+                    school_id__in={r.school_id for r in newcomers},
+                    eleve_id__in={r.eleve_id for r in newcomers},
+                ).values_list("school_id", "eleve_id")
+            )
+            SiecleIdentity.objects.bulk_create(
+                [
+                    SiecleIdentity(
+                        school_id=r.school_id, eleve_id=r.eleve_id, student=result[r.key]
+                    )
+                    for r in newcomers
+                    if (r.school_id, r.eleve_id) not in known
+                ],
+                batch_size=1000,
+            )
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
         self.report.unchanged += len(rows) - len(to_create) - len(to_update)
-        return existing
+        return result
 
     def _upsert_enrolments(self, rows, students) -> None:
-        ids = [students[r.ine].pk for r in rows]
+        ids = [students[r.key].pk for r in rows]
         by_student: dict[int, list[Enrolment]] = {}
         for enrolment in Enrolment.objects.filter(student_id__in=ids, school_year=self.school_year):
             by_student.setdefault(enrolment.student_id, []).append(enrolment)
         to_create, to_update, update_fields = [], [], set()
         for row in rows:
-            student = students[row.ine]
+            student = students[row.key]
             current = None
             for enrolment in by_student.get(student.pk, []):
                 if enrolment.school_id == row.school_id:
                     current = enrolment
-                elif enrolment.exit_date is None:
+                elif enrolment.exit_date is None and row.exit_date is None:
                     # The pupil moved during the year: the former school's enrolment ends.
                     exit_date = row.entry_date or self.today
                     if enrolment.entry_date and exit_date < enrolment.entry_date:
@@ -621,7 +921,14 @@ class _Writer:
             values = {"level": row.level, "division": row.division, "voie": row.voie}
             if row.entry_date:
                 values["entry_date"] = row.entry_date
+            if self.with_exits:
+                # The file says whether the pupil has left: its exit replaces the stored one.
+                values["exit_date"] = row.exit_date
+                values["exit_reason"] = exit_reason_of(row.motif_code) if row.exit_date else ""
+                values["exit_motif_code"] = row.motif_code if row.exit_date else ""
             if current is None:
+                if self.with_exits:
+                    values["exit_source"] = self.source if row.exit_date else ""
                 to_create.append(
                     Enrolment(
                         student=student,
@@ -631,8 +938,16 @@ class _Writer:
                     )
                 )
                 continue
-            if current.exit_date and row.entry_date and current.exit_date < row.entry_date:
-                values["exit_date"], values["exit_reason"] = None, ""
+            if self.with_exits:
+                if not row.exit_date:
+                    values["exit_source"] = ""
+                elif (current.exit_date, current.exit_motif_code) != (
+                    row.exit_date,
+                    row.motif_code,
+                ):
+                    values["exit_source"] = self.source
+            elif current.exit_date and row.entry_date and current.exit_date < row.entry_date:
+                values.update(exit_date=None, exit_reason="", exit_motif_code="", exit_source="")
             changed = {k: v for k, v in values.items() if getattr(current, k) != v}
             if changed:
                 for name, value in changed.items():
@@ -647,7 +962,7 @@ class _Writer:
             )
 
     def _upsert_representatives(self, rows, students) -> None:
-        ids = [students[r.ine].pk for r in rows if r.representatives]
+        ids = [students[r.key].pk for r in rows if r.representatives]
         if not ids:
             return
         existing: dict[tuple, LegalRepresentative] = {}
@@ -656,7 +971,7 @@ class _Writer:
         fields = ("last_name", "first_name", "relationship", "phone", "email", "address")
         to_create, to_update = [], {}
         for row in rows:
-            student = students[row.ine]
+            student = students[row.key]
             for values in row.representatives:
                 data = dict(zip(fields, values, strict=True))
                 key = (student.pk, data["last_name"].casefold(), data["first_name"].casefold())
@@ -702,6 +1017,12 @@ class _PostgresWriter(_Writer):
         ("email", "text"),
         ("phone", "text"),
         ("address", "text"),
+        ("exit_date", "date"),
+        ("exit_reason", "text"),
+        ("exit_motif_code", "text"),
+        ("exit_source", "text"),
+        ("leaving", "boolean"),
+        ("eleve_id", "text"),
     ) + tuple(
         (f"rl{n}_{name}", "text")
         for n in REPRESENTATIVES
@@ -716,19 +1037,27 @@ class _PostgresWriter(_Writer):
         self.cursor.execute(f"CREATE TEMPORARY TABLE {self.STAGE} ({columns}) ON COMMIT DROP")
         self.params = {
             "now": timezone.now(),
-            "reason": CHANGE_REASON,
+            "reason": self.change_reason,
             "user": getattr(self.user, "pk", None),
             "year": self.school_year,
             "today": self.today,
             "moved": ExitReason.CHANGEMENT_ETABLISSEMENT.value,
             "legal": ResponsibilityLevel.LEGAL.value,
         }
+        self.pending: list[PupilRow] = []
+        self.staged = 0
+        self.collect_identities = False  # written set-based from the staging table
 
     def write(self, rows: list[PupilRow]) -> None:
+        rows = self._prepare(rows)
+        self.pending += [r for r in rows if not r.ine]
         names = ", ".join(name for name, _ in self.STAGE_COLUMNS)
         empty_rep = ("",) * 6
         with self.cursor.cursor.copy(f"COPY {self.STAGE} ({names}) FROM STDIN") as copy:
             for r in rows:
+                if not r.ine:
+                    continue  # newcomers without INE: written by the ORM at the end
+                self.staged += 1
                 reps = (*r.representatives, empty_rep, empty_rep)[:2]
                 copy.write_row(
                     (
@@ -746,6 +1075,12 @@ class _PostgresWriter(_Writer):
                         r.email,
                         r.phone,
                         r.address,
+                        r.exit_date,
+                        exit_reason_of(r.motif_code) if r.exit_date else "",
+                        r.motif_code if r.exit_date else "",
+                        self.source if r.exit_date else "",
+                        r.exit_date is not None and r.exit_date <= self.today,
+                        r.eleve_id,
                         *reps[0],
                         *reps[1],
                     )
@@ -753,13 +1088,24 @@ class _PostgresWriter(_Writer):
 
     def finish(self) -> None:
         self.cursor.execute(f"ANALYZE {self.STAGE}")
-        created, updated = self._run(self._students_sql())
-        self.report.created, self.report.updated = created, updated
-        self.report.unchanged = self.report.rows - created - updated
+        self.params["claimed"] = sorted(self.claimed)
+        created, updated, claimed_updated = self._run(self._students_sql())
+        self.report.created += created
+        self.report.updated += updated
+        self.report.unchanged += self.staged - created - updated
+        if self.claimed:
+            # Newcomers whose INE came and nothing else changed count as updated too.
+            extra = len(self.claimed) - claimed_updated
+            self.report.updated += extra
+            self.report.unchanged -= extra
         self._run(self._enrolments_sql())
         self._run(self._representatives_sql())
+        self._run(self._identities_sql())
         self.cursor.execute(f"DROP TABLE {self.STAGE}")
         self.cursor.close()
+        if self.pending:
+            _Writer(**self.kwargs)._write_rows(self.pending)
+        self._finish_siecle()
 
     def _run(self, sql):
         self.cursor.execute(sql, self.params)
@@ -791,7 +1137,11 @@ class _PostgresWriter(_Writer):
             "first_name": "s.first_name",
             "birth_date": "s.birth_date",
             "sex": "s.sex",
-            "current_school_id": "s.school_id",
+            # A leaver keeps the school he now attends, if another one's export said so.
+            "current_school_id": (
+                "CASE WHEN s.leaving THEN (SELECT NULLIF(cur.current_school_id, s.school_id) "
+                f"FROM {table} cur WHERE cur.ine = s.ine) ELSE s.school_id END"
+            ),
             "level": "s.level",
             "mef": "s.mef",
             "division": "s.division",
@@ -818,10 +1168,11 @@ class _PostgresWriter(_Writer):
                 RETURNING t.*, (t.xmax = 0) AS inserted
             ), hist AS (
                 INSERT INTO {history_table} ({columns}) SELECT {values} FROM up
-                RETURNING history_type
+                RETURNING history_type, ine
             )
             SELECT count(*) FILTER (WHERE history_type = '+'),
-                   count(*) FILTER (WHERE history_type = '~')
+                   count(*) FILTER (WHERE history_type = '~'),
+                   count(*) FILTER (WHERE history_type = '~' AND ine = ANY(%(claimed)s::text[]))
             FROM hist
         """
 
@@ -833,18 +1184,32 @@ class _PostgresWriter(_Writer):
             Enrolment, "up", "CASE WHEN up.inserted THEN '+' ELSE '~' END"
         )
         _, from_closed = self._history(Enrolment, "closed", "'~'")
-        reopen = (
-            "t.exit_date IS NOT NULL AND EXCLUDED.entry_date IS NOT NULL "
-            "AND t.exit_date < EXCLUDED.entry_date"
-        )
-        exit_date = f"CASE WHEN {reopen} THEN NULL ELSE t.exit_date END"
-        exit_reason = f"CASE WHEN {reopen} THEN '' ELSE t.exit_reason END"
-        exit_motif = f"CASE WHEN {reopen} THEN '' ELSE t.exit_motif_code END"
-        exit_source = f"CASE WHEN {reopen} THEN '' ELSE t.exit_source END"
+        if self.with_exits:
+            # The file says whether the pupil has left: its exit replaces the stored one.
+            exit_date = "EXCLUDED.exit_date"
+            exit_reason = "EXCLUDED.exit_reason"
+            exit_motif = "EXCLUDED.exit_motif_code"
+            exit_source = (
+                "CASE WHEN EXCLUDED.exit_date IS NULL THEN '' "
+                "WHEN (t.exit_date, t.exit_motif_code) IS DISTINCT FROM "
+                "(EXCLUDED.exit_date, EXCLUDED.exit_motif_code) THEN EXCLUDED.exit_source "
+                "ELSE t.exit_source END"
+            )
+        else:
+            reopen = (
+                "t.exit_date IS NOT NULL AND EXCLUDED.entry_date IS NOT NULL "
+                "AND t.exit_date < EXCLUDED.entry_date"
+            )
+            exit_date = f"CASE WHEN {reopen} THEN NULL ELSE t.exit_date END"
+            exit_reason = f"CASE WHEN {reopen} THEN '' ELSE t.exit_reason END"
+            exit_motif = f"CASE WHEN {reopen} THEN '' ELSE t.exit_motif_code END"
+            exit_source = f"CASE WHEN {reopen} THEN '' ELSE t.exit_source END"
         exit_on = "COALESCE(src.entry_date, %(today)s::date)"
         return f"""
             WITH src AS (
-                SELECT st.id AS student_id, s.school_id, s.level, s.division, s.voie, s.entry_date
+                SELECT st.id AS student_id, s.school_id, s.level, s.division, s.voie,
+                       s.entry_date, s.exit_date, s.exit_reason, s.exit_motif_code,
+                       s.exit_source
                 FROM {self.STAGE} s JOIN {students} st ON st.ine = s.ine
             ), closed AS (
                 UPDATE {table} e
@@ -853,22 +1218,26 @@ class _PostgresWriter(_Writer):
                 FROM src
                 WHERE e.student_id = src.student_id AND e.school_year = %(year)s
                   AND e.school_id <> src.school_id AND e.exit_date IS NULL
+                  AND src.exit_date IS NULL
                 RETURNING e.*
             ), up AS (
                 INSERT INTO {table} AS t (student_id, school_id, school_year, level, division,
                                           voie, entry_date, exit_date, exit_reason,
                                           exit_motif_code, exit_source)
                 SELECT student_id, school_id, %(year)s, level, division, voie, entry_date,
-                       NULL, '', '', ''
+                       exit_date, exit_reason, exit_motif_code, exit_source
                 FROM src
                 ON CONFLICT (student_id, school_id, school_year) DO UPDATE SET
                     level = EXCLUDED.level, division = EXCLUDED.division, voie = EXCLUDED.voie,
                     entry_date = COALESCE(EXCLUDED.entry_date, t.entry_date),
                     exit_date = {exit_date}, exit_reason = {exit_reason},
                     exit_motif_code = {exit_motif}, exit_source = {exit_source}
-                WHERE (t.level, t.division, t.voie, t.entry_date, t.exit_date)
+                WHERE (t.level, t.division, t.voie, t.entry_date, t.exit_date, t.exit_reason,
+                       t.exit_motif_code, t.exit_source)
                       IS DISTINCT FROM (EXCLUDED.level, EXCLUDED.division, EXCLUDED.voie,
-                                        COALESCE(EXCLUDED.entry_date, t.entry_date), {exit_date})
+                                        COALESCE(EXCLUDED.entry_date, t.entry_date),
+                                        {exit_date}, {exit_reason}, {exit_motif},
+                                        {exit_source})
                 RETURNING t.*, (t.xmax = 0) AS inserted
             ), hist AS (
                 INSERT INTO {history_table} ({columns})
@@ -878,6 +1247,22 @@ class _PostgresWriter(_Writer):
                 RETURNING 1
             )
             SELECT count(*) FROM hist
+        """
+
+    def _identities_sql(self) -> str:
+        table = SiecleIdentity._meta.db_table
+        students = Student._meta.db_table
+        return f"""
+            WITH up AS (
+                INSERT INTO {table} AS t (school_id, eleve_id, student_id)
+                SELECT s.school_id, s.eleve_id, st.id
+                FROM {self.STAGE} s JOIN {students} st ON st.ine = s.ine
+                WHERE s.eleve_id <> ''
+                ON CONFLICT (school_id, eleve_id) DO UPDATE SET student_id = EXCLUDED.student_id
+                WHERE t.student_id <> EXCLUDED.student_id
+                RETURNING 1
+            )
+            SELECT count(*) FROM up
         """
 
     def _representatives_sql(self) -> str:

@@ -1,42 +1,63 @@
 """Workflows around pupils that touch several models or run in the background."""
 
+from __future__ import annotations
+
+import datetime as dt
 import logging
 import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection, connections
 from django.utils import timezone
 
-from imports.sources import ImportFileError, open_upload
+from imports.reports import ImportReport
+from imports.sources import ImportFileError, Upload, open_upload
 from jobs import runner
 
 from .imports import import_pupils
 from .models import ImportJob
 from .siecle_import import import_siecle
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from accounts.models import User
+    from territories.models import Etablissement
+
+    from .models import Enrolment, Student
+
 Status = ImportJob.Status
 logger = logging.getLogger(__name__)
 
 
 def max_upload_bytes() -> int:
-    return settings.IMPORT_MAX_BYTES["eleves"]
+    limit: int = settings.IMPORT_MAX_BYTES["eleves"]
+    return limit
 
 
-def start_import_job(*, uploaded_files, user, school=None, encoding: str = "") -> ImportJob:
+def start_import_job(
+    *,
+    uploaded_files: Sequence[UploadedFile[bytes]],
+    user: User,
+    school: Etablissement | None = None,
+    encoding: str = "",
+) -> ImportJob:
     """Store the uploads and queue their processing once the job row is committed: the
     request answers at once, even when the queue is unreachable (the sweep resends)."""
     from .tasks import process_import_job
 
     folder = f"imports/eleves/{uuid.uuid4().hex}"
     stored = [
-        default_storage.save(f"{folder}/{upload.name.rsplit('/', 1)[-1][:100]}", upload)
+        default_storage.save(f"{folder}/{(upload.name or '').rsplit('/', 1)[-1][:100]}", upload)
         for upload in uploaded_files
     ]
     job = ImportJob.objects.create(
         school=school,
         created_by=user,
-        filename=" + ".join(upload.name for upload in uploaded_files)[:255],
+        filename=" + ".join(upload.name or "" for upload in uploaded_files)[:255],
         attachments=stored,
         encoding=encoding,
         rows_total=_count_lines(uploaded_files),
@@ -46,10 +67,11 @@ def start_import_job(*, uploaded_files, user, school=None, encoding: str = "") -
     return job
 
 
-def _count_lines(uploaded_files) -> int:
+def _count_lines(uploaded_files: Sequence[UploadedFile[bytes]]) -> int:
     """Rows under the header of a single CSV (an upper bound: quoted line breaks count
     twice), for the bar; 0 for SIECLE exports (their pupils are counted as read)."""
-    if len(uploaded_files) != 1 or not uploaded_files[0].name.lower().endswith((".csv", ".txt")):
+    name = (uploaded_files[0].name or "") if len(uploaded_files) == 1 else ""
+    if not name.lower().endswith((".csv", ".txt")):
         return 0
     uploaded_file = uploaded_files[0]
     uploaded_file.seek(0)
@@ -108,7 +130,9 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
         running=(Status.VALIDATING, Status.WRITING),
         to_status=Status.VALIDATING,
     )
-    job = ImportJob.objects.select_related("school", "created_by").filter(pk=job_id).first()
+    job: ImportJob | None = (
+        ImportJob.objects.select_related("school", "created_by").filter(pk=job_id).first()
+    )
     if job is None or not claimed:
         return job
     allowed = None
@@ -119,7 +143,8 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
 
         allowed = set(Etablissement.objects.visible_to(job.created_by).values_list("id", flat=True))
     progress = _ProgressWriter(job)
-    uploads, handles = [], []
+    uploads: list[Upload] = []
+    handles: list[Any] = []
     try:
         for name in job.attachments:
             stored = default_storage.open(name, "rb")
@@ -175,7 +200,13 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
     return job
 
 
-def _import(uploads, *, job, allowed, progress):
+def _import(
+    uploads: list[Upload],
+    *,
+    job: ImportJob,
+    allowed: set[int] | None,
+    progress: _ProgressWriter,
+) -> ImportReport:
     if any(upload.kind == "xml" for upload in uploads):
         return import_siecle(
             uploads, allowed_school_ids=allowed, user=job.created_by, progress=progress
@@ -191,10 +222,18 @@ def _import(uploads, *, job, allowed, progress):
         allowed_school_ids=allowed,
         progress=progress,
         encoding=job.encoding or None,
+        source_name=job.filename,
     )
 
 
-def record_exit(*, student, exit_date, motif_code: str, by, today=None):
+def record_exit(
+    *,
+    student: Student,
+    exit_date: dt.date,
+    motif_code: str,
+    by: User,
+    today: dt.date | None = None,
+) -> Enrolment:
     """Close the pupil's open enrolment in one of `by`'s schools with a SIECLE motif, as an
     export would; a dropout motif raises the same signal as the import."""
     import datetime as dt
@@ -211,6 +250,8 @@ def record_exit(*, student, exit_date, motif_code: str, by, today=None):
     if exit_date > today + dt.timedelta(days=31):
         raise ValidationError("La date de sortie ne peut pas dépasser d'un mois aujourd'hui.")
     role = by.active_role
+    if role is None:
+        raise ValidationError("Choisissez d'abord le rôle sous lequel vous agissez.")
     with transaction.atomic():
         enrolment = (
             Enrolment.objects.select_for_update()
@@ -233,11 +274,11 @@ def record_exit(*, student, exit_date, motif_code: str, by, today=None):
         enrolment.exit_reason = reason
         enrolment.exit_motif_code = motif_code
         enrolment.exit_source = f"saisie par {by}"[:200]
-        enrolment._history_user = by
+        enrolment._history_user = by  # type: ignore[attr-defined]  # read by simple_history
         enrolment.save()
         if student.current_school_id == enrolment.school_id:
             student.current_school = None
-            student._history_user = by
+            student._history_user = by  # type: ignore[attr-defined]  # read by simple_history
             student.save()
         if is_dropout and not ExitSignal.objects.filter(enrolment=enrolment).exists():
             from . import rules

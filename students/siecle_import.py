@@ -10,7 +10,7 @@ interruption or an end of studies without activity becomes an `ExitSignal`.
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -19,35 +19,56 @@ from imports.sources import ImportFileError
 from territories.models import Etablissement
 
 from . import rules, siecle
-from .enums import ExitReason
-from .imports import LEVEL_DEFAULT_VOIE
+from .imports import BATCH_SIZE, LEVEL_DEFAULT_VOIE, PupilRow, _PostgresWriter, _Writer
 from .models import (
     RELATIONSHIP_LABELS,
     Enrolment,
     ExitSignal,
     LegalRepresentative,
     SiecleIdentity,
-    Student,
 )
 from .rules import school_year_of
 
 CHANGE_REASON = "Import SIECLE"
-STUDENT_FIELDS = (
-    "ine",
-    "last_name",
-    "first_name",
-    "birth_date",
-    "sex",
-    "current_school_id",
-    "level",
-    "mef",
-    "division",
-    "voie",
-)
+# What a SIECLE pupil carries, in the pupil import's column names (no contact details: the
+# representatives file holds them).
+SIECLE_COLUMNS = {
+    "MEF",
+    "DIVISION",
+    "VOIE",
+    "DATE_ENTREE",
+    "ELEVE_ID",
+    "DATE_SORTIE",
+    "MOTIF_SORTIE",
+}
 
 
 class _Rejected(Exception):
     pass
+
+
+def _row(pupil, school) -> PupilRow:
+    return PupilRow(
+        line=pupil.line,
+        ine=pupil.ine,
+        last_name=pupil.last_name,
+        first_name=pupil.first_name,
+        birth_date=pupil.birth_date,
+        sex=pupil.sex,
+        school_id=school.pk,
+        level=pupil.level,
+        voie="apprentissage" if pupil.apprentice else LEVEL_DEFAULT_VOIE.get(pupil.level, ""),
+        mef=pupil.mef,
+        division=pupil.division,
+        entry_date=pupil.entry_date,
+        email="",
+        phone="",
+        address="",
+        representatives=(),
+        eleve_id=pupil.eleve_id,
+        exit_date=pupil.exit_date,
+        motif_code=pupil.motif_code if pupil.exit_date else "",
+    )
 
 
 def import_siecle(
@@ -57,8 +78,10 @@ def import_siecle(
     user=None,
     today: dt.date | None = None,
     progress=None,
+    writer: str | None = None,
 ) -> ImportReport:
-    """Import SIECLE exports (`imports.sources.Upload` objects of kind xml, any order)."""
+    """Import SIECLE exports (`imports.sources.Upload` objects of kind xml, any order).
+    `writer="orm"` forces the portable writer on PostgreSQL (the tests compare both)."""
     today = today or timezone.localdate()
     report = ImportReport(encoding="XML")
     try:
@@ -70,7 +93,14 @@ def import_siecle(
         return report
     try:
         with transaction.atomic():
-            _Intake(files=files, user=user, today=today, report=report, progress=progress).run()
+            _Intake(
+                files=files,
+                user=user,
+                today=today,
+                report=report,
+                progress=progress,
+                writer=writer,
+            ).run()
             if report.is_rejected:
                 raise _Rejected
     except _Rejected:
@@ -136,8 +166,9 @@ def _check_files(uploads, allowed_school_ids, report):
 
 
 class _Intake:
-    def __init__(self, *, files, user, today, report, progress):
+    def __init__(self, *, files, user, today, report, progress, writer=None):
         self.files = files
+        self.writer = writer
         self.user = user
         self.today = today
         self.report = report
@@ -170,263 +201,52 @@ class _Intake:
                 f"sont enregistrées en {school_year}-{school_year + 1}."
             )
         divisions = siecle.read_divisions(upload.stream)
-        pupils = list(
-            siecle.iter_pupils(
-                upload.stream,
-                divisions=divisions,
-                formations=self.formations,
-                report=self.report,
-            )
+        # Validated pupils go to the pupil import's writers in batches: set-based on
+        # PostgreSQL (COPY into a staging table, then INSERT … ON CONFLICT), the ORM
+        # elsewhere or with `writer="orm"`; a file with an error is rolled back whole.
+        use_sql = connection.vendor == "postgresql" and self.writer != "orm"
+        writer = (_PostgresWriter if use_sql else _Writer)(
+            user=self.user,
+            school_year=school_year,
+            today=self.today,
+            columns=SIECLE_COLUMNS,
+            report=self.report,
+            source=params.label,
+            change_reason=CHANGE_REASON,
+            motif_labels=self.motif_labels,
         )
-        self.report.rows += len(pupils) + self.report.error_count
+        batch, count = [], 0
+        for pupil in siecle.iter_pupils(
+            upload.stream, divisions=divisions, formations=self.formations, report=self.report
+        ):
+            count += 1
+            if self.report.is_rejected:
+                continue
+            batch.append(_row(pupil, school))
+            if len(batch) >= BATCH_SIZE:
+                writer.write(batch)
+                batch = []
+                if self.progress:
+                    self.progress("validation", self.report.rows + count)
+        self.report.rows += count + self.report.error_count
         if self.progress:
             self.progress("validation", self.report.rows)
-        if not pupils and not self.report.is_rejected:
+        if not count and not self.report.is_rejected:
             self.report.add_error(0, "", f"« {params.name} » ne contient aucun élève.")
         if self.report.is_rejected:
             return
         if self.progress:
             self.progress("ecriture", 0)
-        students = self._upsert_students(pupils, school)
-        enrolments = self._upsert_enrolments(pupils, students, school, school_year, params)
-        self._signal_exits(pupils, students, enrolments, school, params)
-        pending = sum(1 for p in pupils if not p.ine)
-        if pending:
+        if batch:
+            writer.write(batch)
+        writer.finish()
+        if writer.pending_count:
             self.report.warn(
-                f"{pending} élève(s) sans INE (nouveaux arrivants) : importés avec la mention "
-                "« INE en attente », ils seront complétés par un prochain export."
+                f"{writer.pending_count} élève(s) sans INE (nouveaux arrivants) : importés avec "
+                "la mention « INE en attente », ils seront complétés par un prochain export."
             )
         if self.progress:
             self.progress("ecriture", self.report.rows)
-
-    def _upsert_students(self, pupils, school) -> dict[str, Student]:
-        ids = {
-            i.eleve_id: i
-            for i in SiecleIdentity.objects.filter(
-                school=school, eleve_id__in=[p.eleve_id for p in pupils]
-            )
-        }
-        by_ine = {
-            s.ine: s for s in Student.objects.filter(ine__in=[p.ine for p in pupils if p.ine])
-        }
-        by_pk = Student.objects.in_bulk([i.student_id for i in ids.values()])
-        now = timezone.now()
-        created, changed, merges = [], [], []
-        result = {}
-        for pupil in pupils:
-            identity = ids.get(pupil.eleve_id)
-            known = by_pk.get(identity.student_id) if identity else None
-            student = by_ine.get(pupil.ine) if pupil.ine else None
-            if student is None:
-                student = known
-            elif known is not None and known.pk != student.pk:
-                merges.append((known, student))
-            left = pupil.exit_date is not None and pupil.exit_date <= self.today
-            values = {
-                "ine": pupil.ine or (student.ine if student else None) or None,
-                "last_name": pupil.last_name,
-                "first_name": pupil.first_name,
-                "birth_date": pupil.birth_date,
-                "sex": pupil.sex,
-                "mef": pupil.mef,
-                "level": pupil.level,
-                "division": pupil.division,
-                "voie": "apprentissage"
-                if pupil.apprentice
-                else LEVEL_DEFAULT_VOIE.get(pupil.level, ""),
-                "current_school_id": school.pk,
-            }
-            if left:
-                # A leaver keeps the school he now attends, if SIECLE of another one said so.
-                current = student.current_school_id if student else None
-                values["current_school_id"] = None if current in (None, school.pk) else current
-            if student is None:
-                student = Student(**values)
-                created.append(student)
-            elif any(getattr(student, k) != v for k, v in values.items()):
-                for name, value in values.items():
-                    setattr(student, name, value)
-                student.updated_at = now
-                changed.append(student)
-            result[pupil.eleve_id] = student
-        if merges:
-            self._merge(merges)
-        if created:
-            bulk_create_with_history(created, Student, batch_size=500, **self.history)
-        if changed:
-            bulk_update_with_history(
-                changed, Student, [*STUDENT_FIELDS, "updated_at"], batch_size=500, **self.history
-            )
-        self.report.created += len(created)
-        self.report.updated += len(changed)
-        self.report.unchanged += len(pupils) - len(created) - len(changed)
-        new_ids, moved_ids = [], []
-        for pupil in pupils:
-            student = result[pupil.eleve_id]
-            identity = ids.get(pupil.eleve_id)
-            if identity is None:
-                new_ids.append(
-                    SiecleIdentity(school=school, eleve_id=pupil.eleve_id, student=student)
-                )
-            elif identity.student_id != student.pk:
-                identity.student = student
-                moved_ids.append(identity)
-        SiecleIdentity.objects.bulk_create(new_ids, batch_size=1000)
-        if moved_ids:
-            SiecleIdentity.objects.bulk_update(moved_ids, ["student"], batch_size=1000)
-        return result
-
-    def _merge(self, merges):
-        """A newcomer imported without INE turns out to be a pupil already known by his INE
-        (arrived from another school): his records move to that pupil, the placeholder goes."""
-        for placeholder, target in merges:
-            taken = set(
-                Enrolment.objects.filter(student=target).values_list("school_id", "school_year")
-            )
-            for enrolment in Enrolment.objects.filter(student=placeholder):
-                if (enrolment.school_id, enrolment.school_year) in taken:
-                    enrolment.delete()
-                else:
-                    enrolment.student = target
-                    enrolment._change_reason = CHANGE_REASON
-                    enrolment.save(update_fields=["student"])
-            names = {
-                (r.last_name.casefold(), r.first_name.casefold())
-                for r in LegalRepresentative.objects.filter(student=target)
-            }
-            for rep in LegalRepresentative.objects.filter(student=placeholder):
-                if (rep.last_name.casefold(), rep.first_name.casefold()) not in names:
-                    rep.student = target
-                    rep.save(update_fields=["student"])
-            ExitSignal.objects.filter(student=placeholder).update(student=target)
-            SiecleIdentity.objects.filter(student=placeholder).update(student=target)
-            placeholder._change_reason = "Fusion : INE reçu de SIECLE"
-            placeholder.delete()
-
-    def _upsert_enrolments(self, pupils, students, school, school_year, params):
-        student_ids = [students[p.eleve_id].pk for p in pupils]
-        existing: dict[int, list[Enrolment]] = {}
-        for enrolment in Enrolment.objects.filter(
-            student_id__in=student_ids, school_year=school_year
-        ):
-            existing.setdefault(enrolment.student_id, []).append(enrolment)
-        created, changed, fields = [], [], set()
-        result = {}
-        for pupil in pupils:
-            student = students[pupil.eleve_id]
-            current = None
-            for enrolment in existing.get(student.pk, []):
-                if enrolment.school_id == school.pk:
-                    current = enrolment
-                elif enrolment.exit_date is None and pupil.exit_date is None:
-                    exit_on = pupil.entry_date or self.today
-                    if enrolment.entry_date and exit_on < enrolment.entry_date:
-                        exit_on = enrolment.entry_date
-                    enrolment.exit_date = exit_on
-                    enrolment.exit_reason = ExitReason.CHANGEMENT_ETABLISSEMENT
-                    changed.append(enrolment)
-                    fields |= {"exit_date", "exit_reason"}
-            values = {
-                "level": pupil.level,
-                "division": pupil.division,
-                "voie": student.voie,
-                "entry_date": pupil.entry_date,
-                "exit_date": pupil.exit_date,
-                "exit_reason": self._exit_reason(pupil.motif_code) if pupil.exit_date else "",
-                "exit_motif_code": pupil.motif_code if pupil.exit_date else "",
-            }
-            if current is None:
-                values["exit_source"] = params.label[:200] if pupil.exit_date else ""
-                current = Enrolment(
-                    student=student, school=school, school_year=school_year, **values
-                )
-                created.append(current)
-            else:
-                if pupil.exit_date and (
-                    current.exit_date != pupil.exit_date
-                    or current.exit_motif_code != pupil.motif_code
-                ):
-                    values["exit_source"] = params.label[:200]
-                elif not pupil.exit_date:
-                    values["exit_source"] = ""
-                diff = {k: v for k, v in values.items() if getattr(current, k) != v}
-                if diff:
-                    for name, value in diff.items():
-                        setattr(current, name, value)
-                    changed.append(current)
-                    fields |= set(diff)
-            result[pupil.eleve_id] = current
-        if created:
-            bulk_create_with_history(created, Enrolment, batch_size=500, **self.history)
-        if changed:
-            bulk_update_with_history(
-                changed, Enrolment, sorted(fields), batch_size=500, **self.history
-            )
-        return result
-
-    @staticmethod
-    def _exit_reason(code: str) -> str:
-        known = siecle.EXIT_MOTIFS.get(code)
-        return known[1] if known else ExitReason.AUTRE
-
-    def motif_label(self, code: str) -> str:
-        if code in siecle.EXIT_MOTIFS:
-            return siecle.EXIT_MOTIFS[code][0]
-        return self.motif_labels.get(code) or f"Motif {code or 'non précisé'}"
-
-    def _signal_exits(self, pupils, students, enrolments, school, params):
-        from .hooks import held_diplomas
-
-        candidates = [
-            p
-            for p in pupils
-            if p.exit_date and siecle.EXIT_MOTIFS.get(p.motif_code, ("", "", False))[2]
-        ]
-        if not candidates:
-            return
-        already = set(
-            ExitSignal.objects.filter(
-                enrolment__in=[enrolments[p.eleve_id] for p in candidates]
-            ).values_list("enrolment_id", flat=True)
-        )
-        end_age = rules.MLDS_END_AGE()
-        signals = []
-        for pupil in candidates:
-            enrolment = enrolments[pupil.eleve_id]
-            student = students[pupil.eleve_id]
-            if enrolment.pk in already or held_diplomas(student):
-                continue
-            age = student.age_on(self.today)
-            if age >= end_age:
-                continue
-            kind = (
-                ExitSignal.Kind.INSTRUCTION
-                if age < rules.COMPULSORY_INSTRUCTION_END_AGE
-                else ExitSignal.Kind.MLDS
-            )
-            signals.append(
-                ExitSignal(
-                    student=student,
-                    enrolment=enrolment,
-                    school=school,
-                    departement_id=school.departement_id,
-                    kind=kind,
-                    exit_date=pupil.exit_date,
-                    motif_code=pupil.motif_code,
-                    motif_label=self.motif_label(pupil.motif_code)[:120],
-                    source=params.label[:200],
-                )
-            )
-        ExitSignal.objects.bulk_create(signals)
-        if signals:
-            self.report.warn(
-                f"{len(signals)} sortie(s) sans solution signalée(s) : "
-                + ", ".join(
-                    f"{s.student} ({s.get_kind_display().split(' (')[0]})" for s in signals[:5]
-                )
-                + (" …" if len(signals) > 5 else "")
-                + "."
-            )
 
     # --- Representatives -------------------------------------------------------------------
 
@@ -522,3 +342,89 @@ class _Intake:
             f"Responsables : {len(created)} ajouté(s), {len(changed)} mis à jour, "
             f"{len(stale)} retiré(s)."
         )
+
+
+def merge_placeholders(merges) -> None:
+    """A newcomer imported without INE turns out to be a pupil already known by his INE
+    (arrived from another school): his records move to that pupil, the placeholder goes."""
+    for placeholder, target in merges:
+        taken = set(
+            Enrolment.objects.filter(student=target).values_list("school_id", "school_year")
+        )
+        for enrolment in Enrolment.objects.filter(student=placeholder):
+            if (enrolment.school_id, enrolment.school_year) in taken:
+                enrolment.delete()
+            else:
+                enrolment.student = target
+                enrolment._change_reason = CHANGE_REASON
+                enrolment.save(update_fields=["student"])
+        names = {
+            (r.last_name.casefold(), r.first_name.casefold())
+            for r in LegalRepresentative.objects.filter(student=target)
+        }
+        for rep in LegalRepresentative.objects.filter(student=placeholder):
+            if (rep.last_name.casefold(), rep.first_name.casefold()) not in names:
+                rep.student = target
+                rep.save(update_fields=["student"])
+        ExitSignal.objects.filter(student=placeholder).update(student=target)
+        SiecleIdentity.objects.filter(student=placeholder).update(student=target)
+        placeholder._change_reason = "Fusion : INE reçu de SIECLE"
+        placeholder.delete()
+
+
+def exit_motif_label(code: str, labels: dict | None = None) -> str:
+    if code in siecle.EXIT_MOTIFS:
+        return siecle.EXIT_MOTIFS[code][0]
+    return (labels or {}).get(code) or f"Motif {code or 'non précisé'}"
+
+
+def raise_exit_signals(leavers, *, today, report, motif_label=exit_motif_label) -> list:
+    """The dropout signals of leavers `(student, enrolment, school, exit date, motif code,
+    source)`: a motif of interruption or end of studies without activity, no diploma held,
+    under the MLDS end age; under 16 an instruction-obligation alert, else the MLDS list.
+    One signal per enrolment (a re-import raises nothing new)."""
+    from .hooks import held_diplomas
+
+    candidates = [item for item in leavers if siecle.EXIT_MOTIFS.get(item[4], ("", "", False))[2]]
+    if not candidates:
+        return []
+    already = set(
+        ExitSignal.objects.filter(enrolment__in=[item[1] for item in candidates]).values_list(
+            "enrolment_id", flat=True
+        )
+    )
+    end_age = rules.MLDS_END_AGE()
+    signals = []
+    for student, enrolment, school, exit_date, motif_code, source in candidates:
+        if enrolment.pk in already or held_diplomas(student):
+            continue
+        age = student.age_on(today)
+        if age >= end_age:
+            continue
+        kind = (
+            ExitSignal.Kind.INSTRUCTION
+            if age < rules.COMPULSORY_INSTRUCTION_END_AGE
+            else ExitSignal.Kind.MLDS
+        )
+        signals.append(
+            ExitSignal(
+                student=student,
+                enrolment=enrolment,
+                school=school,
+                departement_id=school.departement_id,
+                kind=kind,
+                exit_date=exit_date,
+                motif_code=motif_code,
+                motif_label=motif_label(motif_code)[:120],
+                source=source[:200],
+            )
+        )
+    ExitSignal.objects.bulk_create(signals)
+    if signals:
+        report.warn(
+            f"{len(signals)} sortie(s) sans solution signalée(s) : "
+            + ", ".join(f"{s.student} ({s.get_kind_display().split(' (')[0]})" for s in signals[:5])
+            + (" …" if len(signals) > 5 else "")
+            + "."
+        )
+    return signals

@@ -175,6 +175,28 @@ class PartnerQuerySet(models.QuerySet):
             return self.none()
         return self.filter(departement_id__in=role.departement_ids())
 
+    def serving(self, departement_id):
+        """The active structures a case of `departement_id` may work with: those of the
+        département and those of the whole académie (no département)."""
+        return self.filter(
+            Q(departement_id=departement_id) | Q(departement__isnull=True), is_active=True
+        )
+
+    def find_or_create(self, *, departement_id, partner_type: str, name: str):
+        """The directory's record named `name` (case and spaces ignored) for `departement_id`
+        (or the whole académie), preferring one of the same type; created in the département
+        when there is none. Returns (partner, created)."""
+        name = " ".join(name.split())
+        same = self.filter(
+            Q(departement_id=departement_id) | Q(departement__isnull=True), name__iexact=name
+        ).order_by(models.F("departement_id").asc(nulls_last=True), "pk")
+        found = same.filter(partner_type=partner_type).first() or same.first()
+        if found is not None:
+            return found, False
+        return self.create(
+            departement_id=departement_id, partner_type=partner_type, name=name
+        ), True
+
 
 class Partner(models.Model):
     """A partner structure (mission locale, CFA, E2C, EPIDE, AFPA…): one directory for the PSAD

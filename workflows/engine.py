@@ -204,7 +204,9 @@ class Workflow:
             if version is not None and version != getattr(instance, self.version_field):
                 raise TransitionRefused(STALE_MESSAGE)
             kwargs["expected_version"] = version
-        if t.blocker is not None:
+        # Outside its source states the model's guard (or `apply`) says why; in them, the
+        # declared blocker gives the same reason the page shows.
+        if t.blocker is not None and self.state_of(instance) in t.sources:
             reason = t.blocker(instance, today or timezone.localdate())
             if reason:
                 raise TransitionRefused(reason)

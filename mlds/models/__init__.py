@@ -4,7 +4,7 @@ from .ambition_emploi import AmbitionEmploi, AmbitionEmploiLog, PfmpPeriod
 from .droit_retour import DroitRetour, DroitRetourLog
 from .follow_ups import ContactAttempt, FollowUp, FollowUpLog, JointReview
 from .partners import PaqiSite
-from .siei import SieiImport
+from .siei import SieiImport, SieiNumber
 
 __all__ = [
     "AmbitionEmploi",
@@ -20,4 +20,5 @@ __all__ = [
     "PartnerContact",
     "PfmpPeriod",
     "SieiImport",
+    "SieiNumber",
 ]

@@ -38,6 +38,7 @@ class SieiImport(models.Model):
     created_follow_ups = models.PositiveIntegerField("suivis ouverts", default=0)
     already_followed = models.PositiveIntegerField("déjà suivis", default=0)
     duplicate_rows = models.PositiveIntegerField("doublons dans le fichier", default=0)
+    profile = models.CharField("profil de colonnes", max_length=100, blank=True, default="")
 
     objects = SieiImportQuerySet.as_manager()
 
@@ -48,3 +49,24 @@ class SieiImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.imported_at:%d/%m/%Y})"
+
+
+class SieiNumber(models.Model):
+    """The SIEI internal number of a young person: the natural key from one monthly list to
+    the next (and the identifier the missions locales reuse)."""
+
+    number = models.CharField("numéro SIEI", max_length=40, unique=True)
+    student = models.ForeignKey(
+        "students.Student", on_delete=models.CASCADE, related_name="siei_numbers"
+    )
+    first_import = models.ForeignKey(
+        SieiImport, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "numéro SIEI"
+        verbose_name_plural = "numéros SIEI"
+
+    def __str__(self):
+        return self.number

@@ -108,3 +108,7 @@ class TdoViewSet(PathViewSet):
     model = Tdo
     workflow = Tdo.lifecycle()
     serializer_class = serializers.TdoSerializer
+
+    def get_queryset(self):
+        # The partner's name and type come from the directory.
+        return super().get_queryset().select_related("partner", "contact")

@@ -215,7 +215,7 @@ class PathBase(models.Model):
     def deadline_specs(self) -> list:
         return []
 
-    def sync_deadlines(self):
+    def sync_deadlines(self) -> None:
         from notifications.services import sync_deadlines
 
         sync_deadlines(subject=self, specs=self.deadline_specs())

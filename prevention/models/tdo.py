@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from students import rules as student_rules
+from territories.models import Partner, PartnerContact
 
 from .. import conf, rules
 from ..enums import PathKind, TdoOutcome, TdoPartner, TdoStatus
@@ -39,11 +40,24 @@ class Tdo(PathBase):
     status = models.CharField("état", max_length=20, choices=S.choices, default=S.PROPOSED)
     proposed_on = models.DateField("proposé le")
     answered_on = models.DateField("réponse le", null=True, blank=True)
-    partner_kind = models.CharField(
-        "structure partenaire", max_length=30, choices=TdoPartner.choices, blank=True
+    # The structure and the person, from the one partner directory (territories), as the
+    # MLDS and the FoQualE networks name them.
+    partner = models.ForeignKey(
+        "territories.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="structure partenaire",
     )
-    partner_name = models.CharField("nom de la structure", max_length=200, blank=True)
-    partner_contact = models.CharField("contact chez le partenaire", max_length=200, blank=True)
+    contact = models.ForeignKey(
+        "territories.PartnerContact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="contact chez le partenaire",
+    )
     start_date = models.DateField("début", null=True, blank=True)
     end_date = models.DateField("fin", null=True, blank=True, help_text=TDO_MONTHS_HELP)
     bilan = models.TextField("bilan", blank=True)
@@ -59,7 +73,7 @@ class Tdo(PathBase):
                 name="tdo_running_has_partner_and_dates",
                 condition=~Q(status__in=[S.RUNNING, S.CLOSED])
                 | (
-                    ~Q(partner_kind="")
+                    Q(partner__isnull=False)
                     & Q(start_date__isnull=False, end_date__isnull=False)
                     & Q(end_date__gt=models.F("start_date"))
                 ),
@@ -83,6 +97,19 @@ class Tdo(PathBase):
         return rules.period_end(start, conf.tdo_months())
 
     @property
+    def partner_kind(self) -> str:
+        """The type of the partner structure (`PartnerKind`), "" before the start."""
+        return self.partner.partner_type if self.partner_id else ""
+
+    @property
+    def partner_name(self) -> str:
+        return self.partner.name if self.partner_id else ""
+
+    @property
+    def partner_contact(self) -> str:
+        return self.contact.name if self.contact_id else ""
+
+    @property
     def follow_up_until(self) -> dt.date | None:
         """The joint follow-up of the first weeks (seed 002): the first month."""
         return student_rules.add_months(self.start_date, 1) if self.start_date else None
@@ -97,28 +124,41 @@ class Tdo(PathBase):
         self,
         *,
         by,
-        partner_kind: str,
-        partner_name: str,
         start_date: dt.date,
+        partner: Partner | None = None,
+        partner_kind: str = "",
+        partner_name: str = "",
         partner_contact: str = "",
     ):
+        """Start with `partner`, a structure of the directory serving the school's
+        département, or with a structure named by type and name: found in the directory
+        (name, case ignored) or added to it. `partner_contact` is found among the structure's
+        contacts by name or added to them."""
         if self.status != S.ACCEPTED:
             raise ValidationError("Le parcours commence une fois la proposition acceptée.")
-        if partner_kind not in TdoPartner.values:
-            raise ValidationError("Choisissez la structure partenaire.")
         if start_date < self.answered_on:
             raise ValidationError("Le début ne peut précéder l'acceptation.")
-        self.partner_kind, self.partner_name, self.partner_contact = (
-            partner_kind,
-            partner_name,
-            partner_contact,
-        )
+        departement_id = self.school.departement_id
+        if partner is not None:
+            if not Partner.objects.serving(departement_id).filter(pk=partner.pk).exists():
+                raise ValidationError(
+                    "Cette structure n'est pas dans l'annuaire des partenaires du département."
+                )
+        elif partner_name.strip():
+            if partner_kind not in TdoPartner.values:
+                raise ValidationError("Choisissez le type de la structure partenaire.")
+            partner, _ = Partner.objects.find_or_create(
+                departement_id=departement_id, partner_type=partner_kind, name=partner_name
+            )
+        else:
+            raise ValidationError("Choisissez la structure partenaire.")
+        self.partner = partner
+        self.contact = contact_named(partner, partner_contact)
         self.start_date, self.end_date = start_date, self.end_for(start_date)
         self._move(
             S.RUNNING,
             by=by,
-            label=f"Début chez {partner_name or TdoPartner(partner_kind).label} "
-            f"(statut scolaire conservé)",
+            label=f"Début chez {partner.name} (statut scolaire conservé)",
         )
 
     def close(self, *, by, bilan: str, outcome: str, closed_on: dt.date | None = None):
@@ -157,6 +197,15 @@ class Tdo(PathBase):
                 **kw,
             ),
         ]
+
+
+def contact_named(partner: Partner, name: str) -> PartnerContact | None:
+    """The partner's contact called `name` (case and spaces ignored), added when missing."""
+    name = " ".join(name.split())[:150]
+    if not name:
+        return None
+    found = partner.contacts.filter(name__iexact=name).order_by("pk").first()
+    return found or PartnerContact.objects.create(partner=partner, name=name)
 
 
 class TdoFollowUp(models.Model):

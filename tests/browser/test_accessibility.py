@@ -16,7 +16,8 @@ Kept fast enough for every CI run:
   run at both widths; only the rules that can report a serious or critical violation run;
 - roles are walked in parallel contexts on PostgreSQL (SQLite's in-memory test database is one
   connection shared by the live server's threads: there they go one after the other).
-The output says how many pairs were found, checked and recognised as identical.
+The output says how many pairs were found, checked and recognised as identical. On every
+pair found, the menu must mark the current page (one entry at most, the page's own if any).
 """
 
 import asyncio
@@ -99,12 +100,15 @@ class _Shape(HTMLParser):
     def __init__(self):
         super().__init__()
         self.links, self.main, self.chrome = [], set(), set()
+        self.menu = []  # (href, is the current page) of each menu entry
         self._main_depth = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
+            if "fr-nav__link" in (attrs.get("class") or ""):
+                self.menu.append((attrs["href"], attrs.get("aria-current") == "page"))
         if tag == "main":
             self._main_depth += 1
         signature = (
@@ -147,6 +151,15 @@ class Walk:
     found: int = 0
     seen_main: set = field(default_factory=set)
     seen_chrome: set = field(default_factory=set)
+    menu_errors: list = field(default_factory=list)
+
+    def check_menu(self, role: str, path: str, menu: list) -> None:
+        """The menu marks at most one entry as the current page, and the entry of this very
+        address when it has one."""
+        current = [href for href, is_current in menu if is_current]
+        own = [href for href, _ in menu if urlsplit(href).path == path]
+        if len(current) > 1 or (own and not set(own) & set(current)):
+            self.menu_errors.append(f"{path} ({role}) : entrée courante {current or 'aucune'}")
 
     def offer(self, pair: Pair) -> None:
         """Keep the pair unless a page of the same structure and the same chrome was kept."""
@@ -186,6 +199,7 @@ def role_pages(client, role: str, walk: Walk) -> None:
         shape = _Shape()
         shape.feed(response.content.decode(errors="replace"))
         walk.offer(Pair(role, path, _digest(shape.main), _digest(shape.chrome)))
+        walk.check_menu(role, path, shape.menu)
         for href in shape.links:
             parts = urlsplit(href)
             if not parts.netloc and parts.path.startswith("/"):
@@ -300,4 +314,5 @@ def test_every_page_state_of_every_role_has_no_serious_accessibility_violation(
     for username in DEMO_ROLES:
         assert any(p.role == username for p in walk.pairs), username
     assert checked > 60, checked
+    assert not walk.menu_errors, "menu :\n" + "\n".join(walk.menu_errors)
     assert not failures, f"{len(failures)} violation(s) axe-core :\n" + "\n".join(failures)

@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 from tests.mlds.factories import PartnerFactory
 
+from .actions import unfold, unfold_blocked
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -16,17 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def october_2025():
     with time_machine.travel(dt.datetime(2025, 10, 15, 9, 0), tick=True):
         yield
-
-
-def unfold(page, name, label):
-    """The form of an action of the page's "Actions" accordion, unfolded as a user does (the
-    accordion only opens once the DSFR script has started; a refused form comes back open)."""
-    page.locator("html[data-fr-js='true']").wait_for(state="attached")
-    form = page.get_by_test_id(f"action-{name}")
-    if not form.is_visible():
-        page.get_by_role("button", name=label).first.click()
-    expect(form).to_be_visible()
-    return form
 
 
 def confirm_situation(page, form):
@@ -93,8 +84,7 @@ def test_siei_young_person_to_closed_follow_up(
     assert "E2C Melun Val de Seine" in page.get_by_test_id("solution").inner_text()
 
     # Closing needs the outcome: offered greyed, with the reason, and no button that would fail.
-    page.get_by_test_id("disabled-clore").click()
-    expect(page.get_by_test_id("reason-clore")).to_contain_text("Issue manquante")
+    expect(unfold_blocked(page, "clore")).to_contain_text("Issue manquante")
     expect(page.get_by_test_id("action-clore")).to_have_count(0)
     expect(
         page.locator("#action-clore").get_by_role("button", name="Clore le suivi")

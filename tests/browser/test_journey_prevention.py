@@ -14,6 +14,7 @@ from students.enums import Level
 from territories.enums import Voie
 
 from ..students.factories import StudentFactory
+from .actions import unfold, unfold_blocked
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,21 +82,23 @@ def test_prevention_journey(world, page, browser, browser_login, live_server, tm
     expect(page.get_by_test_id("status")).to_have_text("Brouillon (contrat en préparation)")
 
     # 3. Contract: an objective, the three signatures, the PDF, then transmission.
-    obj = page.get_by_test_id("form-objectif")
+    obj = unfold(page, "objectif", "Ajouter un objectif")
     obj.get_by_label("Objectif").fill("Assiduité complète les jours de collège")
     obj.get_by_label("Échéance").fill(f"{today + dt.timedelta(days=60):%Y-%m-%d}")
-    obj.get_by_role("button", name="Ajouter l'objectif").click()
-    page.get_by_role("button", name="Transmettre à la DSDEN sous le timbre IEN-IO").click()
-    expect(page.locator("body")).to_contain_text("la signature du jeune")  # refused, nothing lost
-    sig = page.get_by_test_id("form-signatures")
+    obj.get_by_role("button", name="Ajouter un objectif").click()
+    # Not signed yet: the transmission is greyed with what is missing.
+    expect(unfold_blocked(page, "transmettre")).to_contain_text("la signature du jeune")
+    sig = unfold(page, "signatures", "Enregistrer les signatures du contrat")
     for label in ("jeune", "famille", "chef"):
         sig.get_by_label(re.compile(label)).fill(f"{today:%Y-%m-%d}")
-    sig.get_by_role("button", name="Enregistrer les signatures").click()
+    sig.get_by_role("button", name="Enregistrer les signatures du contrat").click()
     pdf_url = page.get_by_role("link", name="Contrat à signer (PDF)").get_attribute("href")
     pdf = page.request.get(f"{url}{pdf_url}")
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body()[:4] == b"%PDF"
-    page.get_by_role("button", name="Transmettre à la DSDEN sous le timbre IEN-IO").click()
+    unfold(page, "transmettre", "Transmettre à la DSDEN sous le timbre IEN-IO").get_by_role(
+        "button", name="Transmettre à la DSDEN sous le timbre IEN-IO"
+    ).click()
     expect(page.get_by_test_id("status")).to_contain_text("Transmis à la DSDEN")
     path_url = page.url
 
@@ -103,29 +106,31 @@ def test_prevention_journey(world, page, browser, browser_login, live_server, tm
     ien = login_as(browser, browser_login, world.users.ienio1)
     ien.goto(f"{url}/prevention/validation/")
     ien.get_by_role("link", name="GIRARD Noé").click()
-    ien.get_by_label("Avis de l'IEN-IO").select_option(value="favorable")
-    ien.get_by_role("button", name="Rendre l'avis").click()
+    opinion = unfold(ien, "avis", "Rendre l'avis de l'IEN-IO")
+    opinion.get_by_label("Avis de l'IEN-IO").select_option(value="favorable")
+    opinion.get_by_role("button", name="Rendre l'avis de l'IEN-IO").click()
     expect(ien.get_by_test_id("status")).to_contain_text("Avis de l'IEN-IO rendu")
     dasen = login_as(browser, browser_login, world.users.dasen1)
     dasen.goto(f"{url}/prevention/validation/")
     dasen.get_by_role("link", name="GIRARD Noé").click()
-    dasen.get_by_label("Décision").select_option(value="1")
-    dasen.get_by_role("button", name="Enregistrer la décision").click()
+    decision = unfold(dasen, "decider", "Enregistrer la décision de l'IA-DASEN")
+    decision.get_by_label("Décision").select_option(value="1")
+    decision.get_by_role("button", name="Enregistrer la décision de l'IA-DASEN").click()
     expect(dasen.get_by_test_id("status")).to_have_text("Validé par l'IA-DASEN")
 
     # 5. The school starts the path and records an interim then the final bilan.
     page.goto(path_url)
-    page.get_by_test_id("form-demarrer").get_by_role("button").click()
+    unfold(page, "demarrer", "Enregistrer le début du parcours").get_by_role("button").click()
     expect(page.get_by_test_id("status")).to_have_text("En cours")
-    bilan = page.get_by_test_id("form-bilan")
+    bilan = unfold(page, "bilan", "Ajouter un bilan")
     bilan.get_by_label("Type de bilan").select_option(value="etape")
     bilan.get_by_label("Atteinte des objectifs").fill("Assiduité retrouvée au collège.")
-    bilan.get_by_role("button", name="Enregistrer le bilan").click()
-    bilan = page.get_by_test_id("form-bilan")
+    bilan.get_by_role("button", name="Ajouter un bilan").click()
+    bilan = unfold(page, "bilan", "Ajouter un bilan")
     bilan.get_by_label("Type de bilan").select_option(value="final")
     bilan.get_by_label("Atteinte des objectifs").fill("Objectifs atteints, projet de CAP.")
     bilan.get_by_label("Joindre le bilan final").select_option(value="1")
-    bilan.get_by_role("button", name="Enregistrer le bilan").click()
+    bilan.get_by_role("button", name="Ajouter un bilan").click()
     expect(page.get_by_test_id("status")).to_contain_text("Terminé")
     expect(page.get_by_test_id("bilans")).to_contain_text("Joint au dossier d'affectation")
     path = Derogatoire.objects.get(student=pupil)

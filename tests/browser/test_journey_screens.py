@@ -62,6 +62,24 @@ def test_school_head_reads_the_next_step_first(world, browser, browser_login, li
     ]
     text = main.text_content()
     assert text.index("RETARD") < text.index("BIENTOT") < text.index("ANNIV")
+    # A birthday is not due: its badge says "Information", not "Échéance proche".
+    items = page.get_by_test_id("inbox-item")
+    expect(items.filter(has_text="ANNIV").get_by_test_id("stage")).to_have_text("Information")
+    expect(items.filter(has_text="BIENTOT").get_by_test_id("stage")).to_have_text("Échéance proche")
+    expect(items.filter(has_text="RETARD").get_by_test_id("stage")).to_have_text(
+        "Échéance dépassée"
+    )
+    # On a phone the same order holds, each obligation named once per line.
+    page.set_viewport_size({"width": 390, "height": 900})
+    expect(page.get_by_test_id("inbox-group").first).to_be_visible()
+    assert [h.split(" (")[0] for h in page.get_by_test_id("inbox-group").all_inner_texts()] == [
+        "En retard",
+        "À faire prochainement",
+        "Pour information : anniversaires et alertes",
+    ]
+    late_line = items.filter(has_text="RETARD").get_by_role("link").inner_text()
+    assert late_line.count("Entretien de situation") == 1, late_line
+    page.set_viewport_size({"width": 1280, "height": 900})
     current = page.locator("#fr-navigation [aria-current='page']")
     expect(current).to_have_text("Rappels")
 

@@ -248,12 +248,17 @@ def broker_down(settings):
     url = f"redis://127.0.0.1:{_unused_port()}/0"
     settings.CELERY_BROKER_URL = url
     settings.JOBS_RUN_INLINE = False
-    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
+    saved = {
+        k: app.conf[k] for k in ("broker_url", "task_always_eager", "broker_transport_options")
+    }
+    # kombu gives up connecting after broker_connection_timeout (4 s), measured on time.time(),
+    # which the frozen clock stops: a number of retries bounds it instead.
     app.conf.update(
         broker_url=url,
         task_always_eager=False,
         broker_connection_retry=False,
         broker_connection_max_retries=0,
+        broker_transport_options={"max_retries": 0},
     )
     app.__dict__.pop("amqp", None)
     app._pool = None

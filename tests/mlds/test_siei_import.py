@@ -136,7 +136,7 @@ def test_conflicting_ine_is_refused(world, frozen_today):
 
 
 def test_missing_columns_and_windows_encoding(world, frozen_today):
-    with pytest.raises(SieiImportError, match="Colonnes obligatoires absentes : date_naissance"):
+    with pytest.raises(SieiImportError, match=r"colonne\(s\) absente\(s\) : date_naissance"):
         import_siei(raw=b"nom,prenom\nA,B\n", departement=world.dep1, by=None, file_name="h.csv")
     raw = "Nom,Prénom,Date de naissance\nBéranger,Élodie,01/02/2006\n".encode("cp1252")
     batch = import_siei(raw=raw, departement=world.dep1, by=None, file_name="i.csv")

@@ -92,7 +92,7 @@ def test_missing_columns_and_empty_files(world):
     with pytest.raises(ImportRejected) as exc:
         import_absences(b"ine;mois\n1;2\n")
     assert (
-        "Colonnes obligatoires absentes : demi_journees_absence, dont_non_justifiees"
+        "colonne(s) absente(s) : demi_journees_absence, dont_non_justifiees"
         in (exc.value.errors[0])
     )
     with pytest.raises(ImportRejected) as exc:

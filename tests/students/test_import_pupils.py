@@ -9,9 +9,11 @@ from django.core.management import CommandError, call_command
 
 from students.enums import ExitReason
 from students.imports import import_pupils
-from students.models import Enrolment, LegalRepresentative, Student
+from students.models import Enrolment, ExitSignal, LegalRepresentative, SiecleIdentity, Student
 
 from .import_factories import HEADER, csv_bytes, csv_stream, pupil_row
+
+EXIT_HEADER = [*HEADER, "ELEVE_ID", "DATE_SORTIE", "CODE_MOTIF_SORTIE"]
 
 pytestmark = pytest.mark.django_db
 
@@ -326,7 +328,15 @@ def _snapshot():
         for model in (Student, Enrolment, LegalRepresentative)
         for h in model.history.values_list("history_type", flat=True)
     )
-    return students, enrolments, reps, history
+    signals = sorted(
+        ExitSignal.objects.values_list(
+            "student__last_name", "school__uai", "kind", "exit_date", "motif_code", "motif_label"
+        )
+    )
+    identities = sorted(
+        SiecleIdentity.objects.values_list("school__uai", "eleve_id", "student__last_name")
+    )
+    return students, enrolments, reps, history, signals, identities
 
 
 def test_postgresql_and_orm_writers_store_the_same_rows(world):
@@ -335,17 +345,28 @@ def test_postgresql_and_orm_writers_store_the_same_rows(world):
     if connection.vendor != "postgresql":
         pytest.skip("Le rédacteur ensembliste n'existe que sur PostgreSQL.")
     uai_a, uai_b = world.school_a.uai, world.school_b.uai
-    first = [pupil_row(uai_a, n) for n in range(1, 8)] + [
-        pupil_row(uai_b, 9, RL2_NOM="DURAND", RL2_PRENOM="Marc", RL2_LIEN="Père")
+    first = [pupil_row(uai_a, n, ELEVE_ID=f"9000{n}") for n in range(1, 8)] + [
+        pupil_row(uai_b, 9, RL2_NOM="DURAND", RL2_PRENOM="Marc", RL2_LIEN="Père"),
+        # A newcomer whose INE is pending, and two leavers (one a dropout).
+        pupil_row(uai_a, 11, INE="", ELEVE_ID="900011", NOM="ARRIVANT"),
+        pupil_row(uai_a, 12, DATE_SORTIE="15/10/2025", CODE_MOTIF_SORTIE="41"),
+        pupil_row(uai_a, 13, DATE_SORTIE="20/10/2025", CODE_MOTIF_SORTIE="24"),
     ]
-    second = [pupil_row(uai_a, n, DIVISION="TPRO-B") for n in range(1, 5)] + [
+    second = [pupil_row(uai_a, n, DIVISION="TPRO-B", ELEVE_ID=f"9000{n}") for n in range(1, 5)] + [
         pupil_row(uai_b, 5, DATE_ENTREE="02/10/2025"),
         pupil_row(uai_a, 10, NOM="NOUVEAU"),
+        # The newcomer's INE has come; a third leaver; the apprentice came back.
+        pupil_row(uai_a, 11, ELEVE_ID="900011", NOM="ARRIVANT"),
+        pupil_row(uai_a, 12, DATE_SORTIE="15/10/2025", CODE_MOTIF_SORTIE="41"),
+        pupil_row(uai_a, 13),
+        pupil_row(uai_a, 6, ELEVE_ID="90006", DATE_SORTIE="28/10/2025", CODE_MOTIF_SORTIE="35"),
     ]
     snapshots = {}
     for writer in ("orm", "sql"):
         for rows in (first, second):
-            report = import_pupils(stream=csv_stream(rows), writer=writer)
+            report = import_pupils(
+                stream=csv_stream(rows, header=EXIT_HEADER), writer=writer, source_name="eleves.csv"
+            )
             assert not report.is_rejected, messages(report)
         snapshots[writer] = _snapshot()
         for model in (LegalRepresentative, Enrolment, Student):
@@ -354,7 +375,88 @@ def test_postgresql_and_orm_writers_store_the_same_rows(world):
 
     from collections import Counter
 
-    assert snapshots["orm"][:3] == snapshots["sql"][:3]
-    assert Counter(snapshots["orm"][3]) == Counter(snapshots["sql"][3])
-    students, enrolments, reps, history = snapshots["sql"]
-    assert len(students) == 9 and len(enrolments) == 10 and len(reps) == 10
+    orm, sql = snapshots["orm"], snapshots["sql"]
+    assert orm[:3] == sql[:3]
+    assert Counter(orm[3]) == Counter(sql[3])
+    assert orm[4:] == sql[4:]
+    students, enrolments, reps, history, signals, identities = sql
+    assert len(students) == 12 and len(enrolments) == 13 and len(reps) == 13
+    assert students["123456011AB"]["last_name"] == "ARRIVANT"  # the same pupil, INE given
+    assert [s[0] for s in signals] == ["MARTIN12", "MARTIN6"]
+    assert ("0" not in {s[2] for s in signals}) and {s[4] for s in signals} == {"41", "35"}
+    assert (uai_a, "900011", "ARRIVANT") in identities
+
+
+def test_csv_exits_close_the_enrolment_and_raise_the_dropout_signal(world):
+    uai = world.school_a.uai
+    report = import_pupils(
+        stream=csv_stream(
+            [
+                pupil_row(uai, 1, DATE_SORTIE="15/10/2025", CODE_MOTIF_SORTIE="41"),
+                pupil_row(uai, 2, INE="", ELEVE_ID="4242", NOM="NOUVELLE"),
+                pupil_row(uai, 3, DATE_SORTIE="20/10/2025", CODE_MOTIF_SORTIE="Césure"),
+            ],
+            header=EXIT_HEADER,
+        ),
+        source_name="eleves-novembre.csv",
+    )
+    assert not report.is_rejected, messages(report)
+    leaver = Student.objects.get(last_name="MARTIN1")
+    assert leaver.current_school is None
+    enrolment = leaver.enrolments.get()
+    assert (enrolment.exit_date, enrolment.exit_reason, enrolment.exit_motif_code) == (
+        dt.date(2025, 10, 15),
+        ExitReason.ABANDON,
+        "41",
+    )
+    assert enrolment.exit_source == "export élèves CSV du 03/11/2025 (eleves-novembre.csv)"
+    signal = ExitSignal.objects.get()
+    assert (signal.student, signal.kind, signal.motif_label) == (
+        leaver,
+        ExitSignal.Kind.MLDS,
+        "Interruption d'études",
+    )
+    assert signal.source == enrolment.exit_source
+    assert Student.objects.get(last_name="MARTIN3").enrolments.get().exit_motif_code == "45"
+    newcomer = Student.objects.get(last_name="NOUVELLE")
+    assert newcomer.ine is None and newcomer.current_school == world.school_a
+    assert any("« INE en attente »" in w for w in report.warnings)
+    assert any("1 sortie(s) sans solution signalée(s)" in w for w in report.warnings)
+
+    # The INE comes with the next export: the same pupil gets it, nothing is duplicated.
+    again = import_pupils(
+        stream=csv_stream(
+            [
+                pupil_row(uai, 1, DATE_SORTIE="15/10/2025", CODE_MOTIF_SORTIE="41"),
+                pupil_row(uai, 2, ELEVE_ID="4242", NOM="NOUVELLE"),
+            ],
+            header=EXIT_HEADER,
+        )
+    )
+    assert not again.is_rejected, messages(again)
+    newcomer.refresh_from_db()
+    assert newcomer.ine == "123456002AB"
+    assert Student.objects.filter(last_name="NOUVELLE").count() == 1
+    assert ExitSignal.objects.count() == 1  # a re-import raises nothing new
+
+
+@pytest.mark.parametrize(
+    ("override", "column", "expected"),
+    [
+        ({"CODE_MOTIF_SORTIE": "41"}, "DATE_SORTIE", "Motif de sortie sans date de sortie"),
+        (
+            {"DATE_SORTIE": "01/10/2025", "CODE_MOTIF_SORTIE": "parti"},
+            "MOTIF_SORTIE",
+            "Motif de sortie « parti » inconnu",
+        ),
+        ({"DATE_SORTIE": "01/08/2025"}, "DATE_SORTIE", "précède la date d'entrée"),
+        ({"INE": "", "ELEVE_ID": ""}, "INE", "colonne ELEVE_ID"),
+    ],
+)
+def test_bad_exit_or_newcomer_columns_are_row_errors(world, override, column, expected):
+    report = import_pupils(
+        stream=csv_stream([pupil_row(world.school_a.uai, 1, **override)], header=EXIT_HEADER)
+    )
+    assert report.is_rejected
+    assert [(e.column, expected in e.message) for e in report.errors] == [(column, True)]
+    assert not Student.objects.exists()

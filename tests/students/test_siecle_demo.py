@@ -9,9 +9,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_school_as_siecle_zips_imports_back(tmp_path, capsys):
-    call_command("load_demo", "--pupils", "300", "--without-apps")
+    call_command("load_demo", "--pupils", "300", "--without-apps", "--siecle-zips", str(tmp_path))
     before = Student.objects.count()
-    call_command("export_siecle_demo", str(tmp_path))
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["ExportXML_ElevesSansAdresses.zip", "ExportXML_ResponsablesAvecAdresses.zip"]
 

@@ -26,13 +26,14 @@ def _frozen_clock():
         yield
 
 
-def intake(world, *files, allowed=None):
+def intake(world, *files, allowed=None, writer=None):
     uploads = [upload(name, data) for name, data in files]
     try:
         return import_siecle(
             uploads,
             allowed_school_ids=allowed if allowed is not None else {world.school_a.pk},
             user=world.users.chef_a,
+            writer=writer,
         )
     finally:
         for u in uploads:
@@ -235,3 +236,95 @@ def test_academie_command_imports_a_folder_school_by_school(world, tmp_path):
     assert Student.objects.filter(current_school=world.school_a).count() == 2
     assert SiecleIdentity.objects.filter(school=world.school_b).count() == 5
     assert LegalRepresentative.objects.count() == 4
+
+
+def _snapshot():
+    students = sorted(
+        Student.objects.values_list(
+            "ine",
+            "last_name",
+            "first_name",
+            "birth_date",
+            "sex",
+            "current_school__uai",
+            "level",
+            "mef",
+            "division",
+            "voie",
+        ),
+        key=str,
+    )
+    enrolments = sorted(
+        Enrolment.objects.values_list(
+            "student__last_name",
+            "school__uai",
+            "school_year",
+            "level",
+            "division",
+            "voie",
+            "entry_date",
+            "exit_date",
+            "exit_reason",
+            "exit_motif_code",
+            "exit_source",
+        ),
+        key=str,
+    )
+    reps = sorted(
+        LegalRepresentative.objects.values_list(
+            "student__last_name",
+            "last_name",
+            "first_name",
+            "relationship_code",
+            "responsibility_level",
+            "siecle_person_id",
+        ),
+        key=str,
+    )
+    signals = sorted(
+        ExitSignal.objects.values_list("student__last_name", "kind", "exit_date", "motif_code")
+    )
+    identities = sorted(
+        SiecleIdentity.objects.values_list("school__uai", "eleve_id", "student__last_name")
+    )
+    history = sorted(
+        (model.__name__, h, r)
+        for model in (Student, Enrolment, LegalRepresentative)
+        for h, r in model.history.values_list("history_type", "history_change_reason")
+    )
+    return students, enrolments, reps, signals, identities, history
+
+
+def test_postgresql_and_orm_writers_store_the_same_siecle_rows(world):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Le rédacteur ensembliste n'existe que sur PostgreSQL.")
+    uai = world.school_a.uai
+    later = lycee_pupils()
+    later[2]["ine"] = "423456789AB"  # the newcomer's INE has come
+    later[0].update(exit_date="30/10/2025", motif="41")  # and Lœtitia has left
+    snapshots = {}
+    for writer in ("orm", "sql"):
+        first = intake(
+            world,
+            ("ExportXML_ElevesSansAdresses.zip", eleves_zip(uai)),
+            ("ExportXML_ResponsablesAvecAdresses.zip", responsables_zip(uai)),
+            writer=writer,
+        )
+        second = intake(
+            world,
+            ("ExportXML_ElevesSansAdresses.zip", eleves_zip(uai, pupils=later)),
+            writer=writer,
+        )
+        assert not first.is_rejected and not second.is_rejected, second.errors
+        assert (first.created, second.created) == (5, 0)
+        snapshots[writer] = _snapshot()
+        for model in (LegalRepresentative, Enrolment, Student):
+            model.objects.all().delete()
+            model.history.all().delete()
+    assert snapshots["orm"] == snapshots["sql"]
+    students, enrolments, reps, signals, identities, history = snapshots["sql"]
+    assert len(students) == 5 and len(identities) == 5
+    assert [s[0] for s in signals] == ["CŒUR", "FICTIF", "ŸSER"]
+    assert ("Student", "~", "Import SIECLE") in history

@@ -196,8 +196,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Échoue si la démonstration d'un module échoue (sinon : avertissement).",
         )
+        parser.add_argument(
+            "--siecle-zips",
+            metavar="DOSSIER",
+            default=None,
+            help="Écrit aussi le plus grand lycée de la démonstration sous la forme des deux "
+            "exports SIECLE (ZIP) dans ce dossier, pour essayer l'import réel.",
+        )
 
-    def handle(self, *args, pupils, reset, seed, without_apps, strict, **options):
+    def handle(self, *args, pupils, reset, seed, without_apps, strict, siecle_zips=None, **options):
         if pupils < 0:
             raise CommandError("--pupils doit être positif.")
         if reset:
@@ -232,6 +239,8 @@ class Command(BaseCommand):
         if not without_apps:
             self._build_apps(strict=strict)
         self._print_summary()
+        if siecle_zips:
+            call_command("export_siecle_demo", siecle_zips, stdout=self.stdout)
         self._print_accounts()
         self.stdout.write(
             self.style.SUCCESS(f"Démonstration prête en {time.monotonic() - started:.1f} s.")

@@ -41,6 +41,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{batch.row_count} lignes : {batch.created_follow_ups} suivis ouverts, "
                 f"{batch.already_followed} déjà suivis, {batch.created_students} jeunes créés, "
-                f"{batch.duplicate_rows} doublons dans le fichier."
+                f"{batch.duplicate_rows} doublons dans le fichier (profil de colonnes "
+                f"« {batch.profile} »)."
             )
         )

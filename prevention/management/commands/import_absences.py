@@ -46,6 +46,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{result.rows} ligne(s) importée(s) : {result.created} nouvelle(s), "
                 f"{result.updated} remplacée(s) ; {result.flags} signal(aux) actif(s) dans "
-                f"{len(result.schools)} établissement(s)."
+                f"{len(result.schools)} établissement(s) (profil de colonnes "
+                f"« {result.profile} »)."
             )
         )

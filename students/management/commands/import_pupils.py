@@ -1,5 +1,6 @@
 """Import the pupil export of the whole académie (every known school), from the command line."""
 
+import os
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -44,7 +45,11 @@ class Command(BaseCommand):
             raise CommandError(f"Fichier illisible : {exc}") from exc
         with stream:
             report = import_pupils(
-                stream=stream, user=account, school_year=school_year, progress=progress
+                stream=stream,
+                user=account,
+                school_year=school_year,
+                progress=progress,
+                source_name=os.path.basename(file),
             )
         elapsed = time.monotonic() - started
         if report.is_rejected:
