@@ -62,8 +62,21 @@ def _own_database(connection, index: int, *, alone: bool):
     try:
         yield
     finally:
+        _close_every_connection(connection)
         connection.settings_dict["NAME"] = base
         connection.creation.destroy_test_db(base, verbosity=0, suffix=suffix)
+
+
+def _close_every_connection(connection) -> None:
+    """A copy can be dropped only once nothing is connected to it: wait for the background
+    jobs a benchmark started (without a broker they run in threads of this process, see
+    `jobs.runner`), then close this thread's connection."""
+    import threading
+
+    for thread in threading.enumerate():
+        if thread.name.startswith("job-") and thread is not threading.current_thread():
+            thread.join(timeout=600)
+    connection.close()
 
 
 def main(argv: list[str]) -> int:

@@ -12,12 +12,16 @@ uploader's at that moment.
 import csv
 import logging
 import re
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import DatabaseError, connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -116,7 +120,8 @@ def run_upload_job(*, job_id: int) -> UploadJob | None:
     if job is None or not claimed:
         return job
     try:
-        job.summary = _run(job)
+        with heartbeat(job.pk):
+            job.summary = _run(job)
         job.status, job.errors, job.error_count = Status.DONE, [], 0
     except UploadRejected as exc:
         job.status = Status.REJECTED
@@ -141,6 +146,41 @@ def run_upload_job(*, job_id: int) -> UploadJob | None:
         job.finished_at = timezone.now()
         job.save()
     return job
+
+
+def heartbeat_seconds() -> float:
+    """How often a running import says it is alive: well within the sweep's stale delay, so a
+    long import (a large results file) is never taken for a dead worker's and run twice."""
+    default = runner.stale_after().total_seconds() / 4
+    return float(getattr(settings, "JOBS_HEARTBEAT_SECONDS", default))
+
+
+@contextmanager
+def heartbeat(job_id: int) -> Iterator[None]:
+    """Refresh the job's `heartbeat_at` from a side thread (its own connection, so the beat
+    commits while the import's transaction is still open) until the block ends."""
+    stop = threading.Event()
+    every = heartbeat_seconds()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                try:
+                    UploadJob.objects.filter(pk=job_id, status=Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError as exc:  # a busy database: the next beat tries again
+                    logger.warning("Signe de vie de l'import %s différé : %s", job_id, exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, daemon=True, name=f"heartbeat-{job_id}")
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _run(job: UploadJob) -> str:

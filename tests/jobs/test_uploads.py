@@ -6,6 +6,7 @@ may see the upload sees its page."""
 import codecs
 import datetime as dt
 import socket
+import time
 from html import unescape
 
 import pytest
@@ -314,3 +315,55 @@ def test_administrator_relaunches_a_stuck_upload(
     job.refresh_from_db()
     assert (job.status, job.attempts) == ("termine", 1)
     assert spec["stored"]() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_import_keeps_its_heartbeat_so_the_sweep_does_not_run_it_twice(
+    world, settings, tmp_path, clock
+):
+    """An import that outlasts the stale delay (a large results file) says it is alive while it
+    runs: the sweep, which resends jobs whose heartbeat stopped, leaves it to its worker."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from jobs import uploads
+
+    clock.at(dt.datetime(2025, 12, 15, 10), tick=True)  # time runs while the import does
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.JOBS_HEARTBEAT_SECONDS = 0.05
+    seen = {}
+
+    def long_import(job, raw, user):
+        started = UploadJob.objects.get(pk=job.pk).started_at
+        deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=20)
+        while dt.datetime.now(dt.UTC) < deadline:
+            beat = UploadJob.objects.get(pk=job.pk).heartbeat_at
+            if beat >= started + dt.timedelta(seconds=0.5):
+                break
+            time.sleep(0.02)
+        seen["beat"] = beat - started
+        # What the sweep would have taken for a dead worker's job without the heartbeat.
+        seen["resent"] = runner.sweep(
+            now=started + runner.stale_after() + dt.timedelta(seconds=0.2)
+        )
+        return "1 ligne importée"
+
+    uploads.register_upload("essai-long", run=long_import)
+    try:
+        user = world.users.chef_a
+        job = UploadJob.objects.create(
+            kind="essai-long",
+            created_by=user,
+            role=user.roles[0],
+            stored_name=default_storage.save("imports/essai/f.csv", ContentFile(b"a;b\n1;2\n")),
+            filename="f.csv",
+            enqueued_at=dt.datetime.now(dt.UTC),
+        )
+        process_upload_job.apply(args=[job.pk])
+    finally:
+        uploads._handlers.pop("essai-long", None)
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("termine", 1)
+    assert seen["beat"] >= dt.timedelta(seconds=0.5)
+    assert seen["resent"] == 0
