@@ -12,6 +12,7 @@ from prevention.enums import TdoOutcome, TdoStatus
 from reports.indicators import aggregate, get_family, present
 
 from ..dossiers.factories import CapacityFactory, CommissionFactory, DossierFactory, SessionFactory
+from ..foquale.factories import PartnerFactory
 from ..prevention.factories import TdoFactory
 from ..students.factories import StudentFactory
 
@@ -85,7 +86,7 @@ def test_tdo_outcomes_at_four_months(world):
             student__current_school=world.school_a,
             status=TdoStatus.CLOSED if closed else TdoStatus.RUNNING,
             start_date=start, end_date=start + dt.timedelta(days=120),
-            outcome=outcome or "", bilan="Bilan" if closed else "", partner_kind="mission_locale",
+            outcome=outcome or "", bilan="Bilan" if closed else "", partner=PartnerFactory(),
         )  # fmt: skip
 
     outcomes = [
