@@ -98,6 +98,7 @@ def write_file(path, uais):
             handle.write(
                 ";".join(
                     [
+                        "",  # numero_siei: optional, absent from older lists
                         ine,
                         last,
                         first,

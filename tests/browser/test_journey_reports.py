@@ -11,6 +11,7 @@ from foquale.models import Referral
 from ..foquale.factories import ActionFactory, CallFactory
 from ..reports.conftest import make_dropout_world
 from ..students.factories import StudentFactory
+from .actions import unfold
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,5 +71,7 @@ def test_school_head_submits_a_project(world, page, browser_login, live_server):
     page.get_by_label("Axe").select_option("remobilisation")
     page.get_by_label("Description du projet").fill("Remobiliser quinze élèves de seconde.")
     page.get_by_role("button", name="Enregistrer en brouillon").click()
-    page.get_by_role("button", name="Déposer le projet").click()
+    unfold(page, "deposer", "Déposer le projet").get_by_role(
+        "button", name="Déposer le projet"
+    ).click()
     assert "déposé" in page.get_by_test_id("project-status").inner_text().lower()

@@ -49,6 +49,7 @@ def test_reprepa_journey(world, browser, browser_login, live_server, tmp_path, c
     head.get_by_label("Fichier des résultats (CSV)").set_input_files(str(csv))
     head.get_by_role("button", name="Importer").click()
     expect(head.locator("main")).to_contain_text("1 dossier(s) de re-préparation ouvert(s)")
+    head.goto(f"{url}/reprepa/")
     row = head.get_by_test_id("dossier-row")
     assert "LAMBERT" in row.text_content() and "Dossier remis" in row.text_content()
     row.get_by_role("link").click()
