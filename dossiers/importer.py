@@ -8,6 +8,7 @@ the session the mark was obtained in (a mark kept from an earlier session).
 """
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,11 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config import bulk
 from jobs.uploads import UploadRejected, error
 from notifications import calendar
 from notifications.services import sync_deadlines_many
 from students.models import Student
 from students.validators import ine_format, normalize_ine
+from territories.models import Etablissement
 
 from . import rules
 from .enums import DossierState, Exam, ExamOutcome
@@ -63,6 +66,7 @@ OUTCOME_ALIASES = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def _key(text: str) -> str:
     text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
@@ -236,18 +240,21 @@ def run_upload(job, raw: bytes, user) -> str:
     return report.summary
 
 
-def import_results(raw: bytes, *, by=None, scope_user=None, today=None) -> ImportReport:
+def import_results(
+    raw: bytes, *, by=None, scope_user=None, today=None, writer: str | None = None
+) -> ImportReport:
     """Parse, check every row, then write everything in one transaction (or nothing).
 
     `scope_user` limits the pupils to that account's scope (browser upload); the management
-    command passes None for a whole académie.
+    command passes None for a whole académie. The rows are written set-based on PostgreSQL
+    (`config.bulk`), through the ORM elsewhere or with `writer="orm"`.
     """
     today = today or timezone.localdate()
     with calendar.memo():
-        return _import_results(raw, by=by, scope_user=scope_user, today=today)
+        return _import_results(raw, by=by, scope_user=scope_user, today=today, writer=writer)
 
 
-def _import_results(raw: bytes, *, by, scope_user, today) -> ImportReport:
+def _import_results(raw: bytes, *, by, scope_user, today, writer) -> ImportReport:
     report = ImportReport()
     try:
         table = read(raw)
@@ -257,37 +264,35 @@ def _import_results(raw: bytes, *, by, scope_user, today) -> ImportReport:
     report.profile = table.profile.name
     rows, report.errors = parse(table, today=today)
     ines = {r.ine for r in rows}
-    students = {
-        s.ine: s
-        for s in Student.objects.filter(ine__in=ines).select_related("current_school__departement")
-    }
-    in_scope = None
-    if scope_user is not None:
-        in_scope = set(
-            Student.objects.in_scope_of(scope_user)
-            .filter(ine__in=ines)
-            .values_list("id", flat=True)
-        )
+    pupils = (
+        Student.objects.all() if scope_user is None else Student.objects.in_scope_of(scope_user)
+    )
+    students = _pupils(pupils, ines)
+    # Pupils the uploader may not see: read only to tell "out of your scope" from "unknown".
+    outside = (
+        _pupils(Student.objects.all(), ines - students.keys()) if ines - students.keys() else {}
+    )
     valid = []
+    results_days: dict[tuple, dt.date] = {}
     for row in rows:
-        student = students.get(row.ine)
-        if student is None:
-            report.errors.append(
-                RowError(row.line, f"INE {row.ine} inconnu : importez d'abord l'élève.")
+        pupil = students.get(row.ine)
+        if pupil is None:
+            message = (
+                f"l'élève {row.ine} est hors de votre périmètre."
+                if row.ine in outside
+                else f"INE {row.ine} inconnu : importez d'abord l'élève."
             )
+            report.errors.append(RowError(row.line, message))
             continue
-        if in_scope is not None and student.id not in in_scope:
-            report.errors.append(
-                RowError(row.line, f"l'élève {row.ine} est hors de votre périmètre.")
-            )
-            continue
-        if student.current_school is None:
+        if pupil.school_id is None:
             report.errors.append(
                 RowError(row.line, f"l'élève {row.ine} n'a pas d'établissement actuel.")
             )
             continue
-        academie_id = student.current_school.departement.academie_id
-        results_day = results_day_for(academie_id, row.session_year, row.exam)
+        day_key = (pupil.academie_id, row.session_year, row.exam)
+        if day_key not in results_days:
+            results_days[day_key] = results_day_for(*day_key)
+        results_day = results_days[day_key]
         if results_day > today:
             report.errors.append(
                 RowError(
@@ -297,12 +302,13 @@ def _import_results(raw: bytes, *, by, scope_user, today) -> ImportReport:
                 )
             )
             continue
-        valid.append((row, student, results_day))
+        valid.append((row, pupil, results_day))
     if report.errors:
         report.errors.sort(key=lambda e: e.line)
         return report
+    use_sql = bulk.supported() and writer != "orm"
     try:
-        _write(valid, report, by=by)
+        _write(valid, report, by=by, sql=use_sql)
     except IntegrityError as exc:
         raise ValidationError(
             "Un autre import des mêmes résultats a eu lieu au même moment : rien n'a été "
@@ -311,97 +317,181 @@ def _import_results(raw: bytes, *, by, scope_user, today) -> ImportReport:
     return report
 
 
-@transaction.atomic
-def _write(valid, report: ImportReport, *, by) -> None:
-    student_ids = {s.id for _, s, _ in valid}
-    existing = {
-        (r.student_id, r.exam, r.session_year): r
-        for r in ExamResult.objects.select_for_update().filter(student_id__in=student_ids)
-    }
-    to_create, to_update = [], []
-    for row, student, _ in valid:
-        result = existing.get((student.id, row.exam, row.session_year))
-        values = {
-            "school_id": student.current_school_id,
-            "specialty": row.specialty,
-            "outcome": row.outcome,
-            "average": row.average,
-        }
-        if result is None:
-            result = ExamResult(
-                student=student, exam=row.exam, session_year=row.session_year, **values
-            )
-            to_create.append(result)
-        else:
-            for k, v in values.items():
-                setattr(result, k, v)
-            to_update.append(result)
-    ExamResult.objects.bulk_create(to_create)
-    if to_update:
-        ExamResult.objects.bulk_update(to_update, ["school_id", "specialty", "outcome", "average"])
-        EpreuveMark.objects.filter(result__in=to_update).delete()
-    report.results_created, report.results_updated = len(to_create), len(to_update)
-    results = {(r.student_id, r.exam, r.session_year): r for r in [*to_create, *to_update]}
+@dataclass(frozen=True)
+class _Pupil:
+    """What the import needs of a pupil (read as tuples: no model instance per row)."""
 
-    marks = []
-    for row, student, _ in valid:
-        result = results[(student.id, row.exam, row.session_year)]
-        rule = rules.DIPLOMA_RULES[row.exam]
-        for code, mark, obtained in row.marks:
-            marks.append(
-                EpreuveMark(
-                    result=result,
-                    code=code,
-                    label=rule.epreuve(code).label,
-                    mark=mark,
-                    session_year=obtained,
+    id: int
+    last_name: str
+    first_name: str
+    school_id: int | None
+    departement_id: int | None
+    academie_id: int | None
+
+    def as_student(self) -> Student:
+        # As the ORM builds a row read with only these columns (the others deferred).
+        return Student.from_db(
+            "default", ["id", "last_name", "first_name"], [self.id, self.last_name, self.first_name]
+        )
+
+
+def _pupils(queryset, ines) -> dict[str, _Pupil]:
+    return {
+        row[0]: _Pupil(*row[1:])
+        for row in queryset.filter(ine__in=ines)
+        .order_by()
+        .values_list(
+            "ine",
+            "id",
+            "last_name",
+            "first_name",
+            "current_school_id",
+            "current_school__departement_id",
+            "current_school__departement__academie_id",
+        )
+    }
+
+
+RESULT_FIELDS = ("school_id", "specialty", "outcome", "average")
+
+
+@transaction.atomic
+def _write(valid, report: ImportReport, *, by, sql: bool) -> None:
+    """Results, their marks, the dossiers of the ajournés, their first transition and their
+    deadlines. With `sql` (PostgreSQL), new rows go by COPY with ids reserved beforehand and
+    changed rows by one UPDATE per table (`config.bulk`); otherwise through the ORM's bulk
+    operations. Both write the same rows (tests/dossiers/test_import.py)."""
+    now = timezone.now()
+    existing = {
+        (student_id, exam, session_year): pk
+        for pk, student_id, exam, session_year in ExamResult.objects.select_for_update()
+        .filter(student_id__in={pupil.id for _, pupil, _ in valid})
+        .values_list("id", "student_id", "exam", "session_year")
+    }
+    result_ids: list[int] = []
+    new, changed = [], []
+    for row, pupil, _ in valid:
+        pk = existing.get((pupil.id, row.exam, row.session_year))
+        values = (pupil.school_id, row.specialty, row.outcome, row.average)
+        if pk is None:
+            new.append((len(result_ids), pupil.id, row.exam, row.session_year, values))
+            result_ids.append(0)
+        else:
+            changed.append((pk, *values))
+            result_ids.append(pk)
+    if sql:
+        for (index, *_), pk in zip(new, bulk.reserve_ids(ExamResult, len(new)), strict=True):
+            result_ids[index] = pk
+        bulk.copy_rows(
+            ExamResult,
+            ("id", "student_id", "exam", "session_year", *RESULT_FIELDS, "imported_at"),
+            (
+                (result_ids[index], student_id, exam, year, *values, now)
+                for index, student_id, exam, year, values in new
+            ),
+        )
+        bulk.update_rows(ExamResult, (*RESULT_FIELDS, "imported_at"), [(*c, now) for c in changed])
+    else:
+        created = ExamResult.objects.bulk_create(
+            [
+                ExamResult(
+                    student_id=student_id,
+                    exam=exam,
+                    session_year=year,
+                    **dict(zip(RESULT_FIELDS, values, strict=True)),
                 )
-            )
-    EpreuveMark.objects.bulk_create(marks, batch_size=2000)
+                for _, student_id, exam, year, values in new
+            ]
+        )
+        for (index, *_), result in zip(new, created, strict=True):
+            result_ids[index] = result.pk
+        ExamResult.objects.bulk_update(
+            [
+                ExamResult(pk=pk, **dict(zip(RESULT_FIELDS, values, strict=True)))
+                for pk, *values in changed
+            ],
+            list(RESULT_FIELDS),
+        )
+    changed_ids = [pk for pk, *_ in changed]
+    if changed_ids:
+        EpreuveMark.objects.filter(result_id__in=changed_ids).delete()
+    report.results_created, report.results_updated = len(new), len(changed)
+
+    marks = [
+        (result_id, code, rules.DIPLOMA_RULES[row.exam].epreuve(code).label, mark, obtained)
+        for (row, _, _), result_id in zip(valid, result_ids, strict=True)
+        for code, mark, obtained in row.marks
+    ]
+    mark_fields = ("result_id", "code", "label", "mark", "session_year")
+    if sql:
+        bulk.copy_rows(EpreuveMark, mark_fields, marks)
+    else:
+        EpreuveMark.objects.bulk_create(
+            [EpreuveMark(**dict(zip(mark_fields, m, strict=True))) for m in marks],
+            batch_size=2000,
+        )
 
     with_dossier = dict(
-        RepreparationDossier.objects.filter(exam_result__in=results.values()).values_list(
+        RepreparationDossier.objects.filter(exam_result_id__in=changed_ids).values_list(
             "exam_result_id", "id"
         )
     )
     new_dossiers, refreshed = [], []
+    schools: dict[int, Etablissement] = {}
     threshold = rules.KEEP_MARK_THRESHOLD()
-    for row, student, results_day in valid:
-        result = results[(student.id, row.exam, row.session_year)]
+    for (row, pupil, results_day), result_id in zip(valid, result_ids, strict=True):
         below_ten = sum(1 for _, m, _ in row.marks if m is None or m < threshold)
-        if result.pk in with_dossier:
-            refreshed.append(
-                RepreparationDossier(
-                    pk=with_dossier[result.pk], average=row.average, below_ten_count=below_ten
-                )
-            )
+        if result_id in with_dossier:
+            refreshed.append((with_dossier[result_id], row.average, below_ten))
         elif row.outcome == ExamOutcome.AJOURNE:
             dossier = RepreparationDossier(
-                student=student,
-                school_id=student.current_school_id,
-                exam_result=result,
+                student_id=pupil.id,
+                school_id=pupil.school_id,
+                exam_result_id=result_id,
                 opened_on=results_day,
                 average=row.average,
                 below_ten_count=below_ten,
             )
-            dossier.school = student.current_school
+            # What the deadlines' labels and scope read, without a query per dossier.
+            dossier.student = pupil.as_student()
+            if pupil.school_id not in schools:
+                schools[pupil.school_id] = Etablissement(
+                    id=pupil.school_id, departement_id=pupil.departement_id
+                )
+            dossier.school = schools[pupil.school_id]
             new_dossiers.append(dossier)
-    RepreparationDossier.objects.bulk_create(new_dossiers, batch_size=1000)
-    if refreshed:
-        RepreparationDossier.objects.bulk_update(refreshed, ["average", "below_ten_count"])
-    DossierTransition.objects.bulk_create(
-        [
-            DossierTransition(
-                dossier=d,
-                action="open",
-                from_state="",
-                to_state=DossierState.REMIS,
-                by=by,
-                comment="Dossier ouvert à l'import des résultats (élève ajourné).",
-            )
-            for d in new_dossiers
-        ],
-        batch_size=1000,
-    )
-    sync_deadlines_many(subjects=new_dossiers)
+    transitions = [
+        DossierTransition(
+            dossier=d,
+            action="open",
+            from_state="",
+            to_state=DossierState.REMIS,
+            by=by,
+            comment="Dossier ouvert à l'import des résultats (élève ajourné).",
+        )
+        for d in new_dossiers
+    ]
+    if sql:
+        for dossier, pk in zip(
+            new_dossiers, bulk.reserve_ids(RepreparationDossier, len(new_dossiers)), strict=True
+        ):
+            dossier.pk = pk
+        bulk.copy_instances(RepreparationDossier, new_dossiers)
+        for dossier in new_dossiers:
+            dossier._state.adding = False
+        for transition in transitions:
+            transition.dossier_id = transition.dossier.pk
+        bulk.copy_instances(DossierTransition, transitions)
+        bulk.update_rows(RepreparationDossier, ("average", "below_ten_count"), refreshed)
+    else:
+        RepreparationDossier.objects.bulk_create(new_dossiers, batch_size=1000)
+        DossierTransition.objects.bulk_create(transitions, batch_size=1000)
+        RepreparationDossier.objects.bulk_update(
+            [
+                RepreparationDossier(pk=pk, average=average, below_ten_count=below_ten)
+                for pk, average, below_ten in refreshed
+            ],
+            ["average", "below_ten_count"],
+        )
+    sync_deadlines_many(subjects=new_dossiers, created=True)
     report.dossiers_opened = len(new_dossiers)

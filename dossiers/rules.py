@@ -7,6 +7,7 @@ vigueur » (rulebook).
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from rulebook.registry import Status, fixed, setting
@@ -250,7 +251,14 @@ class DiplomaRule:
         )
 
     def epreuve(self, code: str) -> Epreuve | None:
-        return next((e for e in self.epreuves if e.code == code), None)
+        return self._by_code.get(code)
+
+    @cached_property
+    def _by_code(self) -> dict[str, Epreuve]:
+        by_code: dict[str, Epreuve] = {}
+        for e in self.epreuves:
+            by_code.setdefault(e.code, e)
+        return by_code
 
 
 def _e(code: str, label: str, hours: float | str, keepable: bool = True) -> Epreuve:

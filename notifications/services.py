@@ -27,6 +27,7 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.models import RoleAssignment
 from accounts.roles import DEPARTEMENT_SCOPE_ROLES, SCHOOL_ROLES
+from config import bulk
 
 from . import calendar, conf, registry
 from .enums import ESCALATION_STAGES, AlertKind, ReminderStage, SendState
@@ -223,16 +224,25 @@ def sync_deadlines_bulk(
 
 
 def sync_deadlines_many(
-    *, subjects: Iterable[Model], specs: Callable[[Any], list[DeadlineSpec]] | None = None
+    *,
+    subjects: Iterable[Model],
+    specs: Callable[[Any], list[DeadlineSpec]] | None = None,
+    created: bool = False,
 ) -> BulkSyncResult:
     """`sync_deadlines` for many cases of one model at once (an import): each case's deadlines
     made equal to `specs(subject)` (default: `subject.deadline_specs()`), kinds it no longer
     has removed. One `sync_deadlines_bulk` per kind involved.
+
+    `created` says the cases were created in the current transaction, so that none has a
+    deadline yet: they are all written at once without reading anything (by COPY on
+    PostgreSQL, `config.bulk`).
     """
     subjects = list(subjects)
     if not subjects:
         return BulkSyncResult()
     specs = specs or (lambda subject: subject.deadline_specs())
+    if created:
+        return _create_deadlines(subjects, specs)
     wanted = {subject.pk: {s.kind: s for s in specs(subject)} for subject in subjects}
     ct = ContentType.objects.get_for_model(type(subjects[0]))
     kinds = {kind for by_kind in wanted.values() for kind in by_kind}
@@ -251,6 +261,47 @@ def sync_deadlines_many(
                 kind, [(subject, wanted[subject.pk].get(kind)) for subject in subjects]
             )
     return result
+
+
+def _create_deadlines(
+    subjects: list[Model], specs: Callable[[Any], list[DeadlineSpec]]
+) -> BulkSyncResult:
+    model = type(subjects[0])
+    if registry.case_type(model) is None:
+        raise LookupError(f"{model.__name__} is not a registered case type (register_case)")
+    ct_id = ContentType.objects.get_for_model(model).pk
+    now = timezone.now()
+    fields = ("kind", "content_type_id", "object_id", *_SPEC_FIELDS, "assignee_id")
+    rows = []
+    for subject in subjects:
+        for spec in specs(subject):
+            registry.kind(spec.kind)
+            rows.append(
+                (
+                    spec.kind,
+                    ct_id,
+                    subject.pk,
+                    spec.due_date,
+                    spec.label[:250],
+                    spec.url[:300],
+                    spec.student_id,
+                    spec.school_id,
+                    spec.departement_id,
+                    spec.assignee_id,
+                    now if spec.done else None,
+                    now,
+                )
+            )
+    columns = (*fields, "completed_at", "updated_at")
+    if bulk.supported():
+        bulk.copy_rows(Deadline, columns, rows)
+    else:
+        by_kind: dict[str, list[Deadline]] = defaultdict(list)
+        for row in rows:
+            by_kind[row[0]].append(Deadline(**dict(zip(columns, row, strict=True))))
+        for kind in sorted(by_kind):  # one INSERT per kind, as sync_deadlines_bulk
+            Deadline.objects.bulk_create(by_kind[kind], batch_size=1000)
+    return BulkSyncResult(len(rows), 0, 0)
 
 
 def clear_deadlines(*, subject: Model) -> None:
