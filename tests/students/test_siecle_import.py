@@ -198,6 +198,20 @@ def test_truncated_pupil_file_stores_nothing(world):
     assert stored() == (0, 0, 0, 0, 0)
 
 
+def test_truncated_representatives_file_stores_nothing(world):
+    from students.siecle_export import responsables_xml
+
+    uai = world.school_a.uai
+    data = responsables_xml(uai=uai, school_year=2025, links=siecle_links())
+    report = intake(
+        world,
+        ("ElevesSansAdresses.zip", eleves_zip(uai)),
+        ("Responsables.zip", zipped("R.xml", data[: len(data) - 60])),
+    )
+    assert report.is_rejected and "incomplet" in report.errors[0].message
+    assert stored() == (0, 0, 0, 0, 0)
+
+
 def test_previous_school_year_is_imported_with_a_warning(world):
     report = intake(world, ("E.zip", eleves_zip(world.school_a.uai, school_year=2024)))
     assert not report.is_rejected
