@@ -996,6 +996,32 @@ class _Writer:
             )
 
 
+def history_params(user, reason: str) -> dict:
+    """The parameters `history_sql` reads: one history_date for the whole import."""
+    return {"now": timezone.now(), "reason": reason, "user": getattr(user, "pk", None)}
+
+
+def history_sql(model, source: str, history_type: str) -> tuple[str, str]:
+    """(column list, SELECT list) copying the rows of `source` into `model`'s history table,
+    as simple_history writes them: the query's parameters `now`, `reason` and `user` give
+    history_date, history_change_reason and history_user; `history_type` is an SQL
+    expression ('+', '~' or '-')."""
+    history_model = model.history.model
+    specials = {
+        "history_date": "%(now)s::timestamptz",
+        "history_change_reason": "%(reason)s::text",
+        "history_type": history_type,
+        "history_user_id": "%(user)s::bigint",
+    }
+    columns, values = [], []
+    for f in history_model._meta.concrete_fields:
+        if f.attname == "history_id":
+            continue
+        columns.append(f.column)
+        values.append(specials.get(f.attname, f"{source}.{f.column}"))
+    return ", ".join(columns), ", ".join(values)
+
+
 class _PostgresWriter(_Writer):
     """Same upserts as `_Writer`, set-based: the validated rows are COPied into a temporary
     table, then a few INSERT … ON CONFLICT / UPDATE statements write the pupils, enrolments,
@@ -1036,9 +1062,7 @@ class _PostgresWriter(_Writer):
         self.cursor.execute(f"DROP TABLE IF EXISTS {self.STAGE}")
         self.cursor.execute(f"CREATE TEMPORARY TABLE {self.STAGE} ({columns}) ON COMMIT DROP")
         self.params = {
-            "now": timezone.now(),
-            "reason": self.change_reason,
-            "user": getattr(self.user, "pk", None),
+            **history_params(self.user, self.change_reason),
             "year": self.school_year,
             "today": self.today,
             "moved": ExitReason.CHANGEMENT_ETABLISSEMENT.value,
@@ -1111,24 +1135,6 @@ class _PostgresWriter(_Writer):
         self.cursor.execute(sql, self.params)
         return self.cursor.fetchone()
 
-    @staticmethod
-    def _history(model, source: str, history_type: str) -> tuple[str, str]:
-        """(column list, SELECT list) copying the rows of `source` into the history table."""
-        history_model = model.history.model
-        specials = {
-            "history_date": "%(now)s::timestamptz",
-            "history_change_reason": "%(reason)s::text",
-            "history_type": history_type,
-            "history_user_id": "%(user)s::bigint",
-        }
-        columns, values = [], []
-        for f in history_model._meta.concrete_fields:
-            if f.attname == "history_id":
-                continue
-            columns.append(f.column)
-            values.append(specials.get(f.attname, f"{source}.{f.column}"))
-        return ", ".join(columns), ", ".join(values)
-
     def _students_sql(self) -> str:
         table = Student._meta.db_table
         history_table = Student.history.model._meta.db_table
@@ -1156,9 +1162,7 @@ class _PostgresWriter(_Writer):
         sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*updated, "updated_at"])
         old = ", ".join(f"t.{c}" for c in updated)
         new = ", ".join(f"EXCLUDED.{c}" for c in updated)
-        columns, values = self._history(
-            Student, "up", "CASE WHEN up.inserted THEN '+' ELSE '~' END"
-        )
+        columns, values = history_sql(Student, "up", "CASE WHEN up.inserted THEN '+' ELSE '~' END")
         return f"""
             WITH up AS (
                 INSERT INTO {table} AS t ({", ".join(insert_columns)})
@@ -1180,10 +1184,10 @@ class _PostgresWriter(_Writer):
         table = Enrolment._meta.db_table
         history_table = Enrolment.history.model._meta.db_table
         students = Student._meta.db_table
-        columns, from_up = self._history(
+        columns, from_up = history_sql(
             Enrolment, "up", "CASE WHEN up.inserted THEN '+' ELSE '~' END"
         )
-        _, from_closed = self._history(Enrolment, "closed", "'~'")
+        _, from_closed = history_sql(Enrolment, "closed", "'~'")
         if self.with_exits:
             # The file says whether the pupil has left: its exit replaces the stored one.
             exit_date = "EXCLUDED.exit_date"
@@ -1281,8 +1285,8 @@ class _PostgresWriter(_Writer):
             "r.student_id = src.student_id AND lower(r.last_name) = lower(src.last_name) "
             "AND lower(r.first_name) = lower(src.first_name)"
         )
-        columns, from_upd = self._history(LegalRepresentative, "upd", "'~'")
-        _, from_ins = self._history(LegalRepresentative, "ins", "'+'")
+        columns, from_upd = history_sql(LegalRepresentative, "upd", "'~'")
+        _, from_ins = history_sql(LegalRepresentative, "ins", "'+'")
         return f"""
             WITH src AS (
                 SELECT DISTINCT ON (student_id, lower(last_name), lower(first_name)) *

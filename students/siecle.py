@@ -15,6 +15,7 @@ What the exports do not carry per pupil is taken where SIECLE keeps it: the scho
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
@@ -400,30 +401,36 @@ class _People:
 
 def read_representatives(stream, *, report) -> list[SiecleRepresentative]:
     """Every (pupil, person) link with the person's details and address."""
+    return list(iter_representatives(stream, report=report))
+
+
+def iter_representatives(stream, *, report) -> Iterator[SiecleRepresentative]:
+    """The links of `read_representatives` one by one, in the file's order. The persons and
+    their addresses come in separate sections of the file, so they are read whole first (a
+    few short strings each); the links are then completed as they are yielded."""
     people = _People()
     for _, element in _events(stream):
         tag = element.tag
         if tag == "PERSONNE":
-            people.persons[element.get("PERSONNE_ID", "")] = {
-                "last_name": _text(element, "NOM_DE_FAMILLE") or _text(element, "NOM"),
-                "first_name": _text(element, "PRENOM"),
-                "civility": _text(element, "LC_CIVILITE"),
-                "phone": _text(element, "TEL_PORTABLE") or _text(element, "TEL_PERSONNEL"),
-                "email": _text(element, "MEL"),
-                "address_id": _text(element, "ADRESSE_ID"),
-            }
+            people.persons[element.get("PERSONNE_ID", "")] = (
+                _text(element, "NOM_DE_FAMILLE") or _text(element, "NOM"),
+                _text(element, "PRENOM"),
+                _text(element, "LC_CIVILITE"),
+                _text(element, "TEL_PORTABLE") or _text(element, "TEL_PERSONNEL"),
+                _text(element, "MEL"),
+                _text(element, "ADRESSE_ID"),
+            )
             element.clear()
         elif tag == "RESPONSABLE_ELEVE":
             people.links.append(
-                {
-                    "eleve_id": _text(element, "ELEVE_ID"),
-                    "person_id": _text(element, "PERSONNE_ID"),
-                    "level": _text(element, "NIVEAU_RESPONSABILITE")
+                (
+                    _text(element, "ELEVE_ID"),
+                    _text(element, "PERSONNE_ID"),
+                    _text(element, "NIVEAU_RESPONSABILITE")
                     or {"1": "1", "2": "1"}.get(_text(element, "RESP_LEGAL"), "3"),
-                    "code": _text(element, "CODE_PARENTE"),
-                    "priority": _text(element, "A_CONTACTER_EN_PRIORITE").lower()
-                    in ("1", "true", "oui", "o"),
-                }
+                    _text(element, "CODE_PARENTE"),
+                    _text(element, "A_CONTACTER_EN_PRIORITE").lower() in ("1", "true", "oui", "o"),
+                )
             )
             element.clear()
         elif tag == "ADRESSE":
@@ -435,35 +442,34 @@ def read_representatives(stream, *, report) -> list[SiecleRepresentative]:
                 p for p in [*parts, city] if p
             )
             element.clear()
-    result = []
-    for number, link in enumerate(people.links, start=1):
-        person = people.persons.get(link["person_id"])
+    links, people.links = people.links, []
+    links.reverse()  # popped from the end, so each link is let go once yielded
+    number = 0
+    while links:
+        eleve_id, person_id, level, code, priority = links.pop()
+        number += 1
+        person = people.persons.get(person_id)
         if person is None:
             report.add_error(
                 number,
                 "PERSONNE_ID",
-                f"Lien responsable n° {number} : personne {link['person_id']} absente du fichier.",
+                f"Lien responsable n° {number} : personne {person_id} absente du fichier.",
             )
             continue
-        if not person["last_name"]:
-            report.add_error(number, "NOM_DE_FAMILLE", f"Personne {link['person_id']} sans nom.")
+        last_name, first_name, civility, phone, email, address_id = person
+        if not last_name:
+            report.add_error(number, "NOM_DE_FAMILLE", f"Personne {person_id} sans nom.")
             continue
-        level = int(link["level"]) if link["level"] in ("1", "2", "3") else 3
-        result.append(
-            SiecleRepresentative(
-                eleve_id=link["eleve_id"],
-                person_id=link["person_id"],
-                last_name=person["last_name"][:100],
-                first_name=person["first_name"][:100],
-                civility=person["civility"],
-                relationship_code=link["code"][:3],
-                level=level,
-                priority=link["priority"],
-                phone=person["phone"][:30],
-                email=person["email"]
-                if "@" in person["email"] and len(person["email"]) <= 254
-                else "",
-                address=people.addresses.get(person["address_id"], "")[:250],
-            )
+        yield SiecleRepresentative(
+            eleve_id=eleve_id,
+            person_id=person_id,
+            last_name=last_name[:100],
+            first_name=first_name[:100],
+            civility=civility,
+            relationship_code=code[:3],
+            level=int(level) if level in ("1", "2", "3") else 3,
+            priority=priority,
+            phone=phone[:30],
+            email=email if "@" in email and len(email) <= 254 else "",
+            address=people.addresses.get(address_id, "")[:250],
         )
-    return result

@@ -19,7 +19,15 @@ from imports.sources import ImportFileError
 from territories.models import Etablissement
 
 from . import rules, siecle
-from .imports import BATCH_SIZE, LEVEL_DEFAULT_VOIE, PupilRow, _PostgresWriter, _Writer
+from .imports import (
+    BATCH_SIZE,
+    LEVEL_DEFAULT_VOIE,
+    PupilRow,
+    _PostgresWriter,
+    _Writer,
+    history_params,
+    history_sql,
+)
 from .models import (
     RELATIONSHIP_LABELS,
     Enrolment,
@@ -251,29 +259,53 @@ class _Intake:
     # --- Representatives -------------------------------------------------------------------
 
     def _representatives(self, params, upload):
+        """Persons linked to the pupils the school's SIECLE ids point to. For each pupil, a
+        link updates the representative with the same SIECLE person id, else the one with the
+        same name (regardless of case), else adds one; the same person twice for one pupil
+        keeps the first link. SIECLE is the reference for the persons it sent before: those
+        it no longer links to the pupil are removed; persons entered by hand stay."""
+        links = siecle.iter_representatives(upload.stream, report=self.report)
+        if self._set_based():
+            counts = _SqlRepresentatives(self, params).write(links)
+        else:
+            counts = self._representatives_orm(params, list(links))
+        if counts is not None:
+            created, changed, stale = counts
+            self.report.warn(
+                f"Responsables : {created} ajouté(s), {changed} mis à jour, {stale} retiré(s)."
+            )
+
+    def _set_based(self) -> bool:
+        return connection.vendor == "postgresql" and self.writer != "orm"
+
+    def _no_pupil_known(self, params):
+        self.report.add_error(
+            0,
+            "",
+            f"« {params.name} » : aucun de ces responsables n'est lié à un élève connu de "
+            "l'établissement. Importez d'abord l'export des élèves (ou déposez les deux "
+            "fichiers ensemble).",
+        )
+
+    def _unknown_pupils(self, unknown: int):
+        if unknown:
+            self.report.warn(
+                f"{unknown} lien(s) responsable vers des élèves absents de l'application : ignorés."
+            )
+
+    def _representatives_orm(self, params, links) -> tuple[int, int, int] | None:
         school = params.school
-        links = siecle.read_representatives(upload.stream, report=self.report)
         if self.report.is_rejected:
-            return
+            return None
         identities = dict(
             SiecleIdentity.objects.filter(
                 school=school, eleve_id__in={link.eleve_id for link in links}
             ).values_list("eleve_id", "student_id")
         )
         if not identities:
-            self.report.add_error(
-                0,
-                "",
-                f"« {params.name} » : aucun de ces responsables n'est lié à un élève connu de "
-                "l'établissement. Importez d'abord l'export des élèves (ou déposez les deux "
-                "fichiers ensemble).",
-            )
-            return
-        unknown = sum(1 for link in links if link.eleve_id not in identities)
-        if unknown:
-            self.report.warn(
-                f"{unknown} lien(s) responsable vers des élèves absents de l'application : ignorés."
-            )
+            self._no_pupil_known(params)
+            return None
+        self._unknown_pupils(sum(1 for link in links if link.eleve_id not in identities))
         by_student: dict[int, list] = {}
         for link in links:
             if link.eleve_id in identities:
@@ -281,19 +313,7 @@ class _Intake:
         existing: dict[int, list[LegalRepresentative]] = {}
         for rep in LegalRepresentative.objects.filter(student_id__in=list(by_student)):
             existing.setdefault(rep.student_id, []).append(rep)
-        fields = (
-            "last_name",
-            "first_name",
-            "relationship",
-            "relationship_code",
-            "responsibility_level",
-            "is_priority_contact",
-            "siecle_person_id",
-            "phone",
-            "email",
-            "address",
-        )
-        created, changed, stale = [], [], []
+        created, changed, stale = [], {}, []
         for student_id, student_links in by_student.items():
             reps = existing.get(student_id, [])
             by_person = {r.siecle_person_id: r for r in reps if r.siecle_person_id}
@@ -304,18 +324,7 @@ class _Intake:
                 if name in names:
                     continue  # the same person twice for one pupil: keep the first link
                 names.add(name)
-                values = {
-                    "last_name": link.last_name,
-                    "first_name": link.first_name,
-                    "relationship": RELATIONSHIP_LABELS.get(link.relationship_code, ""),
-                    "relationship_code": link.relationship_code,
-                    "responsibility_level": link.level,
-                    "is_priority_contact": link.priority,
-                    "siecle_person_id": link.person_id,
-                    "phone": link.phone,
-                    "email": link.email,
-                    "address": link.address,
-                }
+                values = _representative_values(link)
                 rep = by_person.get(link.person_id) or by_name.get(name)
                 if rep is None:
                     created.append(LegalRepresentative(student_id=student_id, **values))
@@ -324,24 +333,257 @@ class _Intake:
                 if any(getattr(rep, k) != v for k, v in values.items()):
                     for key, value in values.items():
                         setattr(rep, key, value)
-                    changed.append(rep)
-            # SIECLE is the reference for the persons it sent before: those it no longer
-            # links to the pupil are removed; persons entered by hand stay.
+                    changed[rep.pk] = rep
             stale += [r.pk for r in reps if r.siecle_person_id and r.pk not in kept]
         if stale:
             for rep in LegalRepresentative.objects.filter(pk__in=stale):
                 rep._change_reason = CHANGE_REASON
+                rep._history_user = self.user
                 rep.delete()
         if changed:
             bulk_update_with_history(
-                changed, LegalRepresentative, list(fields), batch_size=500, **self.history
+                list(changed.values()),
+                LegalRepresentative,
+                list(REPRESENTATIVE_FIELDS),
+                batch_size=500,
+                **self.history,
             )
         if created:
             bulk_create_with_history(created, LegalRepresentative, batch_size=500, **self.history)
-        self.report.warn(
-            f"Responsables : {len(created)} ajouté(s), {len(changed)} mis à jour, "
-            f"{len(stale)} retiré(s)."
+        return len(created), len(changed), len(stale)
+
+
+REPRESENTATIVE_FIELDS = (
+    "last_name",
+    "first_name",
+    "relationship",
+    "relationship_code",
+    "responsibility_level",
+    "is_priority_contact",
+    "siecle_person_id",
+    "phone",
+    "email",
+    "address",
+)
+
+
+def _representative_values(link) -> dict:
+    return {
+        "last_name": link.last_name,
+        "first_name": link.first_name,
+        "relationship": RELATIONSHIP_LABELS.get(link.relationship_code, ""),
+        "relationship_code": link.relationship_code,
+        "responsibility_level": link.level,
+        "is_priority_contact": link.priority,
+        "siecle_person_id": link.person_id,
+        "phone": link.phone,
+        "email": link.email,
+        "address": link.address,
+    }
+
+
+class _SqlRepresentatives:
+    """The representatives of `_Intake._representatives`, set-based on PostgreSQL: the links
+    are streamed by COPY into a staging table, joined there to the pupils by their SIECLE id,
+    then a few statements delete, update and insert the representatives with their history
+    rows — a number of queries that does not grow with the file.
+
+    Names are compared as Python casefolds them, as the ORM path does: the keys of the links
+    are computed before COPY, those of the stored representatives (the school's, read once)
+    are sent back by a second COPY, so the database's collation plays no part."""
+
+    LINKS = "siecle_link_stage"
+    KEPT = "siecle_link_kept"
+    KEYS = "siecle_rep_keys"
+    COLUMNS = (
+        ("ord", "integer"),
+        ("eleve_id", "text"),
+        ("last_key", "text"),
+        ("first_key", "text"),
+        ("last_name", "text"),
+        ("first_name", "text"),
+        ("relationship", "text"),
+        ("relationship_code", "text"),
+        ("responsibility_level", "smallint"),
+        ("is_priority_contact", "boolean"),
+        ("siecle_person_id", "text"),
+        ("phone", "text"),
+        ("email", "text"),
+        ("address", "text"),
+    )
+
+    def __init__(self, intake: _Intake, params):
+        self.intake = intake
+        self.params = params
+        self.report = intake.report
+        self.sql_params = {
+            **history_params(intake.user, CHANGE_REASON),
+            "school": params.school.pk,
+        }
+
+    def write(self, links) -> tuple[int, int, int] | None:
+        with connection.cursor() as cursor:
+            self.cursor = cursor
+            self._create_tables()
+            counts = self._write(links)
+            cursor.execute(f"DROP TABLE {self.LINKS}, {self.KEPT}, {self.KEYS}")
+        return counts
+
+    def _create_tables(self):
+        links = ", ".join(f"{name} {kind}" for name, kind in self.COLUMNS)
+        self.cursor.execute(f"DROP TABLE IF EXISTS {self.LINKS}, {self.KEPT}, {self.KEYS}")
+        self.cursor.execute(f"CREATE TEMPORARY TABLE {self.LINKS} ({links}) ON COMMIT DROP")
+        self.cursor.execute(
+            f"CREATE TEMPORARY TABLE {self.KEPT} (student_id bigint, rep_id bigint, {links}) "
+            "ON COMMIT DROP"
         )
+        self.cursor.execute(
+            f"CREATE TEMPORARY TABLE {self.KEYS} (id bigint, student_id bigint, last_key text, "
+            "first_key text, siecle_person_id text) ON COMMIT DROP"
+        )
+
+    def _run(self, sql):
+        self.cursor.execute(sql, self.sql_params)
+        return self.cursor.fetchone()
+
+    def _write(self, links) -> tuple[int, int, int] | None:
+        names = ", ".join(name for name, _ in self.COLUMNS)
+        with self.cursor.cursor.copy(f"COPY {self.LINKS} ({names}) FROM STDIN") as copy:
+            for number, link in enumerate(links):
+                values = _representative_values(link)
+                copy.write_row(
+                    (
+                        number,
+                        link.eleve_id,
+                        link.last_name.casefold(),
+                        link.first_name.casefold(),
+                        *(values[name] for name, _ in self.COLUMNS[4:]),
+                    )
+                )
+        if self.report.is_rejected:
+            return None
+        identities = SiecleIdentity._meta.db_table
+        unknown, known = self._run(
+            f"""
+            SELECT count(*) FILTER (WHERE i.student_id IS NULL), count(i.student_id)
+            FROM {self.LINKS} s
+            LEFT JOIN {identities} i ON i.school_id = %(school)s AND i.eleve_id = s.eleve_id
+            """
+        )
+        if not known:
+            self.intake._no_pupil_known(self.params)
+            return None
+        self.intake._unknown_pupils(unknown)
+        # The same person twice for one pupil: the first link is kept.
+        self.cursor.execute(
+            f"""
+            INSERT INTO {self.KEPT} (student_id, {names})
+            SELECT DISTINCT ON (i.student_id, s.last_key, s.first_key) i.student_id,
+                   {", ".join(f"s.{name}" for name, _ in self.COLUMNS)}
+            FROM {self.LINKS} s
+            JOIN {identities} i ON i.school_id = %(school)s AND i.eleve_id = s.eleve_id
+            ORDER BY i.student_id, s.last_key, s.first_key, s.ord
+            """,
+            self.sql_params,
+        )
+        self._stored_keys()
+        self.cursor.execute(f"ANALYZE {self.KEPT}, {self.KEYS}")
+        # A link updates the representative with its SIECLE person id, else the one with its
+        # name (the last stored of either, as the ORM path's lookups find them).
+        self.cursor.execute(
+            f"""
+            UPDATE {self.KEPT} l SET rep_id = COALESCE(
+                (SELECT max(k.id) FROM {self.KEYS} k
+                 WHERE k.student_id = l.student_id AND k.siecle_person_id <> ''
+                   AND k.siecle_person_id = l.siecle_person_id),
+                (SELECT max(k.id) FROM {self.KEYS} k
+                 WHERE k.student_id = l.student_id AND k.last_key = l.last_key
+                   AND k.first_key = l.first_key)
+            )
+            """
+        )
+        (stale,) = self._run(self._delete_sql())
+        (changed,) = self._run(self._update_sql())
+        (created,) = self._run(self._insert_sql())
+        return created, changed, stale
+
+    def _stored_keys(self):
+        """The name keys of the pupils' stored representatives, casefolded here."""
+        table = LegalRepresentative._meta.db_table
+        self.cursor.execute(
+            f"""
+            SELECT r.id, r.student_id, r.last_name, r.first_name, r.siecle_person_id
+            FROM {table} r
+            WHERE r.student_id IN (SELECT DISTINCT student_id FROM {self.KEPT})
+            """
+        )
+        stored = self.cursor.fetchall()
+        if stored:
+            with self.cursor.cursor.copy(f"COPY {self.KEYS} FROM STDIN") as copy:
+                for rep_id, student_id, last_name, first_name, person_id in stored:
+                    copy.write_row(
+                        (rep_id, student_id, last_name.casefold(), first_name.casefold(), person_id)
+                    )
+        self.cursor.execute(f"CREATE INDEX ON {self.KEYS} (student_id)")
+
+    def _delete_sql(self) -> str:
+        table = LegalRepresentative._meta.db_table
+        columns, values = history_sql(LegalRepresentative, "gone", "'-'")
+        return f"""
+            WITH gone AS (
+                DELETE FROM {table} r USING {self.KEYS} k
+                WHERE r.id = k.id AND k.siecle_person_id <> ''
+                  AND NOT EXISTS (SELECT 1 FROM {self.KEPT} l WHERE l.rep_id = k.id)
+                RETURNING r.*
+            ), hist AS (
+                INSERT INTO {LegalRepresentative.history.model._meta.db_table} ({columns})
+                SELECT {values} FROM gone
+                RETURNING 1
+            )
+            SELECT count(*) FROM hist
+        """
+
+    def _update_sql(self) -> str:
+        table = LegalRepresentative._meta.db_table
+        columns, values = history_sql(LegalRepresentative, "upd", "'~'")
+        fields = REPRESENTATIVE_FIELDS
+        return f"""
+            WITH src AS (
+                -- A representative matched by two links gets the later one, as in the ORM.
+                SELECT DISTINCT ON (rep_id) * FROM {self.KEPT}
+                WHERE rep_id IS NOT NULL ORDER BY rep_id, ord DESC
+            ), upd AS (
+                UPDATE {table} r SET {", ".join(f"{f} = src.{f}" for f in fields)}
+                FROM src
+                WHERE r.id = src.rep_id
+                  AND ({", ".join(f"r.{f}" for f in fields)})
+                      IS DISTINCT FROM ({", ".join(f"src.{f}" for f in fields)})
+                RETURNING r.*
+            ), hist AS (
+                INSERT INTO {LegalRepresentative.history.model._meta.db_table} ({columns})
+                SELECT {values} FROM upd
+                RETURNING 1
+            )
+            SELECT count(*) FROM hist
+        """
+
+    def _insert_sql(self) -> str:
+        table = LegalRepresentative._meta.db_table
+        columns, values = history_sql(LegalRepresentative, "ins", "'+'")
+        fields = ", ".join(REPRESENTATIVE_FIELDS)
+        return f"""
+            WITH ins AS (
+                INSERT INTO {table} (student_id, {fields})
+                SELECT student_id, {fields} FROM {self.KEPT}
+                WHERE rep_id IS NULL ORDER BY ord
+                RETURNING *
+            ), hist AS (
+                INSERT INTO {LegalRepresentative.history.model._meta.db_table} ({columns})
+                SELECT {values} FROM ins
+                RETURNING 1
+            )
+            SELECT count(*) FROM hist
+        """
 
 
 def merge_placeholders(merges) -> None:

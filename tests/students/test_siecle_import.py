@@ -16,6 +16,7 @@ from students.siecle_export import eleves_xml, zipped
 from students.siecle_import import import_siecle
 
 from .siecle_factories import eleves_zip, lycee_pupils, responsables_zip, upload
+from .siecle_factories import links as siecle_links
 
 pytestmark = pytest.mark.django_db
 
@@ -197,6 +198,20 @@ def test_truncated_pupil_file_stores_nothing(world):
     assert stored() == (0, 0, 0, 0, 0)
 
 
+def test_truncated_representatives_file_stores_nothing(world):
+    from students.siecle_export import responsables_xml
+
+    uai = world.school_a.uai
+    data = responsables_xml(uai=uai, school_year=2025, links=siecle_links())
+    report = intake(
+        world,
+        ("ElevesSansAdresses.zip", eleves_zip(uai)),
+        ("Responsables.zip", zipped("R.xml", data[: len(data) - 60])),
+    )
+    assert report.is_rejected and "incomplet" in report.errors[0].message
+    assert stored() == (0, 0, 0, 0, 0)
+
+
 def test_previous_school_year_is_imported_with_a_warning(world):
     report = intake(world, ("E.zip", eleves_zip(world.school_a.uai, school_year=2024)))
     assert not report.is_rejected
@@ -328,3 +343,136 @@ def test_postgresql_and_orm_writers_store_the_same_siecle_rows(world):
     assert len(students) == 5 and len(identities) == 5
     assert [s[0] for s in signals] == ["CŒUR", "FICTIF", "ŸSER"]
     assert ("Student", "~", "Import SIECLE") in history
+
+
+def _family_links():
+    """Three or more persons per pupil, the ASE for the newcomer, the same person twice for
+    Lœtitia and a link to a pupil the application does not know."""
+    rows = [dict(link) for link in siecle_links()]
+    rows.insert(1, dict(rows[0]))  # Alex twice for Lœtitia: the first link is kept
+    rows += [
+        {
+            "eleve_id": "900002",
+            "person_id": f"60000{n}",
+            "last_name": last_name,
+            "first_name": first_name,
+            "level": level,
+            "code": code,
+            "phone": f"+3361000000{n}",
+        }
+        for n, (last_name, first_name, level, code) in enumerate(
+            [
+                ("FICTIF", "Anne", 1, "10"),
+                ("FICTIF", "Paul", 1, "20"),
+                ("ROUX", "Lise", 3, "38"),
+                ("STRASSE", "Hans", 3, "39"),
+            ]
+        )
+    ]
+    rows.append({"eleve_id": "999999", "person_id": "700001", "last_name": "INCONNU"})
+    return rows
+
+
+def _representatives_snapshot():
+    fields = [f.attname for f in LegalRepresentative._meta.concrete_fields if f.attname != "id"]
+    rows = sorted(LegalRepresentative.objects.values_list(*fields), key=str)
+    history_fields = ["history_type", "history_change_reason", "history_user_id", "history_date"]
+    history = sorted(LegalRepresentative.history.values_list(*history_fields, *fields), key=str)
+    return rows, history
+
+
+def test_postgresql_and_orm_writers_store_the_same_representatives(world):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Le rédacteur ensembliste n'existe que sur PostgreSQL.")
+    uai = world.school_a.uai
+    intake(world, ("ExportXML_ElevesSansAdresses.zip", eleves_zip(uai)))
+    laetitia = Student.objects.get(ine="123456789AB")
+    noe = Student.objects.get(ine="1234567890C")
+    first = _family_links()
+    later = [dict(link) for link in first if link.get("first_name") != "Léo"]  # Léo is gone
+    for link in later:
+        if link["person_id"] == "500002":
+            link["phone"] = "+33699999999"  # and Marc has a new phone
+    snapshots, messages = {}, {}
+    for writer in ("orm", "sql"):
+        # Entered by hand: one SIECLE does not know (stays), one it sends in capitals.
+        LegalRepresentative.objects.create(
+            student=laetitia, last_name="MARRAINE", first_name="Julie", relationship="Autre"
+        )
+        LegalRepresentative.objects.create(student=laetitia, last_name="voisin", first_name="léo")
+        # Names compare as Python casefolds them, whatever the database's collation.
+        LegalRepresentative.objects.create(student=noe, last_name="Straße", first_name="HANS")
+        reports = [
+            intake(
+                world,
+                ("ExportXML_ResponsablesAvecAdresses.zip", responsables_zip(uai, link_rows=rows)),
+                writer=writer,
+            )
+            for rows in (first, later, later)
+        ]
+        assert not any(r.is_rejected for r in reports), reports[0].errors
+        messages[writer] = [[w for w in r.warnings if "esponsable" in w] for r in reports]
+        snapshots[writer] = _representatives_snapshot()
+        LegalRepresentative.objects.all().delete()
+        LegalRepresentative.history.all().delete()
+
+    assert (
+        messages["orm"]
+        == messages["sql"]
+        == [
+            [
+                "1 lien(s) responsable vers des élèves absents de l'application : ignorés.",
+                "Responsables : 6 ajouté(s), 2 mis à jour, 0 retiré(s).",
+            ],
+            [
+                "1 lien(s) responsable vers des élèves absents de l'application : ignorés.",
+                "Responsables : 0 ajouté(s), 1 mis à jour, 1 retiré(s).",
+            ],
+            [
+                "1 lien(s) responsable vers des élèves absents de l'application : ignorés.",
+                "Responsables : 0 ajouté(s), 0 mis à jour, 0 retiré(s).",
+            ],
+        ]
+    )
+    assert snapshots["orm"] == snapshots["sql"]
+    rows, history = snapshots["sql"]
+    names = {(r[1], r[2]) for r in rows}
+    assert ("MARRAINE", "Julie") in names and ("VOISIN", "Léo") not in names
+    assert ("STRASSE", "Hans") in names and len(rows) == 8
+    imported = [h for h in history if h[1] == "Import SIECLE"]
+    assert sorted(h[0] for h in imported) == ["+"] * 6 + ["-"] + ["~"] * 3
+    assert {h[2] for h in imported} == {world.users.chef_a.pk}
+    assert len(history) == len(imported) + 3  # those entered by hand
+
+
+@pytest.mark.parametrize("pupils", [1, 5])
+def test_set_based_representatives_take_a_fixed_number_of_queries(world, pupils):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Le rédacteur ensembliste n'existe que sur PostgreSQL.")
+    uai = world.school_a.uai
+    intake(world, ("ExportXML_ElevesSansAdresses.zip", eleves_zip(uai)))
+    rows = [
+        {
+            "eleve_id": pupil["eleve_id"],
+            "person_id": f"{pupil['eleve_id']}{n}",
+            "last_name": pupil["last_name"],
+            "first_name": f"Parent{n}",
+            "code": "10",
+        }
+        for pupil in lycee_pupils()[:pupils]
+        for n in range(4)
+    ]
+    for _ in range(2):  # an intake that creates them, then one that updates them
+        with CaptureQueriesContext(connection) as queries:
+            report = intake(world, ("R.zip", responsables_zip(uai, link_rows=rows)))
+        assert not report.is_rejected, report.errors
+        # The savepoint and its release, the school, 14 statements for the representatives.
+        assert len(queries) == 17, [q["sql"] for q in queries]
+        for row in rows:
+            row["phone"] = "+33600000009"
+    assert LegalRepresentative.objects.count() == 4 * pupils
