@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -16,7 +17,40 @@ class UploadJobQuerySet(models.QuerySet):
         return self.filter(q, kind=kind)
 
 
-class UploadJob(models.Model):
+class TrackedJob(models.Model):
+    """What every background processing of an uploaded file keeps for its progress page and
+    its error report: the file's name, the counts, the errors, and the life of the job in the
+    queue (enqueued, started, last heartbeat, attempts, finished). Concrete jobs add their
+    `Status` (with at least DONE, REJECTED and FAILED), their author and their structure.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    filename = models.CharField("nom du fichier", max_length=255)
+    rows_total = models.PositiveIntegerField("lignes", default=0)
+    error_count = models.PositiveIntegerField("erreurs", default=0)
+    errors = models.JSONField("erreurs par ligne", default=list, blank=True)
+    created_at = models.DateTimeField("déposé le", auto_now_add=True)
+    enqueued_at = models.DateTimeField("mis en file le", null=True, blank=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("dernier signe de vie", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    Status: Any
+    status: Any
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"  # type: ignore[attr-defined]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)
+
+
+class UploadJob(TrackedJob):
     """One uploaded file (exam results, SIEI list, absences) and its processing in the
     background: the progress page and the error report read it. The file is deleted once
     processed; only the counts and the errors stay.
@@ -34,7 +68,6 @@ class UploadJob(models.Model):
         REJECTED = "refuse", "Refusé : rien n'a été enregistré"
         FAILED = "echec", "Échec technique : rien n'a été enregistré"
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
     created_by = models.ForeignKey(
         "accounts.User",
@@ -69,18 +102,8 @@ class UploadJob(models.Model):
         verbose_name="département",
     )
     stored_name = models.CharField("fichier stocké", max_length=255, blank=True)
-    filename = models.CharField("nom du fichier", max_length=255)
     status = models.CharField("état", max_length=20, choices=Status.choices, default=Status.PENDING)
-    rows_total = models.PositiveIntegerField("lignes", default=0)
     summary = models.TextField("bilan", blank=True)
-    error_count = models.PositiveIntegerField("erreurs", default=0)
-    errors = models.JSONField("erreurs par ligne", default=list, blank=True)
-    created_at = models.DateTimeField("déposé le", auto_now_add=True)
-    enqueued_at = models.DateTimeField("mis en file le", null=True, blank=True)
-    started_at = models.DateTimeField("commencé le", null=True, blank=True)
-    heartbeat_at = models.DateTimeField("dernier signe de vie", null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
-    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
 
     objects = UploadJobQuerySet.as_manager()
 
@@ -89,13 +112,6 @@ class UploadJob(models.Model):
         verbose_name_plural = "fichiers importés"
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "enqueued_at"], name="upload_job_waiting")]
-
-    def __str__(self):
-        return f"{self.filename} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)
 
     @property
     def is_refused(self) -> bool:

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from jobs.models import TrackedJob
 from territories.enums import Voie
 
 from . import rules
@@ -369,7 +370,7 @@ class ImportJobQuerySet(models.QuerySet):
         return self.filter(Q(created_by=user) | role.school_q("school__"))
 
 
-class ImportJob(models.Model):
+class ImportJob(TrackedJob):
     """One uploaded pupil file and its processing, for the progress page and the error report.
 
     The file itself is deleted once processed (personal data is kept in the pupils only).
@@ -383,7 +384,6 @@ class ImportJob(models.Model):
         REJECTED = "refuse", "Refusé : rien n'a été enregistré"
         FAILED = "echec", "Échec technique : rien n'a été enregistré"
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey(
         "territories.Etablissement",
         on_delete=models.CASCADE,
@@ -400,27 +400,17 @@ class ImportJob(models.Model):
         verbose_name="déposé par",
     )
     file = models.FileField("fichier", upload_to="imports/eleves/", blank=True)
-    filename = models.CharField("nom du fichier", max_length=255)
     status = models.CharField("état", max_length=20, choices=Status.choices, default=Status.PENDING)
-    rows_total = models.PositiveIntegerField("lignes", default=0)
     rows_validated = models.PositiveIntegerField("lignes vérifiées", default=0)
     rows_written = models.PositiveIntegerField("lignes enregistrées", default=0)
     created_count = models.PositiveIntegerField("élèves créés", default=0)
     updated_count = models.PositiveIntegerField("élèves mis à jour", default=0)
     unchanged_count = models.PositiveIntegerField("élèves inchangés", default=0)
-    error_count = models.PositiveIntegerField("erreurs", default=0)
-    errors = models.JSONField("erreurs par ligne", default=list, blank=True)
     warnings = models.JSONField("avertissements", default=list, blank=True)
     attachments = models.JSONField(
         "fichiers SIECLE", default=list, blank=True, help_text="Noms stockés, dans l'ordre."
     )
     encoding = models.CharField("encodage imposé", max_length=20, blank=True)
-    created_at = models.DateTimeField("déposé le", auto_now_add=True)
-    enqueued_at = models.DateTimeField("mis en file le", null=True, blank=True)
-    started_at = models.DateTimeField("commencé le", null=True, blank=True)
-    heartbeat_at = models.DateTimeField("dernier signe de vie", null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
-    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -434,13 +424,6 @@ class ImportJob(models.Model):
                 name="import_job_validated_within_total",
             ),
         ]
-
-    def __str__(self):
-        return f"{self.filename} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)
 
     @property
     def percent(self) -> int:

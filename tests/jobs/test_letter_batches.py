@@ -96,7 +96,7 @@ def test_whole_worker_killed_mid_chunk_then_batch_finishes_exactly_once(
 
     def mid_chunk():  # a chunk with letters done and letters left (one letter per group)
         return BatchChunk.objects.filter(
-            batch=batch, status="en_cours", done_count__gte=1, done_count__lte=2
+            batch=batch, status="en_cours", done_count__gte=1, done_count__lt=4
         ).exists()
 
     wait_for(mid_chunk, timeout=120, what="lot commencé")
