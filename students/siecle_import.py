@@ -526,64 +526,66 @@ class _SqlRepresentatives:
                     )
         self.cursor.execute(f"CREATE INDEX ON {self.KEYS} (student_id)")
 
-    def _delete_sql(self) -> str:
-        table = LegalRepresentative._meta.db_table
-        columns, values = history_sql(LegalRepresentative, "gone", "'-'")
+    @staticmethod
+    def _historised(name: str, change: str, statement: str) -> str:
+        """`statement` (a DELETE, UPDATE or INSERT … RETURNING the whole rows) as the CTE
+        `name`, each row it returns written to the history as `change`; counts them."""
+        columns, values = history_sql(LegalRepresentative, name, change)
+        history = LegalRepresentative.history.model._meta.db_table
         return f"""
-            WITH gone AS (
-                DELETE FROM {table} r USING {self.KEYS} k
-                WHERE r.id = k.id AND k.siecle_person_id <> ''
-                  AND NOT EXISTS (SELECT 1 FROM {self.KEPT} l WHERE l.rep_id = k.id)
-                RETURNING r.*
-            ), hist AS (
-                INSERT INTO {LegalRepresentative.history.model._meta.db_table} ({columns})
-                SELECT {values} FROM gone
-                RETURNING 1
+            WITH {name} AS ({statement}), hist AS (
+                INSERT INTO {history} ({columns}) SELECT {values} FROM {name} RETURNING 1
             )
             SELECT count(*) FROM hist
         """
 
+    def _delete_sql(self) -> str:
+        table = LegalRepresentative._meta.db_table
+        return self._historised(
+            "gone",
+            "'-'",
+            f"""
+                DELETE FROM {table} r USING {self.KEYS} k
+                WHERE r.id = k.id AND k.siecle_person_id <> ''
+                  AND NOT EXISTS (SELECT 1 FROM {self.KEPT} l WHERE l.rep_id = k.id)
+                RETURNING r.*
+            """,
+        )
+
     def _update_sql(self) -> str:
         table = LegalRepresentative._meta.db_table
-        columns, values = history_sql(LegalRepresentative, "upd", "'~'")
         fields = REPRESENTATIVE_FIELDS
-        return f"""
-            WITH src AS (
-                -- A representative matched by two links gets the later one, as in the ORM.
-                SELECT DISTINCT ON (rep_id) * FROM {self.KEPT}
-                WHERE rep_id IS NOT NULL ORDER BY rep_id, ord DESC
-            ), upd AS (
+        # A representative matched by two links gets the later one, as in the ORM.
+        return self._historised(
+            "upd",
+            "'~'",
+            f"""
+                WITH src AS (
+                    SELECT DISTINCT ON (rep_id) * FROM {self.KEPT}
+                    WHERE rep_id IS NOT NULL ORDER BY rep_id, ord DESC
+                )
                 UPDATE {table} r SET {", ".join(f"{f} = src.{f}" for f in fields)}
                 FROM src
                 WHERE r.id = src.rep_id
                   AND ({", ".join(f"r.{f}" for f in fields)})
                       IS DISTINCT FROM ({", ".join(f"src.{f}" for f in fields)})
                 RETURNING r.*
-            ), hist AS (
-                INSERT INTO {LegalRepresentative.history.model._meta.db_table} ({columns})
-                SELECT {values} FROM upd
-                RETURNING 1
-            )
-            SELECT count(*) FROM hist
-        """
+            """,
+        )
 
     def _insert_sql(self) -> str:
         table = LegalRepresentative._meta.db_table
-        columns, values = history_sql(LegalRepresentative, "ins", "'+'")
         fields = ", ".join(REPRESENTATIVE_FIELDS)
-        return f"""
-            WITH ins AS (
+        return self._historised(
+            "ins",
+            "'+'",
+            f"""
                 INSERT INTO {table} (student_id, {fields})
                 SELECT student_id, {fields} FROM {self.KEPT}
                 WHERE rep_id IS NULL ORDER BY ord
                 RETURNING *
-            ), hist AS (
-                INSERT INTO {LegalRepresentative.history.model._meta.db_table} ({columns})
-                SELECT {values} FROM ins
-                RETURNING 1
-            )
-            SELECT count(*) FROM hist
-        """
+            """,
+        )
 
 
 def merge_placeholders(merges) -> None:
