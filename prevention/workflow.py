@@ -85,34 +85,22 @@ def _path_workflow(model, actions, *, next_actions, waiting) -> Workflow:
 # --- Services the page actions run (on the row locked for update) ----------------------------
 
 
-def _add_bilan(path, *, by, **data):
-    from .services import add_bilan
+def _service(name: str, *, subject: str = "path"):
+    """Run `prevention.services.<name>` on the locked row, passed as `subject`."""
 
-    return add_bilan(path=_locked(path), by=by, **data)
+    def run(path, *, by, **data):
+        from . import services
 
+        return getattr(services, name)(**{subject: _locked(path)}, by=by, **data)
 
-def _add_objective(path, *, by, **data):
-    from .services import add_objective
-
-    return add_objective(path=_locked(path), by=by, **data)
-
-
-def _record_signatures(path, *, by, **data):
-    from .services import record_signatures
-
-    return record_signatures(path=_locked(path), by=by, **data)
+    run.__name__ = name
+    return run
 
 
 def _update_contract(path, *, by, **data):
     from .services import update_contract
 
     return update_contract(path=_locked(path), data=data, by=by)
-
-
-def _add_tdo_follow_up(path, *, by, **data):
-    from .services import add_tdo_follow_up
-
-    return add_tdo_follow_up(tdo=_locked(path), by=by, **data)
 
 
 def _call(method: str, *, now: bool = False):
@@ -211,7 +199,7 @@ def _declare():
                 (P.RUNNING,),
                 may=SCHOOL,
                 form=F + "BilanForm",
-                method=_add_bilan,
+                method=_service("add_bilan"),
                 success="Bilan enregistré.",
             ),
             "clore": Transition(
@@ -259,7 +247,7 @@ def _declare():
                 draft,
                 may=SCHOOL,
                 form=F + "ObjectiveForm",
-                method=_add_objective,
+                method=_service("add_objective"),
                 success="Objectif ajouté.",
             ),
             "signatures": Transition(
@@ -268,7 +256,7 @@ def _declare():
                 may=SCHOOL,
                 form=F + "SignaturesForm",
                 initial=_signatures_initial,
-                method=_record_signatures,
+                method=_service("record_signatures"),
                 success="Signatures enregistrées.",
             ),
             "stage": Transition(
@@ -338,7 +326,7 @@ def _declare():
                 (D.RUNNING,),
                 may=SCHOOL,
                 form=F + "BilanForm",
-                method=_add_bilan,
+                method=_service("add_bilan"),
                 success="Bilan enregistré.",
             ),
             "abandonner": Transition(
@@ -396,7 +384,7 @@ def _declare():
                 (T.RUNNING,),
                 may=SCHOOL,
                 form=F + "TdoFollowUpForm",
-                method=_add_tdo_follow_up,
+                method=_service("add_tdo_follow_up", subject="tdo"),
                 success="Point de suivi enregistré.",
             ),
             "clore": Transition(
