@@ -17,11 +17,13 @@ over its profile:
   open a pupil's page, `/healthz`;
 - CIO (`directeur.cio`): dashboard, CIO follow-up, a dossier, a pupil's page;
 - commission (`commission.77`): the session's docket;
-- steering (`pilote`, `foquale`, `dasen.77` in turn): their dashboard, `/healthz`.
+- steering (`pilote`, `foquale`, `dasen.77` in turn): their dashboard, the reports API and
+  its CSV (établissement × voie, allowed from every steering scope), `/healthz`.
 Each level runs `BENCH_RESULTS_DAY_SECONDS` (40) seconds or `BENCH_RESULTS_DAY_MAX` (4,000)
 requests, whichever comes first; levels in `BENCH_RESULTS_DAY_CLIENTS` ("8,16,32").
 Reports p50 / p95 / p99 per page and the share of requests over 1 s; target (issue 16,
-point 2): every dashboard's p95 ≤ 5 × the pupil page's p95, at each level.
+point 2): the p95 of every dashboard, of the reports API and of its CSV ≤ 5 × the pupil
+page's p95, at each level.
 """
 
 import contextlib
@@ -56,6 +58,11 @@ PASSWORD = "Secuparcours-demo-2026"
 TARGET = 5.0
 SLOW = 1.0
 PUPIL_PAGE = "fiche élève"
+# The reports API and its CSV, as a steering client pulls them (issue 16, point 2).
+REPORT = "/api/v1/indicateurs/decrochage/"
+REPORT_QUERY = "territoire=etablissement&par=voie"
+STEERING_API = "API indicateurs (établissement × voie)"
+STEERING_CSV = "CSV indicateurs (établissement × voie)"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
@@ -250,7 +257,9 @@ def _profiles(targets: dict, upload: bytes | None, index: int):
     account = ("pilote", "foquale", "dasen.77")[(index // 4) % 3]
     return account, [
         (f"tableau de bord {account}", "GET", "/", None),
+        (STEERING_API, "GET", f"{REPORT}?{REPORT_QUERY}", None),
         ("/healthz", "GET", "/healthz", None),
+        (STEERING_CSV, "GET", f"{REPORT}csv/?{REPORT_QUERY}", None),
     ]
 
 
@@ -375,10 +384,14 @@ def _pct(values: list[float], p: float) -> float:
 
 
 def _check(level: dict) -> tuple[bool | None, float | None]:
-    """Worst dashboard p95 ÷ pupil page p95 at one level (None: a level too small to have
-    dashboard clients, e.g. 1 client, which is a head)."""
+    """Worst p95 of the steering figures (dashboards, reports API, its CSV) ÷ pupil page p95 at
+    one level (None: a level too small to have steering clients, e.g. 1 client, a head)."""
     pupil = level["pages"].get(PUPIL_PAGE, {}).get("p95_ms")
-    dashboards = [v["p95_ms"] for k, v in level["pages"].items() if k.startswith("tableau")]
+    dashboards = [
+        v["p95_ms"]
+        for k, v in level["pages"].items()
+        if k.startswith("tableau") or k in (STEERING_API, STEERING_CSV)
+    ]
     if not pupil or not dashboards:
         return None, None
     worst = max(dashboards) / pupil
@@ -426,7 +439,7 @@ def run() -> dict:
         f"{PUPILS} élèves, gunicorn {WORKERS} workers (réglages de production) ; "
         + " ; ".join(
             f"{lv['clients']} clients : {lv['requests']} requêtes, "
-            f"{lv['over_1s'] * 100:.1f} % > 1 s, pire tableau de bord ÷ fiche élève (p95) "
+            f"{lv['over_1s'] * 100:.1f} % > 1 s, pire chiffre de pilotage ÷ fiche élève (p95) "
             f"×{lv['worst_dashboard_ratio'] or '—'}"
             for lv in levels
         )
@@ -434,7 +447,10 @@ def run() -> dict:
     print(summary)
     return {
         "summary": summary,
-        "target": f"p95 de chaque tableau de bord ≤ ×{TARGET:g} celui de la fiche élève",
+        "target": (
+            "p95 de chaque tableau de bord, de l'API et du CSV des indicateurs "
+            f"≤ ×{TARGET:g} celui de la fiche élève"
+        ),
         "passed": all_passed,
         "pupils": PUPILS,
         "workers": WORKERS,
@@ -456,4 +472,7 @@ def _print_level(level: dict) -> None:
             f"{v['over_1s'] * 100:5.1f}%" + (f"  {v['errors']} erreur(s)" if v["errors"] else "")
         )
     if level["worst_dashboard_ratio"] is not None:
-        print(f"pire tableau de bord ÷ fiche élève (p95) : ×{level['worst_dashboard_ratio']}")
+        print(
+            "pire chiffre de pilotage (tableaux de bord, API, CSV) ÷ fiche élève (p95) : "
+            f"×{level['worst_dashboard_ratio']}"
+        )
