@@ -6,6 +6,8 @@ from django.core.management import CommandError, call_command
 from accounts.enums import Role
 from accounts.models import User
 from demo.management.commands.load_demo import DEMO_PASSWORD
+from reports.indicators import DROPOUTS, aggregate, scoped
+from reports.models import DropoutCell, IndicatorRefresh
 from students.models import Enrolment, Student
 from students.validators import ine_format
 from territories.models import CIO, Bassin, Departement, Etablissement
@@ -126,4 +128,18 @@ def test_reset_wipes_and_reloads(capsys):
 def test_demo_of_every_app_loads_without_error(capsys):
     """Runs each app's `demo.build` strictly: a broken builder fails here, not in `make run`."""
     call_command("load_demo", "--pupils", "300", "--strict")
-    assert "Démonstration prête" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Démonstration prête" in out
+    # The steering figures are precomputed, as the periodic task keeps them in production,
+    # and equal the live computation: dashboards do not start by reading the whole académie.
+    assert "Chiffres de pilotage précalculés" in out
+    assert IndicatorRefresh.objects.filter(full=True).exists() and DropoutCell.objects.exists()
+    pilote = User.objects.get(username="pilote")
+    for territory, dims in (("departement", ["voie", "annee"]), ("etablissement", ["niveau"])):
+        published = aggregate(
+            DROPOUTS, scoped(DROPOUTS, pilote), territory=territory, dimensions=dims
+        )
+        live = aggregate(
+            DROPOUTS, scoped(DROPOUTS, pilote, live=True), territory=territory, dimensions=dims
+        )
+        assert list(published) == list(live) and list(live)

@@ -238,6 +238,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Élèves : {pupils} en {time.monotonic() - started:.1f} s.")
         if not without_apps:
             self._build_apps(strict=strict)
+            self._refresh_figures()
         self._print_summary()
         if siecle_zips:
             call_command("export_siecle_demo", siecle_zips, stdout=self.stdout)
@@ -591,6 +592,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Module {app} : démonstration chargée en {time.monotonic() - started:.1f} s."
             )
+
+    def _refresh_figures(self):
+        """The steering figures as the periodic task keeps them in production: without them,
+        dashboards and the reports API would compute every view live over the académie."""
+        from reports.summary import refresh_dropouts
+
+        refresh = refresh_dropouts(full=True)
+        self.stdout.write(
+            f"Chiffres de pilotage précalculés ({refresh.cells_rewritten} cellules) en "
+            f"{refresh.duration_ms / 1000:.1f} s."
+        )
 
     def _print_summary(self):
         """Counted in the database after loading, so it announces only what exists."""
