@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.results_day import STEERING_API, STEERING_CSV
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.skipif(
@@ -48,4 +50,6 @@ def test_results_day_load_test_runs_at_a_tiny_size(tmp_path):
         "tableau de bord directeur.cio",
         "ordre du jour de la commission",
         "/healthz",
+        STEERING_API,
+        STEERING_CSV,
     } <= set(level["pages"])
