@@ -316,7 +316,7 @@ def _wipe_results():
 
 @pytest.mark.skipif(
     connection.vendor != "postgresql" and not os.environ.get("CI"),
-    reason="the set-based writer is PostgreSQL's",
+    reason="Le rédacteur ensembliste n'existe que sur PostgreSQL.",
 )
 def test_set_based_and_orm_writers_write_the_same_rows(pupils, world):
     """The same file, then a corrected file (a mark, an average and an outcome changed), through
