@@ -118,16 +118,24 @@ def _check_registered(subject: Model, specs: Iterable[DeadlineSpec]) -> None:
 _SPEC_FIELDS = ("due_date", "label", "url", "student_id", "school_id", "departement_id")
 
 
+_VALUE_FIELDS = (*_SPEC_FIELDS, "assignee_id")
+
+
+def _value_tuple(spec: DeadlineSpec) -> tuple[Any, ...]:
+    """A spec's column values, in `_VALUE_FIELDS` order (label and link cut to their columns)."""
+    return (
+        spec.due_date,
+        spec.label[:250],
+        spec.url[:300],
+        spec.student_id,
+        spec.school_id,
+        spec.departement_id,
+        spec.assignee_id,
+    )
+
+
 def _values(spec: DeadlineSpec) -> dict[str, Any]:
-    return {
-        "due_date": spec.due_date,
-        "label": spec.label[:250],
-        "url": spec.url[:300],
-        "student_id": spec.student_id,
-        "school_id": spec.school_id,
-        "departement_id": spec.departement_id,
-        "assignee_id": spec.assignee_id,
-    }
+    return dict(zip(_VALUE_FIELDS, _value_tuple(spec), strict=True))
 
 
 @dataclass
@@ -167,7 +175,7 @@ def sync_deadlines_bulk(
     ct = ContentType.objects.get_for_model(model)
     now = timezone.now()
     result = BulkSyncResult()
-    fields = [*_SPEC_FIELDS, "assignee_id"]
+    fields = list(_VALUE_FIELDS)
     with transaction.atomic():
         for start in range(0, len(cases), BULK_CHUNK):
             chunk = {subject.pk: spec for subject, spec in cases[start : start + BULK_CHUNK]}
@@ -271,7 +279,7 @@ def _create_deadlines(
         raise LookupError(f"{model.__name__} is not a registered case type (register_case)")
     ct_id = ContentType.objects.get_for_model(model).pk
     now = timezone.now()
-    fields = ("kind", "content_type_id", "object_id", *_SPEC_FIELDS, "assignee_id")
+    fields = ("kind", "content_type_id", "object_id", *_VALUE_FIELDS)
     rows = []
     for subject in subjects:
         for spec in specs(subject):
@@ -281,13 +289,7 @@ def _create_deadlines(
                     spec.kind,
                     ct_id,
                     subject.pk,
-                    spec.due_date,
-                    spec.label[:250],
-                    spec.url[:300],
-                    spec.student_id,
-                    spec.school_id,
-                    spec.departement_id,
-                    spec.assignee_id,
+                    *_value_tuple(spec),
                     now if spec.done else None,
                     now,
                 )
