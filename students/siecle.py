@@ -399,15 +399,11 @@ class _People:
     addresses: dict = field(default_factory=dict)
 
 
-def read_representatives(stream, *, report) -> list[SiecleRepresentative]:
-    """Every (pupil, person) link with the person's details and address."""
-    return list(iter_representatives(stream, report=report))
-
-
 def iter_representatives(stream, *, report) -> Iterator[SiecleRepresentative]:
-    """The links of `read_representatives` one by one, in the file's order. The persons and
-    their addresses come in separate sections of the file, so they are read whole first (a
-    few short strings each); the links are then completed as they are yielded."""
+    """Every (pupil, person) link with the person's details and address, one by one in the
+    file's order. The persons and their addresses come in separate sections of the file, so
+    they are read whole first (a few short strings each); the links are then completed as
+    they are yielded."""
     people = _People()
     for _, element in _events(stream):
         tag = element.tag
