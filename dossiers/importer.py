@@ -269,9 +269,8 @@ def _import_results(raw: bytes, *, by, scope_user, today, writer) -> ImportRepor
     )
     students = _pupils(pupils, ines)
     # Pupils the uploader may not see: read only to tell "out of your scope" from "unknown".
-    outside = (
-        _pupils(Student.objects.all(), ines - students.keys()) if ines - students.keys() else {}
-    )
+    missing = ines - students.keys()
+    outside = _pupils(Student.objects.all(), missing) if missing else {}
     valid = []
     results_days: dict[tuple, dt.date] = {}
     for row in rows:
